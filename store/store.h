@@ -1,0 +1,132 @@
+#pragma once
+// The desired-state store: objects, events and the change log in one SQLite
+// database (WAL mode), shared safely by several processes (a CLI and a
+// controller): every write is one short IMMEDIATE transaction with a busy
+// timeout, and optimistic concurrency through resourceVersion.
+//
+// Thread safety: a Store may be used from several threads; calls serialize
+// on an internal mutex (one SQLite connection per Store).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "specs/object.h"
+#include "store/selector.h"
+
+namespace sesame::store {
+
+using specs::Object;
+using specs::ObjectKey;
+
+// Schema version this binary writes; a database with a newer one is refused.
+inline constexpr int kSchemaVersion = 1;
+
+struct ListOptions {
+  std::string kind;        // required
+  std::string namespace_;  // empty: all namespaces
+  Selector selector;       // empty: everything
+};
+
+struct ApplyOptions {
+  bool dry_run = false;
+  // With prune: objects carrying the applyset annotation `applyset` that are
+  // not in the input are deleted.
+  bool prune = false;
+  std::string applyset;
+};
+
+enum class ApplyAction { kCreated, kConfigured, kUnchanged, kPruned };
+const char* ToString(ApplyAction a);  // "created", "configured", "unchanged", "pruned"
+
+struct ApplyOutcome {
+  ObjectKey key;
+  ApplyAction action;
+  Object object;  // the object as stored after the apply (or as it would be)
+};
+
+struct Event {
+  int64_t id = 0;
+  ObjectKey object;
+  std::string object_uid;
+  std::string type = "Normal";  // Normal | Warning
+  std::string reason;
+  std::string message;
+  int64_t count = 1;
+  Time first_timestamp{};
+  Time last_timestamp{};
+};
+
+struct EventFilter {
+  std::string namespace_;  // empty: all
+  std::optional<ObjectKey> object;
+  size_t limit = 500;      // newest first when limited
+};
+
+enum class WatchType { kAdded, kModified, kDeleted };
+const char* ToString(WatchType t);  // "ADDED", "MODIFIED", "DELETED"
+
+struct WatchEvent {
+  int64_t resource_version = 0;
+  WatchType type;
+  Object object;  // for DELETED: the last state
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (creating and migrating) the database at `path`.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path,
+                                             const Clock& clock = Clock::Real());
+
+  virtual Result<Object> Get(const ObjectKey& key) = 0;
+  virtual Result<std::vector<Object>> List(const ListOptions& options) = 0;
+  // The newest resourceVersion written (the global counter).
+  virtual Result<int64_t> CurrentResourceVersion() = 0;
+
+  // Creates or updates every object of `objects` in one transaction: all or
+  // nothing. New objects get uid, generation 1, creationTimestamp and, for a
+  // Sandbox, the provider-cleanup finalizer. An unchanged object is not
+  // written. generation is bumped only when the spec changes. An object whose
+  // metadata.resourceVersion is set and stale fails the whole apply with
+  // kConflict. Objects being deleted cannot be applied (kConflict).
+  virtual Result<std::vector<ApplyOutcome>> Apply(const std::vector<Object>& objects,
+                                                  const ApplyOptions& options) = 0;
+
+  // Replaces metadata (labels, annotations, finalizers) and spec of an
+  // existing object; a non-zero metadata.resource_version must match
+  // (kConflict otherwise). When the object is being deleted and no
+  // finalizers remain, the row is removed.
+  virtual Result<Object> Update(const Object& object) = 0;
+  // Writes only the status (and never bumps generation); same conflict rule.
+  virtual Result<Object> UpdateStatus(const Object& object) = 0;
+  // Marks the object deleted: with finalizers it gets a deletionTimestamp
+  // and stays until they are removed; without, the row is removed.
+  // `resource_version` (non-zero) is a precondition.
+  virtual Status Delete(const ObjectKey& key, int64_t resource_version = 0) = 0;
+
+  // Records an event, merging it into an existing one with the same object,
+  // type, reason and message (count + 1, lastTimestamp updated).
+  virtual Status RecordEvent(const Event& event) = 0;
+  virtual Result<std::vector<Event>> ListEvents(const EventFilter& filter) = 0;
+
+  // Changes with resourceVersion > `after`, oldest first, at most `limit`.
+  // kNotFound ("too old") when `after` is older than the retained log.
+  virtual Result<std::vector<WatchEvent>> ChangesSince(int64_t after, size_t limit) = 0;
+
+  // A number that changes whenever another connection commits a write
+  // (SQLite PRAGMA data_version); cheap enough to poll every few ms.
+  virtual Result<int64_t> DataVersion() = 0;
+};
+
+// $SESAME_HOME, or ~/.sesame.
+std::string DefaultHome();
+// DefaultHome() + "/state.db".
+std::string DefaultDatabasePath();
+
+}  // namespace sesame::store
