@@ -1,0 +1,114 @@
+#include "cli/cli.h"
+
+#include <algorithm>
+
+#include "cli/command.h"
+#include "store/store.h"
+
+namespace sesame::cli {
+
+int ExitCodeFor(const Status& status) {
+  if (status.ok()) return kExitOk;
+  return status.code() == Code::kInvalid ? kExitUsage : kExitFailure;
+}
+
+Result<Client*> Context::client() {
+  if (!client_) {
+    auto opened = NewEmbeddedClient(store::DefaultDatabasePath());
+    if (!opened.ok()) return opened.status();
+    client_ = std::move(opened).value();
+  }
+  return client_.get();
+}
+
+int Context::Fail(const Status& status) {
+  err << "error: " << status.message() << "\n";
+  return ExitCodeFor(status);
+}
+
+int Context::Usage(const std::string& message) {
+  err << "error: " << message << "\n";
+  return kExitUsage;
+}
+
+FlagSpec NamespaceFlag() {
+  return {"namespace", 'n', true, "the namespace (default: \"default\")", "NS"};
+}
+FlagSpec FilenameFlag() {
+  return {"filename", 'f', true, "a file or directory of manifests, or - for stdin (repeatable)",
+          "PATH"};
+}
+FlagSpec RecursiveFlag() {
+  return {"recursive", 'R', false, "read directories given with -f recursively"};
+}
+
+FlagSpec SelectorFlag() {
+  return {"selector", 'l', true, "label selector: a=b, a!=b, a in (x,y), a notin (x), a, !a",
+          "SEL"};
+}
+
+std::vector<Command> AllCommands() {
+  return {ApplyCommand(), DiffCommand(), GetCommand(), DescribeCommand(), DeleteCommand()};
+}
+
+namespace {
+
+std::string TopHelp(const std::vector<Command>& commands) {
+  std::string out =
+      "sesame runs AI-agent sessions in sandboxes, declaratively.\n\n"
+      "Usage:\n  sesame COMMAND [flags]\n\nCommands:\n";
+  size_t width = 0;
+  for (const auto& c : commands) width = std::max(width, c.name.size());
+  for (const auto& c : commands) {
+    out += "  " + c.name + std::string(width - c.name.size() + 3, ' ') + c.summary + "\n";
+  }
+  out +=
+      "\nThe store is $SESAME_HOME/state.db (default ~/.sesame).\n"
+      "Run 'sesame COMMAND --help' for a command's flags.\n";
+  return out;
+}
+
+std::string CommandHelp(const Command& c) {
+  std::string out = c.summary + "\n\nUsage:\n  " + c.usage + "\n";
+  if (!c.description.empty()) out += "\n" + c.description + "\n";
+  out += "\n" + FlagsHelp(c.flags);
+  return out;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
+  std::vector<Command> commands = AllCommands();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    (args.empty() ? err : out) << TopHelp(commands);
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  if (args[0] == "version" || args[0] == "--version") {
+    out << "sesame " << SESAME_VERSION << "\n";
+    return kExitOk;
+  }
+  auto it = std::find_if(commands.begin(), commands.end(),
+                         [&](const Command& c) { return c.name == args[0]; });
+  if (it == commands.end()) {
+    err << "error: unknown command \"" << args[0] << "\"\nRun 'sesame --help' for usage.\n";
+    return kExitUsage;
+  }
+  Command& command = *it;
+  command.flags.push_back({"help", 'h', false, "help for " + command.name});
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  auto flags = ParseFlags(command.flags, rest);
+  if (!flags.ok()) {
+    err << "error: " << flags.status().message() << "\nRun 'sesame " << command.name
+        << " --help' for usage.\n";
+    return kExitUsage;
+  }
+  if (flags->Has("help")) {
+    out << CommandHelp(command);
+    return kExitOk;
+  }
+  Context context(in, out, err);
+  return command.run(context, *flags);
+}
+
+}  // namespace sesame::cli

@@ -1,0 +1,43 @@
+#pragma once
+// Printing objects and events in the formats of `get -o`: a kubectl-like
+// table (default and wide), yaml, json and name. The same code prints for
+// the embedded store and for a remote server.
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "specs/object.h"
+#include "cli/template_lookup.h"
+#include "store/store.h"
+
+namespace sesame::cli {
+
+enum class OutputFormat { kTable, kWide, kYaml, kJson, kName };
+Result<OutputFormat> ParseOutputFormat(const std::string& text);
+
+struct PrintOptions {
+  OutputFormat format = OutputFormat::kTable;
+  bool all_namespaces = false;  // adds the NAMESPACE column
+  bool no_headers = false;
+  Time now{};
+};
+
+// Objects of one kind. `resource_version` goes into the JSON list form.
+void PrintObjects(std::ostream& out, const std::string& kind,
+                  const std::vector<specs::Object>& objects, int64_t resource_version,
+                  const PrintOptions& options, const TemplateLookup& templates);
+// One object, as `get KIND NAME -o ...` (a single item is not wrapped in a list).
+void PrintObject(std::ostream& out, const specs::Object& object, const PrintOptions& options,
+                 const TemplateLookup& templates);
+
+void PrintEvents(std::ostream& out, const std::vector<store::Event>& events,
+                 const PrintOptions& options);
+
+// Left-aligned columns separated by three spaces, as kubectl prints them.
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace sesame::cli

@@ -1,0 +1,71 @@
+#include "providers/provider.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "specs/codec.h"
+
+namespace sesame::providers {
+
+const char* ToString(ResourceState s) {
+  switch (s) {
+    case ResourceState::kCreating: return "Creating";
+    case ResourceState::kRunning: return "Running";
+    case ResourceState::kSuspended: return "Suspended";
+    case ResourceState::kExited: return "Exited";
+    case ResourceState::kUnknown: return "Unknown";
+  }
+  return "Unknown";
+}
+
+void Registry::Register(std::unique_ptr<Provider> provider) {
+  std::string name = provider->name();
+  providers_[name] = std::move(provider);
+}
+
+Provider* Registry::Find(const std::string& name) const {
+  auto it = providers_.find(name);
+  return it == providers_.end() ? nullptr : it->second.get();
+}
+
+std::vector<Provider*> Registry::All() const {
+  std::vector<Provider*> out;
+  for (const auto& [name, p] : providers_) out.push_back(p.get());
+  return out;
+}
+
+namespace {
+
+// FNV-1a: short, stable across builds and platforms, enough to tell
+// whether a field changed (not a security boundary).
+std::string Fingerprint(const std::string& text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> FieldHashes(const specs::SandboxSpec& spec) {
+  // Fields the provider resource is made from; provider, templateRef,
+  // restartPolicy, suspend and deletionPolicy are the controller's business.
+  static const char* const kFields[] = {"image",   "command",     "env",      "workspace",
+                                        "ports",   "resources",   "lifetime", "runtime",
+                                        "stdin",   "persistence", "security", "agent",
+                                        "runtimes"};
+  // The encoded spec names hostEnv variables, never their values.
+  nlohmann::json encoded = nlohmann::json::parse(specs::EncodeSandboxSpec(spec));
+  std::map<std::string, std::string> out;
+  for (const char* field : kFields) {
+    auto it = encoded.find(field);
+    out[field] = Fingerprint(it == encoded.end() ? "null" : it->dump());
+  }
+  return out;
+}
+
+}  // namespace sesame::providers

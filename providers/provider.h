@@ -1,0 +1,163 @@
+#pragma once
+// The one interface every provider implements (filesystem, docker, e2b,
+// daytona, vercel), and the registry that finds them by name.
+//
+// Contract for every provider:
+// - Every resource it creates carries the owning object's uid (a label,
+//   metadata entry or state file), so Create is idempotent (a second Create
+//   for the same uid adopts the existing resource) and ListOwned finds
+//   resources whose object is gone (orphans).
+// - Failures are values: kUnavailable/kRateLimited are retried with backoff
+//   (honouring Status::retry_after_ms), kTerminal and kInvalid are not,
+//   kUnsupported names the provider's limit ("e2b sandboxes have no stdin").
+// - Methods may be called from several worker threads at once, but never
+//   for the same uid at the same time (the work queue guarantees that).
+// - Secrets (SandboxRequest::env values) are never logged or stored in
+//   plain text outside the running resource.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "specs/object.h"
+#include "specs/sandbox.h"
+
+namespace sesame::providers {
+
+// Everything a provider needs to create or update one sandbox.
+struct SandboxRequest {
+  specs::ObjectKey key;
+  std::string uid;
+  int64_t generation = 0;
+  specs::SandboxSpec spec;  // effective spec: template merged, defaults filled
+  // The workspace directory on the host (resolved: spec.workspace.path made
+  // absolute, or $SESAME_HOME/sandboxes/NS/NAME).
+  std::string workspace_dir;
+  // Environment with valueFrom.hostEnv resolved. Holds secrets.
+  std::vector<std::pair<std::string, std::string>> env;
+  // Per-field fingerprints of the spec (see FieldHashes), recorded with the
+  // resource so a later plan can tell which fields changed.
+  std::map<std::string, std::string> field_hashes;
+};
+
+enum class ResourceState {
+  kCreating,  // exists but not yet running
+  kRunning,
+  kSuspended, // paused or stopped on request, resumable
+  kExited,    // the session command ended (see exit_code)
+  kUnknown,
+};
+const char* ToString(ResourceState s);
+
+// What a provider reports about one resource it owns.
+struct Observed {
+  std::string id;   // the provider's id (pid, container id, sandbox id)
+  std::string uid;  // the owning object's uid
+  specs::ObjectKey key;  // kind/namespace/name recorded at create
+  ResourceState state = ResourceState::kUnknown;
+  std::optional<int> exit_code;
+  std::optional<Time> started_at;
+  std::optional<Time> finished_at;
+  // Last output, exec or attach: for lifetime.idleTimeout.
+  std::optional<Time> last_activity;
+  std::vector<specs::Endpoint> endpoints;
+  // Field fingerprints the resource was created or last updated with.
+  std::map<std::string, std::string> field_hashes;
+  std::string message;  // human detail, e.g. "exited with code 3"
+};
+
+// What a provider can change without recreating the resource, and what it
+// supports at all.
+struct Capabilities {
+  std::set<std::string> in_place_fields;  // names as in FieldHashes
+  bool supports_stdin = false;
+  bool supports_suspend = true;
+  bool supports_files = true;
+};
+
+struct ExecRequest {
+  std::vector<std::string> command;
+  std::vector<std::pair<std::string, std::string>> env;
+  bool stdin_open = false;
+  std::optional<Millis> timeout;
+};
+
+// Byte streams of a running command. The provider calls `on_stdout` and
+// `on_stderr` from its own thread as data arrives, and pulls stdin with
+// `read_stdin` (returns false at end of input) when stdin is open.
+struct Streams {
+  std::function<void(std::string_view)> on_stdout;
+  std::function<void(std::string_view)> on_stderr;
+  std::function<bool(std::string& chunk)> read_stdin;
+  // Set to true by the caller to stop a follow or attach.
+  std::function<bool()> cancelled = [] { return false; };
+};
+
+struct LogOptions {
+  bool follow = false;
+  std::optional<Time> since;
+  std::optional<size_t> tail;  // last N lines
+  bool timestamps = false;
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual std::string name() const = 0;
+  virtual Capabilities capabilities() const = 0;
+
+  // Creates the resource, or adopts the one that already carries
+  // request.uid. Returns it as observed right after.
+  virtual Result<Observed> Create(const SandboxRequest& request) = 0;
+  // The resource of `uid`, or nullopt when there is none.
+  virtual Result<std::optional<Observed>> Observe(const std::string& uid) = 0;
+  // Every resource this provider made (for resync and orphan collection).
+  virtual Result<std::vector<Observed>> ListOwned() = 0;
+  // Applies the in-place fields of `request` (those in capabilities()).
+  virtual Status Update(const Observed& current, const SandboxRequest& request) = 0;
+  virtual Status Suspend(const Observed& current) = 0;
+  virtual Status Resume(const Observed& current) = 0;
+  // Starts the session command again (restartPolicy), keeping the resource.
+  virtual Status Restart(const Observed& current, const SandboxRequest& request) = 0;
+  // Removes the resource; succeeds when it is already gone.
+  virtual Status Delete(const Observed& current) = 0;
+
+  // Runs a command inside the sandbox; returns its exit code.
+  virtual Result<int> Exec(const Observed& current, const ExecRequest& request,
+                           Streams& streams) = 0;
+  // The session's output; with follow, returns when cancelled or the
+  // session ends.
+  virtual Status Logs(const Observed& current, const LogOptions& options, Streams& streams) = 0;
+  // Connects to the session's stdin and output (spec.stdin: true).
+  virtual Status Attach(const Observed& current, Streams& streams) = 0;
+  virtual Result<std::string> ReadFile(const Observed& current, const std::string& path) = 0;
+  virtual Status WriteFile(const Observed& current, const std::string& path,
+                           const std::string& content) = 0;
+};
+
+// Providers by name, registered explicitly from main (self-registration
+// vanishes from static libraries).
+class Registry {
+ public:
+  void Register(std::unique_ptr<Provider> provider);
+  // nullptr when no provider has that name.
+  Provider* Find(const std::string& name) const;
+  std::vector<Provider*> All() const;
+
+ private:
+  std::map<std::string, std::unique_ptr<Provider>> providers_;
+};
+
+// Per-field fingerprints of a spec: "image", "command", "env", "workspace",
+// "ports", "resources", "lifetime", "runtime", "stdin", "persistence",
+// "security", "agent", "runtimes". Env values from hostEnv are hashed by
+// name only (the secret itself is not part of the fingerprint).
+std::map<std::string, std::string> FieldHashes(const specs::SandboxSpec& spec);
+
+}  // namespace sesame::providers

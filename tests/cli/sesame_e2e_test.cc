@@ -1,0 +1,198 @@
+// Drives the built `sesame` binary on a fresh $SESAME_HOME, as a user would.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/testing/run_command.h"
+
+namespace sesame {
+namespace {
+
+using testing::CommandResult;
+using testing::TempDir;
+
+class SesameCliTest : public ::testing::Test {
+ protected:
+  CommandResult Sesame(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), SESAME_BINARY);
+    return testing::RunCommand(args, {{"SESAME_HOME", home_.path() + "/home"}}, input);
+  }
+  std::string Example(const std::string& name) {
+    return std::string(SESAME_SOURCE_DIR) + "/examples/" + name;
+  }
+
+  TempDir home_;
+};
+
+constexpr char kGood[] = R"(apiVersion: sesame.dev/v1alpha1
+kind: Sandbox
+metadata:
+  name: one
+  labels: {team: a}
+spec:
+  command: ["sleep", "60"]
+)";
+
+TEST_F(SesameCliTest, DryRunOfAllExamplesValidatesAndWritesNothing) {
+  auto r = Sesame({"apply", "-f", Example(""), "-R", "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("sandbox/hello created (dry run)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sandboxtemplate/shell-agent created (dry run)"), std::string::npos);
+  EXPECT_NE(r.out.find("sandbox/vercel-next created (dry run)"), std::string::npos);
+  auto get = Sesame({"get", "sandboxes", "-A", "-o", "name"});
+  EXPECT_EQ(get.exit_code, 0);
+  EXPECT_EQ(get.out, "");
+}
+
+TEST_F(SesameCliTest, ApplyReportsCreatedUnchangedConfigured) {
+  std::string file = home_.Write("one.yaml", kGood);
+  EXPECT_EQ(Sesame({"apply", "-f", file}).out, "sandbox/one created\n");
+  EXPECT_EQ(Sesame({"apply", "-f", file}).out, "sandbox/one unchanged\n");
+  home_.Write("one.yaml", std::string(kGood) + "  suspend: true\n");
+  EXPECT_EQ(Sesame({"apply", "-f", file}).out, "sandbox/one configured\n");
+  auto json = Sesame({"get", "sandbox", "one", "-o", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto object = nlohmann::json::parse(json.out);
+  EXPECT_EQ(object["metadata"]["generation"], 2);
+  EXPECT_EQ(object["spec"]["suspend"], true);
+}
+
+TEST_F(SesameCliTest, GetJsonIsAParsableList) {
+  ASSERT_EQ(Sesame({"apply", "-f", Example("agent-template.yaml")}).exit_code, 0);
+  auto r = Sesame({"get", "sandboxes", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto list = nlohmann::json::parse(r.out);
+  EXPECT_EQ(list["kind"], "SandboxList");
+  ASSERT_EQ(list["items"].size(), 2u);
+  EXPECT_EQ(list["items"][0]["metadata"]["name"], "reviewer");
+  EXPECT_FALSE(list["metadata"]["resourceVersion"].get<std::string>().empty());
+  auto table = Sesame({"get", "sandboxes", "-o", "wide"});
+  EXPECT_NE(table.out.find("NAME"), std::string::npos);
+  EXPECT_NE(table.out.find("EXPIRES"), std::string::npos);
+  EXPECT_NE(table.out.find("shell-agent"), std::string::npos) << table.out;
+  auto selected = Sesame({"get", "sandboxes", "-l", "app in (writer)", "-o", "name"});
+  EXPECT_EQ(selected.out, "sandbox/writer\n");
+}
+
+TEST_F(SesameCliTest, OneBadDocumentAppliesNothing) {
+  std::string file = home_.Write("mixed.yaml", std::string(kGood) +
+                                                   "---\napiVersion: sesame.dev/v1alpha1\n"
+                                                   "kind: Sandbox\nmetadata:\n  name: two\n"
+                                                   "spec:\n  resources:\n    memory: 4GB\n");
+  auto r = Sesame({"apply", "-f", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("mixed.yaml:16:13: spec.resources.memory: \"4GB\" is not a quantity (use 4G or 4Gi)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Sesame({"get", "sandboxes", "-o", "name"}).out, "");
+}
+
+TEST_F(SesameCliTest, DiffExitCodes) {
+  std::string file = home_.Write("one.yaml", kGood);
+  auto before = Sesame({"diff", "-f", file});
+  EXPECT_EQ(before.exit_code, 1);
+  EXPECT_NE(before.out.find("+++ sandbox/one (desired)"), std::string::npos);
+  ASSERT_EQ(Sesame({"apply", "-f", file}).exit_code, 0);
+  auto same = Sesame({"diff", "-f", file});
+  EXPECT_EQ(same.exit_code, 0) << same.out;
+  EXPECT_EQ(same.out, "");
+  home_.Write("one.yaml", std::string(kGood) + "  ports: [3000]\n");
+  auto changed = Sesame({"diff", "-f", file});
+  EXPECT_EQ(changed.exit_code, 1);
+  EXPECT_NE(changed.out.find("+  ports:"), std::string::npos) << changed.out;
+  home_.Write("bad.yaml", "kind: Sandbox\n");
+  EXPECT_EQ(Sesame({"diff", "-f", home_.path() + "/bad.yaml"}).exit_code, 2);
+}
+
+TEST_F(SesameCliTest, PruneDeletesWhatTheApplysetNoLongerHas) {
+  std::string dir = home_.path() + "/repo";
+  home_.Write("repo/a.yaml", kGood);
+  std::string second = kGood;
+  second.replace(second.find("name: one"), 9, "name: two");
+  home_.Write("repo/b.yaml", second);
+  auto first = Sesame({"apply", "-f", dir, "--prune", "--applyset", "repo"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  std::filesystem::remove(dir + "/b.yaml");
+  auto pruned = Sesame({"apply", "-f", dir, "--prune", "--applyset", "repo"});
+  EXPECT_EQ(pruned.out, "sandbox/one unchanged\nsandbox/two pruned\n");
+  EXPECT_EQ(Sesame({"apply", "-f", dir, "--prune"}).exit_code, 2);
+}
+
+TEST_F(SesameCliTest, DeleteTemplateAndSandbox) {
+  ASSERT_EQ(Sesame({"apply", "-f", Example("agent-template.yaml")}).exit_code, 0);
+  EXPECT_EQ(Sesame({"delete", "template", "shell-agent"}).out, "sandboxtemplate/shell-agent deleted\n");
+  EXPECT_EQ(Sesame({"get", "templates", "-o", "name"}).out, "");
+  auto by_label = Sesame({"delete", "sandboxes", "-l", "app=writer"});
+  EXPECT_EQ(by_label.out, "sandbox/writer deleted\n");
+  // The finalizer holds it until a controller has removed the sandbox.
+  auto table = Sesame({"get", "sandbox", "writer"});
+  EXPECT_NE(table.out.find("Terminating"), std::string::npos) << table.out;
+  auto missing = Sesame({"delete", "sandbox", "nope"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("nope"), std::string::npos);
+}
+
+TEST_F(SesameCliTest, DescribeShowsSpecAndStatus) {
+  ASSERT_EQ(Sesame({"apply", "-f", Example("hello.yaml")}).exit_code, 0);
+  auto r = Sesame({"describe", "sandbox", "hello"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Name:        hello"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Spec:"), std::string::npos);
+  EXPECT_NE(r.out.find("Phase:       Pending"), std::string::npos);
+}
+
+struct BadInput {
+  const char* name;
+  std::string content;
+  const char* expected;  // a fragment of the error
+};
+
+TEST_F(SesameCliTest, BadInputsFailCleanlyWithExitCode2) {
+  std::string deep(100000, '[');
+  std::string bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  for (char c = 'b'; c <= 'j'; ++c) {
+    bomb += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ",*" + char(c - 1) + ",*" +
+            char(c - 1) + ",*" + char(c - 1) + "]\n";
+  }
+  std::vector<BadInput> inputs = {
+      {"unknown.yaml", std::string(kGood) + "  imag: x\n", "spec.imag: unknown field"},
+      {"dup.yaml", std::string(kGood) + "  command: [\"true\"]\n", "duplicate key"},
+      {"tab.yaml", "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata:\n\tname: x\n", "tab"},
+      {"empty.yaml", "", "no documents"},
+      {"type.yaml", std::string(kGood) + "  ports: [abc]\n", "spec.ports[0]"},
+      {"huge.yaml", std::string(20 << 20, '#'), "limit"},
+      {"bomb.yaml", bomb, "alias"},
+      {"deep.yaml", deep, "deep"},
+  };
+  for (const auto& input : inputs) {
+    std::string file = home_.Write(input.name, input.content);
+    auto r = Sesame({"apply", "-f", file});
+    EXPECT_EQ(r.exit_code, 2) << input.name << ": " << r.err;
+    EXPECT_NE(r.err.find(input.name), std::string::npos) << input.name << ": " << r.err;
+    EXPECT_NE(r.err.find(input.expected), std::string::npos) << input.name << ": " << r.err;
+  }
+  EXPECT_EQ(Sesame({"get", "sandboxes", "-A", "-o", "name"}).out, "");
+}
+
+TEST_F(SesameCliTest, HelpAndUsageErrors) {
+  for (const char* command : {"apply", "diff", "get", "describe", "delete"}) {
+    auto r = Sesame({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.out.find("Usage:"), std::string::npos) << command;
+  }
+  EXPECT_EQ(Sesame({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Sesame({"get", "sandboxes", "--bogus"}).exit_code, 2);
+  EXPECT_EQ(Sesame({"get", "sandboxes", "-o", "xml"}).exit_code, 2);
+  EXPECT_EQ(Sesame({"get", "sandboxes", "-l", "a in (x"}).exit_code, 2);
+}
+
+TEST_F(SesameCliTest, StdinManifest) {
+  auto r = Sesame({"apply", "-f", "-"}, kGood);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "sandbox/one created\n");
+}
+
+}  // namespace
+}  // namespace sesame

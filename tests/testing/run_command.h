@@ -1,0 +1,37 @@
+#pragma once
+// Test helpers: run a command and capture its output, and a temporary
+// directory removed on destruction.
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sesame::testing {
+
+struct CommandResult {
+  int exit_code = -1;  // 128+N when killed by signal N
+  std::string out;
+  std::string err;
+};
+
+// Runs argv with `env` added to this process's environment, feeding `input`
+// to its stdin. Blocks until it exits.
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env = {},
+                         const std::string& input = "");
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/name (creating parent dirs); returns the path.
+  std::string Write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace sesame::testing
