@@ -1,0 +1,348 @@
+#include "providers/filesystem/filesystem_provider.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "providers/filesystem/exec_session.h"
+#include "providers/filesystem/log_reader.h"
+#include "providers/filesystem/process.h"
+#include "providers/filesystem/session.h"
+#include "providers/filesystem/spawn.h"
+#include "providers/filesystem/state_file.h"
+#include "providers/filesystem/workspace_files.h"
+
+namespace sesame::providers::filesystem {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr Millis kSuspendWait(2000);
+
+bool ValidUid(const std::string& uid) {
+  if (uid.empty() || uid.size() > 128 || uid == "." || uid == "..") return false;
+  for (char c : uid) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+// The parts of a request that state.json keeps (env names, never values).
+void ApplyRequest(const SandboxRequest& r, SandboxState& s) {
+  s.uid = r.uid;
+  s.key = r.key;
+  s.command = r.spec.command;
+  s.env_names.clear();
+  for (const auto& [name, value] : r.env) s.env_names.push_back(name);
+  s.stdin_open = r.spec.stdin_open;
+  s.ports = r.spec.ports;
+  s.limits = ResourceLimits::FromSpec(r.spec.resources);
+  s.field_hashes = r.field_hashes;
+}
+
+void ClearRuntime(SandboxState& s) {
+  s.supervisor = {};
+  s.child = {};
+  s.cgroup.clear();
+  s.started_at.reset();
+  s.finished_at.reset();
+  s.exit_code.reset();
+  s.message.clear();
+  s.suspended = false;
+}
+
+void Touch(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (fd.valid()) ::futimens(fd.get(), nullptr);
+}
+
+Result<UniqueFd> ConnectStdin(const std::string& dir) {
+  std::string path = dir + "/" + kStdinSocket;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return InternalError(path + ": path too long");
+  std::strcpy(addr.sun_path, path.c_str());
+  UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!sock.valid() || ::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    return UnavailableError("cannot connect to the session's stdin: " + std::string(std::strerror(errno)));
+  }
+  return sock;
+}
+
+class FilesystemProvider final : public Provider {
+ public:
+  explicit FilesystemProvider(FilesystemOptions options) : options_(std::move(options)) {}
+
+  std::string name() const override { return "filesystem"; }
+  Capabilities capabilities() const override;
+  Result<Observed> Create(const SandboxRequest& request) override;
+  Result<std::optional<Observed>> Observe(const std::string& uid) override;
+  Result<std::vector<Observed>> ListOwned() override;
+  Status Update(const Observed& current, const SandboxRequest& request) override;
+  Status Suspend(const Observed& current) override;
+  Status Resume(const Observed& current) override;
+  Status Restart(const Observed& current, const SandboxRequest& request) override;
+  Status Delete(const Observed& current) override;
+  Result<int> Exec(const Observed& current, const ExecRequest& request,
+                   Streams& streams) override;
+  Status Logs(const Observed& current, const LogOptions& options, Streams& streams) override;
+  Status Attach(const Observed& current, Streams& streams) override;
+  Result<std::string> ReadFile(const Observed& current, const std::string& path) override;
+  Status WriteFile(const Observed& current, const std::string& path,
+                   const std::string& content) override;
+
+ private:
+  std::string Dir(const std::string& uid) const { return options_.state_root + "/" + uid; }
+  Result<SandboxState> Load(const std::string& uid) const;
+  Result<Observed> ObserveDir(const std::string& dir) const;
+  Status Signal(const std::string& uid, int signal, bool suspended);
+
+  const FilesystemOptions options_;
+};
+
+Capabilities FilesystemProvider::capabilities() const {
+  Capabilities c;
+  // resources: cgroup files and prlimit on the running process; lifetime is
+  // the controller's; ports are only reported. image, runtime and
+  // persistence mean nothing to a host process, so changing them must not
+  // recreate it.
+  c.in_place_fields = {"resources", "lifetime", "ports", "image", "runtime", "persistence"};
+  c.supports_stdin = true;
+  c.supports_suspend = true;
+  c.supports_files = true;
+  return c;
+}
+
+Result<SandboxState> FilesystemProvider::Load(const std::string& uid) const {
+  if (!ValidUid(uid)) return InvalidError("invalid uid \"" + uid + "\"");
+  return LoadState(Dir(uid));
+}
+
+Result<Observed> FilesystemProvider::ObserveDir(const std::string& dir) const {
+  Result<SandboxState> state = LoadState(dir);
+  if (!state.ok()) return state.status();
+  return ToObserved(*state, dir);
+}
+
+Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
+  if (!ValidUid(request.uid)) return InvalidError("invalid uid \"" + request.uid + "\"");
+  if (request.workspace_dir.empty() || request.workspace_dir[0] != '/') {
+    return InvalidError("workspace directory must be an absolute path: \"" +
+                        request.workspace_dir + "\"");
+  }
+  std::string dir = Dir(request.uid);
+  Result<SandboxState> existing = LoadState(dir);
+  if (existing.ok()) {
+    if (existing->started_at || existing->exit_code) return ToObserved(*existing, dir);  // adopt
+    if (IsAlive(existing->supervisor)) {
+      SESAME_RETURN_IF_ERROR(WaitForStart(dir, existing->supervisor, options_.start_timeout));
+      return ObserveDir(dir);
+    }
+  }
+  std::error_code ec;
+  fs::create_directories(options_.state_root, ec);
+  if (ec || (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)) {
+    return InternalError("cannot create " + dir + ": " + (ec ? ec.message() : std::strerror(errno)));
+  }
+  SandboxState state;
+  state.workspace = request.workspace_dir;
+  state.workspace_created = existing.ok() && existing->workspace_created;
+  if (!fs::exists(request.workspace_dir, ec)) {
+    if (!fs::create_directories(request.workspace_dir, ec) && ec) {
+      return InternalError("cannot create workspace " + request.workspace_dir + ": " + ec.message());
+    }
+    // Only a default workspace is ours to remove on Delete.
+    state.workspace_created = request.spec.workspace.path.empty();
+  }
+  ApplyRequest(request, state);
+  SESAME_RETURN_IF_ERROR(StoreState(dir, state));
+  SESAME_RETURN_IF_ERROR(StartSession(options_, dir, request.env));
+  return ObserveDir(dir);
+}
+
+Result<std::optional<Observed>> FilesystemProvider::Observe(const std::string& uid) {
+  Result<SandboxState> state = Load(uid);
+  if (!state.ok() && state.status().code() == Code::kNotFound) return std::optional<Observed>();
+  if (!state.ok()) return state.status();
+  return std::optional<Observed>(ToObserved(*state, Dir(uid)));
+}
+
+Result<std::vector<Observed>> FilesystemProvider::ListOwned() {
+  std::vector<Observed> owned;
+  std::error_code ec;
+  fs::directory_iterator it(options_.state_root, ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return owned;
+    return InternalError(options_.state_root + ": " + ec.message());
+  }
+  for (const fs::directory_entry& entry : it) {
+    if (!entry.is_directory(ec)) continue;
+    Result<Observed> o = ObserveDir(entry.path().string());
+    if (o.ok()) owned.push_back(std::move(*o));  // a directory being deleted vanishes
+  }
+  return owned;
+}
+
+Status FilesystemProvider::Update(const Observed& current, const SandboxRequest& request) {
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  ResourceLimits limits = ResourceLimits::FromSpec(request.spec.resources);
+  std::string message;
+  if (!state->cgroup.empty()) {
+    message = WriteCgroupLimits(state->cgroup, limits);
+  } else if (IsAlive(state->child) && limits.memory_bytes) {
+    // Only the session's leader: processes it already forked keep theirs.
+    auto bytes = static_cast<rlim_t>(*limits.memory_bytes);
+    struct rlimit rl{bytes, bytes};
+    if (::prlimit(state->child.pid, RLIMIT_DATA, &rl, nullptr) != 0) {
+      message = std::string("prlimit: ") + std::strerror(errno);
+    }
+  }
+  return UpdateState(Dir(current.uid), [&](SandboxState& s) {
+    s.limits = limits;
+    s.ports = request.spec.ports;
+    s.field_hashes = request.field_hashes;
+    if (!message.empty()) s.message = message;
+  });
+}
+
+Status FilesystemProvider::Signal(const std::string& uid, int signal, bool suspended) {
+  Result<SandboxState> state = Load(uid);
+  if (!state.ok()) return state.status();
+  if (state->exit_code || !IsAlive(state->supervisor)) {
+    return ConflictError("the session of " + state->key.namespace_ + "/" + state->key.name + " is not running");
+  }
+  SignalGroup(state->child, signal);
+  auto deadline = std::chrono::steady_clock::now() + kSuspendWait;
+  while (IsAlive(state->child) && IsStopped(state->child) != suspended &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(Millis(10));
+  }
+  return UpdateState(Dir(uid), [&](SandboxState& s) { s.suspended = suspended; });
+}
+
+Status FilesystemProvider::Suspend(const Observed& current) {
+  return Signal(current.uid, SIGSTOP, true);
+}
+
+Status FilesystemProvider::Resume(const Observed& current) {
+  return Signal(current.uid, SIGCONT, false);
+}
+
+Status FilesystemProvider::Restart(const Observed& current, const SandboxRequest& request) {
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  StopSession(*state, options_.stop_timeout);
+  std::string dir = Dir(current.uid);
+  SESAME_RETURN_IF_ERROR(UpdateState(dir, [&](SandboxState& s) {
+    ApplyRequest(request, s);
+    ClearRuntime(s);
+    ++s.restarts;
+  }));
+  return StartSession(options_, dir, request.env);
+}
+
+Status FilesystemProvider::Delete(const Observed& current) {
+  if (!ValidUid(current.uid)) return InvalidError("invalid uid \"" + current.uid + "\"");
+  std::string dir = Dir(current.uid);
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return Status::Ok();
+  Result<SandboxState> state = LoadState(dir);
+  if (state.ok()) {
+    StopSession(*state, options_.stop_timeout);
+    RemoveCgroup(state->cgroup);
+    if (state->workspace_created && fs::path(state->workspace).has_relative_path()) {
+      fs::remove_all(state->workspace, ec);
+      if (ec) return InternalError("cannot remove workspace " + state->workspace + ": " + ec.message());
+    }
+  }
+  fs::remove_all(dir, ec);
+  if (ec) return InternalError("cannot remove " + dir + ": " + ec.message());
+  return Status::Ok();
+}
+
+Result<int> FilesystemProvider::Exec(const Observed& current, const ExecRequest& request,
+                                     Streams& streams) {
+  if (request.command.empty()) return InvalidError("exec needs a command");
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  std::string activity = Dir(current.uid) + "/" + kActivityFile;
+  Touch(activity);
+  SpawnOptions spawn;
+  spawn.argv = request.command;
+  spawn.env = SandboxEnvironment(request.env);
+  spawn.cwd = state->workspace;
+  spawn.cgroup = state->cgroup;
+  spawn.rlimits = PlanRlimits(state->limits, !state->cgroup.empty());
+  Result<int> code = RunWithStreams(std::move(spawn), request.stdin_open, request.timeout, streams);
+  Touch(activity);
+  return code;
+}
+
+Status FilesystemProvider::Logs(const Observed& current, const LogOptions& options,
+                                Streams& streams) {
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  std::string dir = Dir(current.uid);
+  return StreamLog(dir + "/" + kOutputLog, options, streams, [&dir] { return SessionEnded(dir); });
+}
+
+Status FilesystemProvider::Attach(const Observed& current, Streams& streams) {
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  std::string dir = Dir(current.uid);
+  Touch(dir + "/" + kActivityFile);
+  std::thread feeder;
+  UniqueFd sock;
+  if (state->stdin_open && streams.read_stdin && !SessionEnded(dir)) {
+    Result<UniqueFd> connected = ConnectStdin(dir);
+    if (!connected.ok()) return connected.status();
+    sock = std::move(*connected);
+    feeder = std::thread([&streams, fd = sock.get()] {
+      std::string chunk;
+      while (!streams.cancelled() && streams.read_stdin(chunk)) {
+        if (!chunk.empty() && !WriteAll(fd, chunk).ok()) break;
+        chunk.clear();
+      }
+      ::shutdown(fd, SHUT_WR);
+    });
+  }
+  LogOptions follow;
+  follow.follow = true;
+  follow.tail = 0;
+  Status status = StreamLog(dir + "/" + kOutputLog, follow, streams,
+                            [&dir] { return SessionEnded(dir); });
+  if (feeder.joinable()) feeder.join();
+  Touch(dir + "/" + kActivityFile);
+  return status;
+}
+
+Result<std::string> FilesystemProvider::ReadFile(const Observed& current, const std::string& path) {
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  return ReadWorkspaceFile(state->workspace, path);
+}
+
+Status FilesystemProvider::WriteFile(const Observed& current, const std::string& path,
+                                     const std::string& content) {
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  return WriteWorkspaceFile(state->workspace, path, content);
+}
+
+}  // namespace
+
+std::unique_ptr<Provider> NewFilesystemProvider(FilesystemOptions options) {
+  return std::make_unique<FilesystemProvider>(std::move(options));
+}
+
+}  // namespace sesame::providers::filesystem

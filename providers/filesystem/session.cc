@@ -1,0 +1,153 @@
+#include "providers/filesystem/session.h"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <thread>
+
+#include "providers/filesystem/launcher.h"
+#include "providers/filesystem/process.h"
+
+namespace sesame::providers::filesystem {
+namespace {
+
+constexpr Millis kStartPoll(20);
+constexpr Millis kSupervisorExitGrace(2000);
+
+std::string EnvBlock(const EnvList& env) {
+  std::string block;
+  for (const auto& [name, value] : env) {
+    block += name;
+    block += '\0';
+    block += value;
+    block += '\0';
+  }
+  return block;
+}
+
+std::optional<Time> ModificationTime(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  auto since_epoch = std::chrono::seconds(st.st_mtim.tv_sec) +
+                     std::chrono::nanoseconds(st.st_mtim.tv_nsec);
+  return Time(std::chrono::duration_cast<Time::duration>(since_epoch));
+}
+
+void SetState(Observed& o, ResourceState state, std::string message) {
+  o.state = state;
+  o.message = std::move(message);
+}
+
+std::string Join(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  return b.empty() ? a : a + "; " + b;
+}
+
+}  // namespace
+
+Status StartSession(const FilesystemOptions& options, const std::string& dir,
+                    const EnvList& env) {
+  Result<FdPair> channel = MakeSocketPair();
+  if (!channel.ok()) return channel.status();
+  std::vector<std::string> argv = options.supervisor_command;
+  for (const char* arg : {"--state-dir", dir.c_str(), "--env-fd", "3", "--cgroup-root",
+                          options.cgroup_root.c_str()}) {
+    argv.push_back(arg);
+  }
+  // The supervisor gets the same short list of variables as a sandbox, so
+  // the controller's own secrets are not in its /proc/PID/environ.
+  Result<pid_t> pid = LaunchDetached(argv, SandboxEnvironment({}), channel->write.get());
+  if (!pid.ok()) return pid.status();
+  channel->write.Reset();
+  // Recorded at once, so a controller that dies now finds the launch in
+  // progress instead of starting a second supervisor.
+  ProcessId supervisor = CaptureProcess(*pid);
+  (void)UpdateState(dir, [&](SandboxState& s) {
+    if (s.supervisor.empty()) s.supervisor = supervisor;
+  });
+  // Secrets travel through the socket only; a supervisor that died early
+  // makes this fail quietly, and WaitForStart reports it.
+  (void)WriteAll(channel->read.get(), EnvBlock(env));
+  channel->read.Reset();
+  return WaitForStart(dir, supervisor, options.start_timeout);
+}
+
+Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    Result<SandboxState> state = LoadState(dir);
+    if (!state.ok()) return state.status();
+    if (state->started_at || state->exit_code) return Status::Ok();
+    if (!IsAlive(supervisor)) {
+      return UnavailableError("the supervisor of " + dir + " exited before starting the command");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return UnavailableError("the supervisor of " + dir + " did not start the command in time");
+    }
+    std::this_thread::sleep_for(kStartPoll);
+  }
+}
+
+void StopSession(const SandboxState& state, Millis grace) {
+  if (IsAlive(state.child)) {
+    SignalGroup(state.child, SIGTERM);
+    SignalGroup(state.child, SIGCONT);  // a stopped group acts on SIGTERM only once continued
+    if (!WaitGone(state.child, grace)) {
+      SignalGroup(state.child, SIGKILL);
+      WaitGone(state.child, grace);
+    }
+  }
+  if (!IsAlive(state.supervisor)) return;
+  // With its command gone the supervisor drains the output and exits; an
+  // idle one waits for SIGTERM.
+  if (!state.child.empty() && WaitGone(state.supervisor, kSupervisorExitGrace)) return;
+  ::kill(state.supervisor.pid, SIGTERM);
+  if (!WaitGone(state.supervisor, grace)) {
+    ::kill(state.supervisor.pid, SIGKILL);
+    WaitGone(state.supervisor, grace);
+  }
+}
+
+Observed ToObserved(const SandboxState& s, const std::string& dir) {
+  Observed o;
+  o.uid = s.uid;
+  o.key = s.key;
+  o.id = std::to_string(!s.child.empty() ? s.child.pid : s.supervisor.pid);
+  o.started_at = s.started_at;
+  o.finished_at = s.finished_at;
+  o.field_hashes = s.field_hashes;
+  for (int port : s.ports) o.endpoints.push_back({port, "http://127.0.0.1:" + std::to_string(port)});
+  auto output = ModificationTime(dir + "/" + kOutputLog);
+  auto activity = ModificationTime(dir + "/" + kActivityFile);
+  o.last_activity = output && activity ? std::max(*output, *activity) : output ? output : activity;
+  if (!o.last_activity) o.last_activity = s.started_at;
+
+  bool supervisor_alive = IsAlive(s.supervisor);
+  if (s.exit_code) {
+    o.exit_code = s.exit_code;
+    SetState(o, ResourceState::kExited,
+             Join("exited with code " + std::to_string(*s.exit_code), s.message));
+  } else if (!s.started_at) {
+    SetState(o, supervisor_alive ? ResourceState::kCreating : ResourceState::kExited,
+             supervisor_alive ? "starting" : "the supervisor exited before starting the command");
+    if (!supervisor_alive) o.exit_code = -1;
+  } else if (!supervisor_alive) {
+    o.exit_code = -1;
+    SetState(o, ResourceState::kExited, "supervisor lost: its exit was not recorded");
+  } else if (s.suspended && (s.child.empty() || IsStopped(s.child))) {
+    SetState(o, ResourceState::kSuspended, s.message);
+  } else if (s.suspended) {
+    SetState(o, ResourceState::kRunning, Join("suspended on request but running", s.message));
+  } else {
+    SetState(o, ResourceState::kRunning, s.message);
+  }
+  return o;
+}
+
+bool SessionEnded(const std::string& dir) {
+  Result<SandboxState> state = LoadState(dir);
+  return !state.ok() || state->exit_code.has_value() || !IsAlive(state->supervisor);
+}
+
+}  // namespace sesame::providers::filesystem

@@ -1,0 +1,39 @@
+#pragma once
+// One sandbox's session as seen from the controller: starting its
+// supervisor, stopping it, and reading its state directory as an Observed.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "providers/filesystem/filesystem_provider.h"
+#include "providers/filesystem/state_file.h"
+#include "providers/provider.h"
+
+namespace sesame::providers::filesystem {
+
+using EnvList = std::vector<std::pair<std::string, std::string>>;
+
+// Launches a supervisor for the state directory `dir` (state.json written,
+// runtime fields cleared), hands it `env` through a socket, and waits until
+// it has started the command (or failed to). kUnavailable when it does not
+// start within options.start_timeout.
+Status StartSession(const FilesystemOptions& options, const std::string& dir, const EnvList& env);
+
+// Waits until the supervisor recorded in `dir` has started the command.
+Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis timeout);
+
+// Ends the session of `state`: SIGTERM (and SIGCONT) to the command's
+// process group, SIGKILL after `grace`, then the supervisor. Safe when
+// everything is already gone; never signals a process that is not ours
+// (identities carry the start time).
+void StopSession(const SandboxState& state, Millis grace);
+
+// state.json as the provider's Observed.
+Observed ToObserved(const SandboxState& state, const std::string& dir);
+
+// True when the session in `dir` will write no more output.
+bool SessionEnded(const std::string& dir);
+
+}  // namespace sesame::providers::filesystem

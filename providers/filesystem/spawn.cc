@@ -1,0 +1,115 @@
+#include "providers/filesystem/spawn.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace sesame::providers::filesystem {
+namespace {
+
+// Child-side failure report: which step failed and its errno.
+struct ChildError {
+  int step = 0;
+  int error = 0;
+};
+
+enum Step { kStepChdir = 1, kStepExec, kStepFds };
+
+[[noreturn]] void ChildFail(int report_fd, int step) {
+  ChildError e{step, errno};
+  [[maybe_unused]] ssize_t n = ::write(report_fd, &e, sizeof e);
+  ::_exit(127);
+}
+
+// Runs in the forked child: only async-signal-safe calls.
+[[noreturn]] void RunChild(const SpawnOptions& o, const char* exe, char* const* argv,
+                           char* const* envp, int report_fd) {
+  ::setpgid(0, 0);
+  if (!o.cgroup.empty()) {
+    int fd = ::open((o.cgroup + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      [[maybe_unused]] ssize_t n = ::write(fd, "0", 1);
+      ::close(fd);
+    }
+  }
+  ApplyRlimits(o.rlimits);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  struct sigaction dfl{};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+
+  int targets[3] = {o.stdin_fd, o.stdout_fd, o.stderr_fd};
+  int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  for (int i = 0; i < 3; ++i) {
+    // Move sources out of 0..2 first so that dup2 does not clobber them.
+    int src = targets[i] < 0 ? devnull : targets[i];
+    if (src < 3) src = ::fcntl(src, F_DUPFD_CLOEXEC, 3);
+    targets[i] = src;
+  }
+  if (report_fd < 3) report_fd = ::fcntl(report_fd, F_DUPFD_CLOEXEC, 3);
+  for (int i = 0; i < 3; ++i) {
+    if (targets[i] < 0 || ::dup2(targets[i], i) < 0) ChildFail(report_fd, kStepFds);
+  }
+  // Whatever the parent left open without close-on-exec stays out of the
+  // sandbox.
+  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (::chdir(o.cwd.c_str()) != 0) ChildFail(report_fd, kStepChdir);
+  ::execve(exe, argv, envp);
+  ChildFail(report_fd, kStepExec);
+}
+
+std::vector<char*> CStrings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+Result<ChildProcess> Spawn(const SpawnOptions& options) {
+  if (options.argv.empty()) return InvalidError("empty command");
+  Result<std::string> exe = ResolveExecutable(options.argv[0], options.env);
+  if (!exe.ok()) return exe.status();
+  std::vector<char*> argv = CStrings(options.argv);
+  std::vector<char*> envp = CStrings(options.env);
+  Result<FdPair> report = MakePipe();
+  if (!report.ok()) return report.status();
+
+  pid_t pid = ::fork();
+  if (pid < 0) return InternalError(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) RunChild(options, exe->c_str(), argv.data(), envp.data(), report->write.get());
+  ::setpgid(pid, pid);  // also here, so the group exists before we signal it
+  ChildProcess child(pid);
+  report->write.Reset();
+
+  ChildError error;
+  ssize_t n;
+  do {
+    n = ::read(report->read.get(), &error, sizeof error);
+  } while (n < 0 && errno == EINTR);
+  if (n != sizeof error) return child;  // EOF: exec succeeded (close-on-exec)
+  child.Wait();
+  std::string what = std::strerror(error.error);
+  switch (error.step) {
+    case kStepChdir:
+      return InternalError("cannot enter workspace " + options.cwd + ": " + what);
+    case kStepExec:
+      if (error.error == ENOENT) return NotFoundError(*exe + ": " + what);
+      return Status(Code::kPermissionDenied, "cannot run " + *exe + ": " + what);
+    default:
+      return InternalError("cannot set up stdio: " + what);
+  }
+}
+
+int ExitCodeForSpawnFailure(const Status& status) {
+  return status.code() == Code::kNotFound ? 127 : 126;
+}
+
+}  // namespace sesame::providers::filesystem

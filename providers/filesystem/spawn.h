@@ -1,0 +1,38 @@
+#pragma once
+// Starting a command inside a sandbox: its own process group, the
+// sandbox's workspace, environment, cgroup and rlimits, and nothing else of
+// the parent (other fds are closed, signal mask and dispositions reset).
+// Safe to call from a multi-threaded process: the child runs only
+// async-signal-safe calls between fork and exec.
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "providers/filesystem/limits.h"
+#include "providers/filesystem/process.h"
+
+namespace sesame::providers::filesystem {
+
+struct SpawnOptions {
+  std::vector<std::string> argv;  // argv[0] is looked up in the PATH of `env`
+  std::vector<std::string> env;   // "NAME=VALUE", complete
+  std::string cwd;
+  // Become the child's fds 0, 1, 2; -1 means /dev/null. Not closed here.
+  int stdin_fd = -1;
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  std::string cgroup;  // join this cgroup before exec; empty: none
+  RlimitPlan rlimits;
+};
+
+// The running child, or why it could not run: kNotFound when argv[0] is
+// not found, kPermissionDenied when it cannot be executed, kInternal for
+// other failures (fork, chdir...).
+Result<ChildProcess> Spawn(const SpawnOptions& options);
+
+// The shell's code for a command that could not run: 127 not found, 126
+// otherwise.
+int ExitCodeForSpawnFailure(const Status& status);
+
+}  // namespace sesame::providers::filesystem

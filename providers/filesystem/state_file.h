@@ -1,0 +1,88 @@
+#pragma once
+// state.json: everything known about one filesystem sandbox, in its state
+// directory <state_root>/<uid>/. Written by the provider (configuration,
+// suspend flag) and by the sandbox's supervisor (pids, start, exit), always
+// as read-modify-write under an flock on <dir>/lock and replaced atomically
+// (temp file + rename), so readers never see half a file and the two
+// writers never lose each other's fields.
+//
+// Never holds env values: only their names.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "providers/filesystem/limits.h"
+#include "providers/filesystem/process.h"
+#include "specs/object.h"
+
+namespace sesame::providers::filesystem {
+
+inline constexpr char kStateFile[] = "state.json";
+inline constexpr char kOutputLog[] = "output.log";
+inline constexpr char kStdinSocket[] = "stdin.sock";
+inline constexpr char kActivityFile[] = "activity";
+
+struct SandboxState {
+  // Configuration, from the provider.
+  std::string uid;
+  specs::ObjectKey key;
+  std::string workspace;
+  bool workspace_created = false;  // the provider made it, so Delete removes it
+  std::vector<std::string> command;  // empty: an idle sandbox
+  std::vector<std::string> env_names;
+  bool stdin_open = false;
+  std::vector<int> ports;
+  ResourceLimits limits;
+  std::map<std::string, std::string> field_hashes;
+  bool suspended = false;
+  int restarts = 0;
+
+  // Runtime facts, from the supervisor. Cleared by the provider before it
+  // starts a supervisor.
+  ProcessId supervisor;
+  ProcessId child;  // the session command, leader of its own process group
+  std::string cgroup;  // the sandbox's cgroup directory, empty when none
+  std::optional<Time> started_at;
+  std::optional<Time> finished_at;
+  std::optional<int> exit_code;
+  std::string message;  // limits not applied, exec failure
+};
+
+// Reads <dir>/state.json. kNotFound when there is none.
+Result<SandboxState> LoadState(const std::string& dir);
+// Replaces <dir>/state.json with `state` (temp file + rename), under the lock.
+Status StoreState(const std::string& dir, const SandboxState& state);
+// Read-modify-write under the lock. `change` sees the current state.
+template <typename F>
+Status UpdateState(const std::string& dir, F&& change);
+
+// The lock itself, for UpdateState. Released when destroyed.
+class StateLock {
+ public:
+  explicit StateLock(const std::string& dir);
+  ~StateLock();
+  StateLock(const StateLock&) = delete;
+  StateLock& operator=(const StateLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// Without taking the lock (the caller holds it).
+Result<SandboxState> LoadStateUnlocked(const std::string& dir);
+Status StoreStateUnlocked(const std::string& dir, const SandboxState& state);
+
+template <typename F>
+Status UpdateState(const std::string& dir, F&& change) {
+  StateLock lock(dir);
+  Result<SandboxState> state = LoadStateUnlocked(dir);
+  if (!state.ok()) return state.status();
+  change(*state);
+  return StoreStateUnlocked(dir, *state);
+}
+
+}  // namespace sesame::providers::filesystem

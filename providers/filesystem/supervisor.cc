@@ -1,0 +1,379 @@
+#include "providers/filesystem/supervisor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "providers/filesystem/limits.h"
+#include "providers/filesystem/log_format.h"
+#include "providers/filesystem/process.h"
+#include "providers/filesystem/spawn.h"
+#include "providers/filesystem/state_file.h"
+#include "providers/filesystem/unique_fd.h"
+
+namespace sesame::providers::filesystem {
+namespace {
+
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+constexpr Millis kPollInterval(100);
+constexpr Millis kPartialLineAge(200);
+constexpr Millis kDrainTimeout(2000);
+constexpr size_t kMaxPendingStdin = 1 << 20;
+
+struct Args {
+  std::string state_dir;
+  int env_fd = -1;
+  std::string cgroup_root = "/sys/fs/cgroup";
+};
+
+bool ParseArgs(int argc, char** argv, Args& args) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    bool has_value = i + 1 < argc;
+    if (arg == "__supervise") continue;
+    if (arg == "--state-dir" && has_value) {
+      args.state_dir = argv[++i];
+    } else if (arg == "--env-fd" && has_value) {
+      args.env_fd = std::atoi(argv[++i]);
+    } else if (arg == "--cgroup-root" && has_value) {
+      args.cgroup_root = argv[++i];
+    } else {
+      return false;
+    }
+  }
+  return !args.state_dir.empty();
+}
+
+Env ReadEnvBlock(int fd) {
+  std::string block;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    block.append(buf, static_cast<size_t>(n));
+  }
+  Env env;
+  size_t pos = 0;
+  while (pos < block.size()) {
+    size_t name_end = block.find('\0', pos);
+    if (name_end == std::string::npos) break;
+    size_t value_end = block.find('\0', name_end + 1);
+    if (value_end == std::string::npos) value_end = block.size();
+    env.emplace_back(block.substr(pos, name_end - pos),
+                     block.substr(name_end + 1, value_end - name_end - 1));
+    pos = value_end + 1;
+  }
+  return env;
+}
+
+class Supervisor {
+ public:
+  Supervisor(Args args, Env env) : args_(std::move(args)), env_(std::move(env)) {}
+  int Run();
+
+ private:
+  bool Prepare();
+  int RunIdle();
+  int RunCommand();
+  void Loop();
+  std::vector<pollfd> PollSet();
+  void HandleSignals();
+  void ReadOutput(UniqueFd& fd, LineSplitter& splitter);
+  void AcceptClient();
+  void ReadClient(size_t index);
+  void WriteChildStdin();
+  void OnChildExit(int code);
+  void Log(LogStream stream, const std::string& text);
+  void WriteEntry(const LogEntry& entry);
+  void RecordFinish(int code, const std::string& message);
+  bool Done() const;
+
+  Args args_;
+  Env env_;
+  SandboxState state_;
+  UniqueFd log_;
+  UniqueFd signals_;
+  UniqueFd listener_;
+  std::vector<UniqueFd> clients_;
+  UniqueFd child_stdin_;  // our end of the command's stdin pipe
+  std::string pending_stdin_;
+  UniqueFd out_, err_;
+  LineSplitter out_lines_{LogStream::kStdout, [this](const LogEntry& e) { WriteEntry(e); }};
+  LineSplitter err_lines_{LogStream::kStderr, [this](const LogEntry& e) { WriteEntry(e); }};
+  ChildProcess child_;
+  pid_t child_group_ = 0;  // outlives child_.pid(), which is cleared once reaped
+  CgroupSetup cgroup_;
+  std::optional<int> exit_code_;
+  std::chrono::steady_clock::time_point drain_deadline_;
+  bool stop_requested_ = false;
+};
+
+int Supervisor::Run() {
+  if (!Prepare()) return 1;
+  return state_.command.empty() ? RunIdle() : RunCommand();
+}
+
+bool Supervisor::Prepare() {
+  Result<SandboxState> state = LoadState(args_.state_dir);
+  if (!state.ok()) return false;
+  state_ = std::move(*state);
+  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signals_.Reset(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+  std::string log_path = args_.state_dir + "/" + kOutputLog;
+  log_.Reset(::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+  return signals_.valid() && log_.valid();
+}
+
+int Supervisor::RunIdle() {
+  (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
+    s.supervisor = CaptureProcess(::getpid());
+    s.child = {};
+    s.started_at = Clock::Real().Now();
+  });
+  while (!stop_requested_) {
+    pollfd p{signals_.get(), POLLIN, 0};
+    if (::poll(&p, 1, -1) > 0) HandleSignals();
+  }
+  RecordFinish(0, "");
+  return 0;
+}
+
+int Supervisor::RunCommand() {
+  cgroup_ = SetUpCgroup(args_.cgroup_root, state_.uid, state_.limits);
+  SpawnOptions spawn;
+  spawn.argv = state_.command;
+  spawn.env = SandboxEnvironment(env_);
+  spawn.cwd = state_.workspace;
+  spawn.cgroup = cgroup_.path;
+  spawn.rlimits = PlanRlimits(state_.limits, cgroup_.limits_memory);
+
+  Result<FdPair> out = MakePipe(), err = MakePipe(), in = MakePipe();
+  if (!out.ok() || !err.ok() || !in.ok()) return 1;
+  spawn.stdout_fd = out->write.get();
+  spawn.stderr_fd = err->write.get();
+  if (state_.stdin_open) spawn.stdin_fd = in->read.get();
+  Result<ChildProcess> child = Spawn(spawn);
+  if (!child.ok()) {
+    Log(LogStream::kStderr, "sesame: " + child.status().message());
+    (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
+      s.supervisor = CaptureProcess(::getpid());
+      s.child = {};
+      s.cgroup = cgroup_.path;
+      s.started_at = Clock::Real().Now();
+    });
+    RecordFinish(ExitCodeForSpawnFailure(child.status()), child.status().message());
+    return 0;
+  }
+  child_ = std::move(*child);
+  child_group_ = child_.pid();
+  // Only the command keeps the write ends, so its exit closes the pipes.
+  out->write.Reset();
+  err->write.Reset();
+  in->read.Reset();
+  out_ = std::move(out->read);
+  err_ = std::move(err->read);
+  if (state_.stdin_open) {
+    child_stdin_ = std::move(in->write);
+    (void)SetNonBlocking(child_stdin_.get());
+    std::string socket_path = args_.state_dir + "/" + kStdinSocket;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (socket_path.size() < sizeof addr.sun_path) {
+      std::strcpy(addr.sun_path, socket_path.c_str());
+      ::unlink(socket_path.c_str());
+      listener_.Reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+      if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+          ::listen(listener_.get(), 8) != 0) {
+        listener_.Reset();
+      }
+      ::chmod(socket_path.c_str(), 0600);
+    }
+  }
+  ProcessId child_id = CaptureProcess(child_.pid());
+  (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
+    s.supervisor = CaptureProcess(::getpid());
+    s.child = child_id;
+    s.cgroup = cgroup_.path;
+    s.started_at = Clock::Real().Now();
+    s.finished_at.reset();
+    s.exit_code.reset();
+    s.message = cgroup_.message;
+  });
+  Loop();
+  return 0;
+}
+
+void Supervisor::Loop() {
+  while (!Done()) {
+    std::vector<pollfd> fds = PollSet();
+    int ready = ::poll(fds.data(), fds.size(), static_cast<int>(kPollInterval.count()));
+    if (ready < 0 && errno != EINTR) break;
+    for (const pollfd& p : fds) {
+      if (p.revents == 0) continue;
+      if (p.fd == signals_.get()) {
+        HandleSignals();
+      } else if (p.fd == out_.get()) {
+        ReadOutput(out_, out_lines_);
+      } else if (p.fd == err_.get()) {
+        ReadOutput(err_, err_lines_);
+      } else if (p.fd == listener_.get()) {
+        AcceptClient();
+      } else if (p.fd == child_stdin_.get()) {
+        WriteChildStdin();
+      }
+    }
+    for (size_t i = clients_.size(); i-- > 0;) {
+      for (const pollfd& p : fds) {
+        if (i < clients_.size() && p.fd == clients_[i].get() && p.revents != 0) ReadClient(i);
+      }
+    }
+    Time now = Clock::Real().Now();
+    out_lines_.Flush(now, kPartialLineAge);
+    err_lines_.Flush(now, kPartialLineAge);
+  }
+  Time now = Clock::Real().Now();
+  out_lines_.Flush(now, Millis(0));
+  err_lines_.Flush(now, Millis(0));
+  RecordFinish(exit_code_.value_or(-1), "");
+}
+
+std::vector<pollfd> Supervisor::PollSet() {
+  std::vector<pollfd> fds{{signals_.get(), POLLIN, 0}};
+  if (out_.valid()) fds.push_back({out_.get(), POLLIN, 0});
+  if (err_.valid()) fds.push_back({err_.get(), POLLIN, 0});
+  if (listener_.valid()) fds.push_back({listener_.get(), POLLIN, 0});
+  if (pending_stdin_.size() < kMaxPendingStdin) {
+    for (const UniqueFd& c : clients_) fds.push_back({c.get(), POLLIN, 0});
+  }
+  if (child_stdin_.valid() && !pending_stdin_.empty()) {
+    fds.push_back({child_stdin_.get(), POLLOUT, 0});
+  }
+  return fds;
+}
+
+bool Supervisor::Done() const {
+  if (!exit_code_) return false;
+  bool drained = !out_.valid() && !err_.valid();
+  return drained || std::chrono::steady_clock::now() >= drain_deadline_;
+}
+
+void Supervisor::HandleSignals() {
+  signalfd_siginfo info;
+  while (::read(signals_.get(), &info, sizeof info) == sizeof info) {
+    if (info.ssi_signo != SIGCHLD) {
+      stop_requested_ = true;
+      if (child_.pid() > 0) {
+        ::kill(-child_.pid(), SIGTERM);
+        ::kill(-child_.pid(), SIGCONT);
+      }
+    }
+  }
+  if (child_.pid() > 0) {
+    if (std::optional<int> code = child_.TryWait()) OnChildExit(*code);
+  }
+}
+
+void Supervisor::OnChildExit(int code) {
+  exit_code_ = code;
+  // The session is over: what it left behind in its group goes too, so the
+  // output pipes reach EOF.
+  ::kill(-child_group_, SIGKILL);
+  drain_deadline_ = std::chrono::steady_clock::now() + kDrainTimeout;
+  listener_.Reset();
+  ::unlink((args_.state_dir + "/" + kStdinSocket).c_str());
+  clients_.clear();
+  child_stdin_.Reset();
+}
+
+void Supervisor::ReadOutput(UniqueFd& fd, LineSplitter& splitter) {
+  char buf[16384];
+  ssize_t n = ::read(fd.get(), buf, sizeof buf);
+  if (n > 0) {
+    splitter.Add(std::string_view(buf, static_cast<size_t>(n)), Clock::Real().Now());
+  } else if (n == 0 || errno != EINTR) {
+    splitter.Flush(Clock::Real().Now(), Millis(0));
+    fd.Reset();
+  }
+}
+
+void Supervisor::AcceptClient() {
+  int fd = ::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) clients_.emplace_back(fd);
+}
+
+void Supervisor::ReadClient(size_t index) {
+  char buf[16384];
+  ssize_t n = ::read(clients_[index].get(), buf, sizeof buf);
+  if (n > 0) {
+    // Once the command has closed its stdin, input is dropped.
+    if (child_stdin_.valid()) pending_stdin_.append(buf, static_cast<size_t>(n));
+  } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+    // A client going away leaves stdin open for the next one (docker attach).
+    clients_.erase(clients_.begin() + static_cast<long>(index));
+  }
+}
+
+void Supervisor::WriteChildStdin() {
+  ssize_t n = ::write(child_stdin_.get(), pending_stdin_.data(), pending_stdin_.size());
+  if (n > 0) {
+    pending_stdin_.erase(0, static_cast<size_t>(n));
+  } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+    child_stdin_.Reset();
+    pending_stdin_.clear();
+  }
+}
+
+void Supervisor::Log(LogStream stream, const std::string& text) {
+  WriteEntry(LogEntry{Clock::Real().Now(), stream, false, text});
+}
+
+void Supervisor::WriteEntry(const LogEntry& entry) {
+  std::string line = FormatLogEntry(entry);
+  [[maybe_unused]] ssize_t n = ::write(log_.get(), line.data(), line.size());
+}
+
+void Supervisor::RecordFinish(int code, const std::string& message) {
+  (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
+    s.finished_at = Clock::Real().Now();
+    s.exit_code = code;
+    if (!message.empty()) s.message = message;
+  });
+}
+
+}  // namespace
+
+int RunSupervisor(int argc, char** argv) {
+  Args args;
+  if (!ParseArgs(argc, argv, args)) {
+    const char* usage = "usage: __supervise --state-dir DIR [--env-fd N] [--cgroup-root DIR]\n";
+    [[maybe_unused]] ssize_t n = ::write(2, usage, std::strlen(usage));
+    return 2;
+  }
+  Env env;
+  if (args.env_fd >= 0) {
+    env = ReadEnvBlock(args.env_fd);
+    ::close(args.env_fd);
+  }
+  Supervisor supervisor(std::move(args), std::move(env));
+  return supervisor.Run();
+}
+
+}  // namespace sesame::providers::filesystem
