@@ -1,9 +1,38 @@
-// The `sesame` binary: everything lives in the libraries; main only
-// dispatches to the command line.
+// The `sesame` binary: everything lives in the libraries. main registers
+// the providers explicitly and dispatches to the command line (or, for the
+// hidden `__supervise` command, to a filesystem sandbox's supervisor).
+#include <unistd.h>
+
+#include <climits>
+#include <cstring>
 #include <iostream>
 
 #include "cli/cli.h"
+#include "providers/filesystem/filesystem_provider.h"
+#include "providers/filesystem/supervisor.h"
+
+namespace {
+
+std::string SelfPath() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "sesame";
+}
+
+std::unique_ptr<sesame::providers::Registry> MakeRegistry(const std::string& home) {
+  auto registry = std::make_unique<sesame::providers::Registry>();
+  sesame::providers::filesystem::FilesystemOptions fs;
+  fs.state_root = home + "/run";
+  fs.supervisor_command = {SelfPath(), "__supervise"};
+  registry->Register(sesame::providers::filesystem::NewFilesystemProvider(fs));
+  return registry;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  return sesame::cli::Run(argc, argv, std::cin, std::cout, std::cerr);
+  if (argc > 1 && std::strcmp(argv[1], "__supervise") == 0) {
+    return sesame::providers::filesystem::RunSupervisor(argc - 1, argv + 1);
+  }
+  return sesame::cli::Run(argc, argv, std::cin, std::cout, std::cerr, MakeRegistry);
 }

@@ -21,6 +21,15 @@ Result<Client*> Context::client() {
   return client_.get();
 }
 
+Result<Runtime*> Context::runtime(const std::string& db_path) {
+  if (!runtime_) {
+    auto opened = OpenRuntime(registry_factory, db_path);
+    if (!opened.ok()) return opened.status();
+    runtime_ = std::move(opened).value();
+  }
+  return runtime_.get();
+}
+
 int Context::Fail(const Status& status) {
   err << "error: " << status.message() << "\n";
   return ExitCodeFor(status);
@@ -48,7 +57,9 @@ FlagSpec SelectorFlag() {
 }
 
 std::vector<Command> AllCommands() {
-  return {ApplyCommand(), DiffCommand(), GetCommand(), DescribeCommand(), DeleteCommand()};
+  return {UpCommand(),     ControllerCommand(), ApplyCommand(),  DiffCommand(),
+          GetCommand(),    DescribeCommand(),   DeleteCommand(), LogsCommand(),
+          ExecCommand(),   AttachCommand(),     WaitCommand(),   GcCommand()};
 }
 
 namespace {
@@ -77,7 +88,8 @@ std::string CommandHelp(const Command& c) {
 
 }  // namespace
 
-int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
+int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err,
+        RegistryFactory registry_factory) {
   std::vector<Command> commands = AllCommands();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -108,6 +120,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
     return kExitOk;
   }
   Context context(in, out, err);
+  context.registry_factory = std::move(registry_factory);
   return command.run(context, *flags);
 }
 

@@ -11,6 +11,7 @@
 
 #include "cli/client.h"
 #include "cli/flags.h"
+#include "cli/runtime.h"
 
 namespace sesame::cli {
 
@@ -31,12 +32,17 @@ class Context {
 
   // The client for the embedded store (or, later, a server), opened once.
   Result<Client*> client();
+  // The store, providers and reconciler, for commands that act on sandboxes
+  // themselves (up, controller, logs, exec, attach, gc), opened once.
+  Result<Runtime*> runtime(const std::string& db_path = "");
+  RegistryFactory registry_factory;
   // Prints "error: MESSAGE" and returns the matching exit code.
   int Fail(const Status& status);
   int Usage(const std::string& message);  // "error: ...", exit 2
 
  private:
   std::unique_ptr<Client> client_;
+  std::unique_ptr<Runtime> runtime_;
 };
 
 struct Command {
@@ -56,6 +62,13 @@ Command DiffCommand();
 Command GetCommand();
 Command DescribeCommand();
 Command DeleteCommand();
+Command UpCommand();
+Command ControllerCommand();
+Command LogsCommand();
+Command ExecCommand();
+Command AttachCommand();
+Command WaitCommand();
+Command GcCommand();
 
 // Flags several commands share.
 FlagSpec NamespaceFlag();

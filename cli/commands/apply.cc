@@ -1,9 +1,35 @@
 // sesame apply -f PATH... [-R] [--dry-run] [--prune --applyset NAME]
 #include "cli/command.h"
+#include "cli/wait_for.h"
+#include "specs/quantity.h"
 #include "specs/manifest.h"
 
 namespace sesame::cli {
 namespace {
+
+// apply --wait: a progress line per sandbox as its phase changes, until
+// every applied sandbox is Ready (or one fails, or the timeout passes).
+int WaitForReady(Context& ctx, Client& client, const std::vector<store::ApplyOutcome>& outcomes,
+                 const std::string& timeout_text) {
+  auto timeout = specs::ParseDuration(timeout_text);
+  if (!timeout.ok()) return ctx.Usage("--timeout: " + timeout.status().message());
+  auto deadline = std::chrono::steady_clock::now() + timeout->value;
+  int code = kExitOk;
+  for (const auto& o : outcomes) {
+    if (o.key.kind != specs::kKindSandbox || o.action == store::ApplyAction::kPruned) continue;
+    std::string name = "sandbox/" + o.key.name;
+    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    Status status = WaitFor(client, o.key, WaitCondition{}, std::max(left, Millis(0)),
+                            [&](const std::string& phase) { ctx.out << name << " " << phase << std::endl; });
+    if (status.ok()) {
+      ctx.out << name << " ready" << std::endl;
+    } else {
+      ctx.err << "error: " << status.message() << "\n";
+      code = kExitFailure;
+    }
+  }
+  return code;
+}
 
 int RunApply(Context& ctx, const ParsedFlags& flags) {
   std::vector<std::string> paths = flags.GetAll("filename");
@@ -39,7 +65,8 @@ int RunApply(Context& ctx, const ParsedFlags& flags) {
     ctx.out << specs::ResourceName(o.key.kind) << "/" << o.key.name << " "
             << store::ToString(o.action) << (options.dry_run ? " (dry run)" : "") << "\n";
   }
-  return kExitOk;
+  if (!flags.Has("wait") || options.dry_run) return kExitOk;
+  return WaitForReady(ctx, **client, *outcomes, flags.Get("timeout", "2m"));
 }
 
 }  // namespace
@@ -48,7 +75,7 @@ Command ApplyCommand() {
   return {
       "apply",
       "Create or update sandboxes and templates from manifests",
-      "sesame apply -f PATH... [-R] [--dry-run] [--prune --applyset NAME]",
+      "sesame apply -f PATH... [-R] [--dry-run] [--prune --applyset NAME] [--wait]",
       "All documents are validated first; if one is invalid, nothing is applied.\n"
       "Each object is reported as created, configured, unchanged or pruned.\n\n"
       "Examples:\n"
@@ -58,7 +85,9 @@ Command ApplyCommand() {
       {FilenameFlag(), RecursiveFlag(),
        {"dry-run", 0, false, "validate and report, but write nothing"},
        {"prune", 0, false, "delete objects of the applyset that are not in the input"},
-       {"applyset", 0, true, "the name of the set of objects this apply owns", "NAME"}},
+       {"applyset", 0, true, "the name of the set of objects this apply owns", "NAME"},
+       {"wait", 0, false, "wait until every applied sandbox is Ready"},
+       {"timeout", 0, true, "how long --wait waits (default 2m)", "DURATION"}},
       RunApply,
   };
 }

@@ -2,6 +2,7 @@
 // Test helpers: run a command and capture its output, and a temporary
 // directory removed on destruction.
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,6 +20,28 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},
                          const std::string& input = "");
+
+// A command running in the background, its output going to files; killed
+// (SIGKILL) on destruction unless it has already exited.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& argv,
+                    const std::map<std::string, std::string>& env, const std::string& log_path);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  int pid() const { return pid_; }
+  void Signal(int sig);
+  // Waits for the exit and returns the code (128+N for signal N).
+  int Wait();
+
+ private:
+  int pid_ = -1;
+  bool reaped_ = false;
+};
+
+// Polls `predicate` every 20 ms until it is true or `timeout_ms` passes.
+bool Eventually(const std::function<bool()>& predicate, int timeout_ms);
 
 class TempDir {
  public:

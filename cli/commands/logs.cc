@@ -1,0 +1,51 @@
+// sesame logs NAME [-f] [--since 5m] [--tail N]
+#include "cli/command.h"
+#include "cli/stream_io.h"
+#include "specs/quantity.h"
+
+namespace sesame::cli {
+namespace {
+
+int RunLogs(Context& ctx, const ParsedFlags& flags) {
+  if (flags.positional().size() != 1) return ctx.Usage("usage: sesame logs NAME [-f]");
+  providers::LogOptions options;
+  options.follow = flags.Has("follow");
+  options.timestamps = flags.Has("timestamps");
+  if (flags.Has("since")) {
+    auto since = specs::ParseDuration(flags.Get("since"));
+    if (!since.ok()) return ctx.Usage("--since: " + since.status().message());
+    options.since = Clock::Real().Now() - since->value;
+  }
+  if (flags.Has("tail")) {
+    try {
+      options.tail = std::stoul(flags.Get("tail"));
+    } catch (...) {
+      return ctx.Usage("--tail: \"" + flags.Get("tail") + "\" is not a number");
+    }
+  }
+  auto runtime = ctx.runtime();
+  if (!runtime.ok()) return ctx.Fail(runtime.status());
+  auto handle = FindRunningSandbox(**runtime, flags.Get("namespace", specs::kDefaultNamespace),
+                                   flags.positional()[0]);
+  if (!handle.ok()) return ctx.Fail(handle.status());
+  providers::Streams streams = TerminalStreams(false);
+  Status status = handle->provider->Logs(handle->observed, options, streams);
+  return status.ok() ? kExitOk : ctx.Fail(status);
+}
+
+}  // namespace
+
+Command LogsCommand() {
+  return {"logs",
+          "Print a sandbox session's output",
+          "sesame logs NAME [-f] [--since 5m] [--tail N] [-n NS]",
+          "",
+          {NamespaceFlag(),
+           {"follow", 'f', false, "keep printing new output"},
+           {"since", 0, true, "only output newer than this", "DURATION"},
+           {"tail", 0, true, "only the last N lines", "N"},
+           {"timestamps", 0, false, "prefix each line with its time"}},
+          RunLogs};
+}
+
+}  // namespace sesame::cli

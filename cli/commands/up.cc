@@ -1,0 +1,143 @@
+// sesame up DIR: the controller, continuous sync of DIR, and a live table.
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/controller_flags.h"
+#include "cli/directory_sync.h"
+#include "cli/printer.h"
+#include "cli/template_lookup.h"
+
+namespace sesame::cli {
+namespace {
+
+// Prints the sandboxes: on a terminal, a table redrawn in place; otherwise
+// one line whenever a sandbox's phase or readiness changes.
+class LiveView {
+ public:
+  LiveView(Context& ctx, Client& client) : ctx_(ctx), client_(client), tty_(isatty(STDOUT_FILENO)) {}
+
+  void Refresh(const std::vector<std::string>& recent) {
+    auto list = client_.List({specs::kKindSandbox, "", {}});
+    if (!list.ok()) return;
+    PrintOptions options;
+    options.all_namespaces = true;
+    options.now = Clock::Real().Now();
+    TemplateLookup templates = FetchTemplates(client_, "");
+    if (tty_) {
+      std::ostringstream screen;
+      screen << "\033[H\033[2J";
+      if (list->items.empty()) screen << "No sandboxes yet.\n";
+      else PrintObjects(screen, specs::kKindSandbox, list->items, 0, options, templates);
+      screen << "\n";
+      for (const auto& line : recent) screen << line << "\n";
+      screen << "\nCtrl-C stops the controller; sandboxes keep running.\n";
+      ctx_.out << screen.str() << std::flush;
+      return;
+    }
+    for (const auto& line : recent) ctx_.out << line << "\n";
+    std::map<std::string, std::string> now_rows;
+    for (const auto& o : list->items) {
+      // The AGE and EXPIRES columns change every second: compare the state only.
+      std::string key = o.metadata.namespace_ + "/" + o.metadata.name;
+      std::string state = StateOf(o, templates);
+      now_rows[key] = state;
+      if (last_rows_[key] != state) ctx_.out << "sandbox/" << key << " " << state << "\n";
+    }
+    last_rows_ = std::move(now_rows);
+    ctx_.out << std::flush;
+  }
+
+ private:
+  static std::string StateOf(const specs::Object& o, const TemplateLookup& templates) {
+    PrintOptions options;
+    options.no_headers = true;
+    std::ostringstream row;
+    PrintObjects(row, specs::kKindSandbox, {o}, 0, options, templates);
+    std::istringstream fields(row.str());
+    std::string name, provider, phase, ready;
+    fields >> name >> provider >> phase >> ready;
+    return phase + " ready=" + ready;
+  }
+
+  Context& ctx_;
+  Client& client_;
+  bool tty_;
+  std::map<std::string, std::string> last_rows_;
+};
+
+int RunUp(Context& ctx, const ParsedFlags& flags) {
+  if (flags.positional().size() != 1) return ctx.Usage("usage: sesame up DIR");
+  std::string dir = flags.positional()[0];
+  if (!std::filesystem::is_directory(dir)) return ctx.Usage(dir + " is not a directory");
+  auto options = ManagerOptionsFromFlags(flags);
+  if (!options.ok()) return ctx.Fail(options.status());
+  auto runtime = ctx.runtime(flags.Get("db"));
+  if (!runtime.ok()) return ctx.Fail(runtime.status());
+  auto client = ctx.client();
+  if (!client.ok()) return ctx.Fail(client.status());
+
+  std::vector<std::string> recent;
+  std::mutex recent_mutex;
+  auto remember = [&](const std::string& line) {
+    std::lock_guard lock(recent_mutex);
+    recent.push_back(line);
+    if (recent.size() > 8) recent.erase(recent.begin());
+  };
+  options->log = remember;
+  store::Store& store = *(*runtime)->store;
+  controller::Manager manager(store, *(*runtime)->reconciler, *options);
+  std::atomic<bool> stopping{false};
+  OnTerminationSignal([&] {
+    stopping = true;
+    manager.Stop();
+  });
+  std::thread controller_thread([&] { (void)manager.Run(); });
+
+  DirectorySync sync(store, dir, flags.Has("recursive"),
+                     flags.Get("applyset", DirectorySync::ApplysetFor(dir)), remember);
+  LiveView view(ctx, **client);
+  auto next_draw = std::chrono::steady_clock::now();
+  while (!stopping) {
+    if (sync.SyncIfChanged()) manager.Notify();
+    if (std::chrono::steady_clock::now() >= next_draw) {
+      std::vector<std::string> lines;
+      {
+        std::lock_guard lock(recent_mutex);
+        lines = recent;
+        // Without a terminal each line is printed once.
+        if (!isatty(STDOUT_FILENO)) recent.clear();
+      }
+      view.Refresh(lines);
+      next_draw = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  controller_thread.join();
+  ctx.err << "\nstopped; sandboxes keep running: `sesame up " << dir << "` re-adopts them\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+Command UpCommand() {
+  std::vector<FlagSpec> flags = ControllerFlags();
+  flags.push_back(RecursiveFlag());
+  flags.push_back({"applyset", 0, true, "the applyset DIR is applied as (default: up-DIRNAME)", "NAME"});
+  return {"up",
+          "Run the controller and keep a directory of manifests applied",
+          "sesame up DIR [-R] [--workers N] [--resync 30s]",
+          "Applies DIR (with prune) and again within a second of every change to it,\n"
+          "reconciles the sandboxes, and shows them live. Ctrl-C stops the\n"
+          "controller and leaves the sandboxes running; `sesame up DIR` again\n"
+          "re-adopts them.\n\n"
+          "Example:\n  sesame up examples/",
+          flags,
+          RunUp};
+}
+
+}  // namespace sesame::cli

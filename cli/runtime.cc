@@ -1,0 +1,64 @@
+#include "cli/runtime.h"
+
+#include <signal.h>
+
+#include <thread>
+
+#include "specs/codec.h"
+
+namespace sesame::cli {
+
+Result<std::unique_ptr<Runtime>> OpenRuntime(const RegistryFactory& factory,
+                                             const std::string& db_path) {
+  auto runtime = std::make_unique<Runtime>();
+  runtime->home = store::DefaultHome();
+  auto opened = store::Store::Open(db_path.empty() ? store::DefaultDatabasePath() : db_path);
+  if (!opened.ok()) return opened.status();
+  runtime->store = std::move(opened).value();
+  runtime->registry = factory ? factory(runtime->home) : std::make_unique<providers::Registry>();
+  runtime->reconciler = std::make_unique<reconcilers::SandboxReconciler>(
+      *runtime->store, *runtime->registry, Clock::Real(),
+      reconcilers::ReconcilerOptions{runtime->home, nullptr});
+  return runtime;
+}
+
+Result<SandboxHandle> FindRunningSandbox(Runtime& runtime, const std::string& ns,
+                                         const std::string& name) {
+  auto object = runtime.store->Get({specs::kKindSandbox, ns, name});
+  if (!object.ok()) return object.status();
+  auto sandbox = reconcilers::ResolveSandbox(*runtime.store, *object);
+  if (!sandbox.ok()) return sandbox.status();
+  SandboxHandle handle;
+  handle.sandbox = std::move(sandbox).value();
+  handle.provider = runtime.registry->Find(handle.sandbox.spec.provider);
+  if (handle.provider == nullptr) {
+    return UnsupportedError("provider \"" + handle.sandbox.spec.provider + "\" is not available");
+  }
+  auto observed = handle.provider->Observe(object->metadata.uid);
+  if (!observed.ok()) return observed.status();
+  if (!*observed) {
+    return Status(Code::kUnavailable, "sandbox/" + name + " has no running resource (phase " +
+                                          handle.sandbox.status.phase +
+                                          "); is a controller running? (sesame up / sesame controller)");
+  }
+  handle.observed = **observed;
+  return handle;
+}
+
+void OnTerminationSignal(std::function<void()> on_signal) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set, on_signal = std::move(on_signal)]() mutable {
+    int sig = 0;
+    sigwait(&set, &sig);
+    on_signal();
+    // A second signal exits at once, as users expect of Ctrl-C twice.
+    sigwait(&set, &sig);
+    _exit(130);
+  }).detach();
+}
+
+}  // namespace sesame::cli

@@ -1,0 +1,47 @@
+#pragma once
+// What the controller-side commands (up, controller, logs, exec, attach,
+// gc) work with in embedded mode: the store, the providers registered by
+// main, and the reconciler over both.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "providers/provider.h"
+#include "reconcilers/sandbox_reconciler.h"
+#include "store/store.h"
+
+namespace sesame::cli {
+
+// Builds the provider registry for a $SESAME_HOME; main supplies it, so that
+// providers are registered explicitly in one place.
+using RegistryFactory = std::function<std::unique_ptr<providers::Registry>(const std::string& home)>;
+
+struct Runtime {
+  std::string home;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<providers::Registry> registry;
+  std::unique_ptr<reconcilers::SandboxReconciler> reconciler;
+};
+
+// Opens $SESAME_HOME's store (or `db_path` when given).
+Result<std::unique_ptr<Runtime>> OpenRuntime(const RegistryFactory& factory,
+                                             const std::string& db_path = "");
+
+// The sandbox NAME in `ns` as its provider sees it: the provider and the
+// observed resource, or an error a user can act on ("sandbox/x is not
+// running (phase Pending)").
+struct SandboxHandle {
+  specs::Sandbox sandbox;
+  providers::Provider* provider = nullptr;
+  providers::Observed observed;
+};
+Result<SandboxHandle> FindRunningSandbox(Runtime& runtime, const std::string& ns,
+                                         const std::string& name);
+
+// Blocks SIGINT and SIGTERM in every thread and calls `on_signal` from a
+// helper thread when one arrives. Call before starting other threads.
+void OnTerminationSignal(std::function<void()> on_signal);
+
+}  // namespace sesame::cli

@@ -1,0 +1,68 @@
+#include "cli/wait_for.h"
+
+#include <thread>
+
+#include "specs/codec.h"
+
+namespace sesame::cli {
+
+Result<WaitCondition> ParseWaitCondition(const std::string& text) {
+  WaitCondition c;
+  if (text == "delete") {
+    c.for_delete = true;
+    return c;
+  }
+  const std::string prefix = "condition=";
+  if (text.rfind(prefix, 0) != 0 || text.size() == prefix.size()) {
+    return InvalidError("--for: \"" + text + "\" (use condition=Ready, condition=TYPE=STATUS or delete)");
+  }
+  std::string rest = text.substr(prefix.size());
+  if (auto eq = rest.find('='); eq != std::string::npos) {
+    c.condition = rest.substr(0, eq);
+    c.status = rest.substr(eq + 1);
+  } else {
+    c.condition = rest;
+  }
+  return c;
+}
+
+Status WaitFor(Client& client, const specs::ObjectKey& key, const WaitCondition& condition,
+               Millis timeout, const std::function<void(const std::string& phase)>& on_phase) {
+  const std::string name = specs::ResourceName(key.kind) + "/" + key.name;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last_phase;
+  while (true) {
+    auto object = client.Get(key);
+    if (!object.ok() && object.status().code() == Code::kNotFound) {
+      if (condition.for_delete) return Status::Ok();
+      return NotFoundError(name + " not found");
+    }
+    if (!object.ok()) return object.status();
+    auto status = specs::DecodeSandboxStatus(object->status);
+    if (status.ok() && !condition.for_delete) {
+      std::string phase = object->metadata.deletion_timestamp ? "Terminating" : status->phase;
+      if (phase != last_phase && on_phase) on_phase(phase);
+      last_phase = phase;
+      const auto* c = status->FindCondition(condition.condition);
+      if (c && c->status == condition.status &&
+          c->observed_generation >= object->metadata.generation) {
+        return Status::Ok();
+      }
+      bool finished = phase == "Failed" || phase == "Succeeded" || phase == "Expired";
+      if (finished && condition.condition == "Ready" && condition.status == "True") {
+        const auto* ready = status->FindCondition("Ready");
+        return TerminalError(name + " is " + phase +
+                             (ready && !ready->message.empty() ? ": " + ready->message : ""));
+      }
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return UnavailableError("timed out waiting for " + name +
+                              (condition.for_delete ? " to be deleted" : " to be " + condition.condition) +
+                              (last_phase.empty() ? "" : " (phase " + last_phase + ")") +
+                              "; is a controller running? (sesame up / sesame controller)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace sesame::cli

@@ -1,0 +1,195 @@
+#include "controller/manager.h"
+
+#include <unistd.h>
+
+#include <set>
+
+#include "specs/codec.h"
+
+namespace sesame::controller {
+
+namespace {
+constexpr char kLeaseName[] = "controller";
+
+std::string DefaultHolder() {
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+}  // namespace
+
+Manager::Manager(store::Store& store, reconcilers::SandboxReconciler& reconciler,
+                 ManagerOptions options)
+    : store_(store), reconciler_(reconciler), options_(std::move(options)) {
+  if (options_.lease_holder.empty()) options_.lease_holder = DefaultHolder();
+}
+
+Manager::~Manager() { Stop(); }
+
+std::string Manager::KeyString(const specs::ObjectKey& key) { return key.ToString(); }
+
+std::optional<specs::ObjectKey> Manager::ParseKeyString(const std::string& text) {
+  size_t a = text.find('/');
+  size_t b = a == std::string::npos ? a : text.find('/', a + 1);
+  if (b == std::string::npos) return std::nullopt;
+  return specs::ObjectKey{text.substr(0, a), text.substr(a + 1, b - a - 1), text.substr(b + 1)};
+}
+
+void Manager::Stop() {
+  stopping_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_) queue_->ShutDown();
+  }
+  wake_.notify_all();
+}
+
+WorkQueue& Manager::queue() {
+  std::lock_guard lock(mutex_);
+  return *queue_;
+}
+
+void Manager::Notify() {
+  notified_ = true;
+  wake_.notify_all();
+}
+
+void Manager::Log(const std::string& line) {
+  if (options_.log) options_.log(line);
+}
+
+bool Manager::SleepFor(Millis d) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, d, [&] { return stopping_.load() || notified_.load(); });
+  return !stopping_;
+}
+
+bool Manager::WaitForLease() {
+  bool said = false;
+  while (!stopping_) {
+    auto got = store_.TryAcquireLease(kLeaseName, options_.lease_holder, options_.lease_duration);
+    if (got.ok() && *got) return true;
+    if (!said) {
+      Log("standby: another controller holds the lease on this database; waiting to take over");
+      said = true;
+    }
+    SleepFor(options_.lease_duration / 5);
+  }
+  return false;
+}
+
+Status Manager::Run() {
+  while (WaitForLease()) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_ = std::make_unique<WorkQueue>();
+      if (stopping_) break;
+    }
+    leader_ = true;
+    Log("leader: reconciling with " + std::to_string(options_.workers) + " workers");
+    Lead();
+    leader_ = false;
+  }
+  (void)store_.ReleaseLease(kLeaseName, options_.lease_holder);
+  return Status::Ok();
+}
+
+void Manager::EnqueueAll() {
+  auto list = store_.List({specs::kKindSandbox, "", {}});
+  if (!list.ok()) return;
+  for (const auto& o : *list) queue().Add(KeyString(specs::KeyOf(o)));
+}
+
+void Manager::EnqueueChanges(int64_t& seen_version) {
+  while (true) {
+    auto changes = store_.ChangesSince(seen_version, 1000);
+    if (!changes.ok()) {
+      // The log no longer reaches back that far: look at everything.
+      if (auto rv = store_.CurrentResourceVersion(); rv.ok()) seen_version = *rv;
+      EnqueueAll();
+      return;
+    }
+    std::set<std::string> template_namespaces;
+    for (const auto& c : *changes) {
+      seen_version = c.resource_version;
+      if (c.object.kind == specs::kKindSandbox) {
+        queue().Add(KeyString(specs::KeyOf(c.object)));
+      } else if (c.object.kind == specs::kKindSandboxTemplate) {
+        template_namespaces.insert(c.object.metadata.namespace_);
+      }
+    }
+    // A template change reaches the sandboxes made from it.
+    for (const auto& ns : template_namespaces) {
+      auto list = store_.List({specs::kKindSandbox, ns, {}});
+      if (!list.ok()) continue;
+      for (const auto& o : *list) queue().Add(KeyString(specs::KeyOf(o)));
+    }
+    if (changes->size() < 1000) return;
+  }
+}
+
+void Manager::Resync() {
+  EnqueueAll();
+  auto orphans = reconciler_.CollectOrphans(false);
+  if (orphans.ok()) {
+    for (const auto& line : *orphans) Log("deleted orphan " + line);
+  } else {
+    Log("orphan collection failed: " + orphans.status().message());
+  }
+}
+
+void Manager::Lead() {
+  WorkQueue& queue = this->queue();
+  WorkerPool pool(queue, [this](const std::string& key) -> ReconcileResult {
+    auto parsed = ParseKeyString(key);
+    if (!parsed) return ReconcileResult::Terminal("malformed key " + key);
+    auto outcome = reconciler_.Reconcile(*parsed);
+    if (outcome.status.ok()) {
+      return outcome.requeue_after ? ReconcileResult::RequeueAfter(*outcome.requeue_after)
+                                   : ReconcileResult::Done();
+    }
+    Code code = outcome.status.code();
+    if (code == Code::kTerminal || code == Code::kInvalid || code == Code::kUnsupported) {
+      return ReconcileResult::Terminal(outcome.status.message());
+    }
+    std::optional<Millis> hint;
+    if (auto ms = outcome.status.retry_after_ms()) hint = Millis(*ms);
+    return ReconcileResult::Retry(outcome.status.message(), hint);
+  });
+  int64_t seen_version = store_.CurrentResourceVersion().ok() ? *store_.CurrentResourceVersion() : 0;
+  pool.Start(options_.workers);
+  Resync();
+  auto data_version = store_.DataVersion();
+  int64_t last_data_version = data_version.ok() ? *data_version : 0;
+  auto steady = std::chrono::steady_clock::now;
+  auto next_resync = steady() + options_.resync_period;
+  auto next_renew = steady() + options_.lease_duration / 3;
+  auto last_renewed = steady();
+  while (!stopping_) {
+    SleepFor(options_.poll_interval);
+    if (stopping_) break;
+    if (steady() >= next_renew) {
+      auto renewed = store_.TryAcquireLease(kLeaseName, options_.lease_holder, options_.lease_duration);
+      if (renewed.ok() && *renewed) {
+        last_renewed = steady();
+      } else if (steady() - last_renewed > options_.lease_duration * 2 / 3) {
+        // Another controller may take over soon: stop acting before it does.
+        Log("lost the lease; back to standby");
+        break;
+      }
+      next_renew = steady() + options_.lease_duration / 3;
+    }
+    auto dv = store_.DataVersion();
+    bool changed = notified_.exchange(false) || (dv.ok() && *dv != last_data_version);
+    if (dv.ok()) last_data_version = *dv;
+    if (changed) EnqueueChanges(seen_version);
+    if (steady() >= next_resync) {
+      Resync();
+      next_resync = steady() + options_.resync_period;
+    }
+  }
+  queue.ShutDown();
+  pool.Stop();
+}
+
+}  // namespace sesame::controller

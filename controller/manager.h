@@ -1,0 +1,79 @@
+#pragma once
+// The controller: one leader per database (a lease row with expiry; a
+// second controller waits as a standby and takes over when the leader
+// stops renewing), a change watcher that turns store writes (from this or
+// any other process) into work-queue keys within a poll interval, a
+// periodic resync that looks at every object and collects orphans, and N
+// workers running the reconciler.
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "controller/work_queue.h"
+#include "controller/worker_pool.h"
+#include "reconcilers/sandbox_reconciler.h"
+#include "store/store.h"
+
+namespace sesame::controller {
+
+struct ManagerOptions {
+  int workers = 2;
+  Millis resync_period = std::chrono::seconds(30);
+  // How often the store is polled for writes by other processes.
+  Millis poll_interval = std::chrono::milliseconds(20);
+  Millis lease_duration = std::chrono::seconds(10);
+  std::string lease_holder;  // empty: hostname:pid
+  // Called with one line per notable event (leadership, resync results).
+  std::function<void(const std::string&)> log;
+};
+
+class Manager {
+ public:
+  Manager(store::Store& store, reconcilers::SandboxReconciler& reconciler, ManagerOptions options);
+  ~Manager();
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
+
+  // Blocks: waits for the lease, then reconciles until Stop(); a leader that
+  // loses its lease goes back to standby. Returns an error only for store
+  // failures it cannot recover from.
+  Status Run();
+  // Thread-safe; Run() returns soon after.
+  void Stop();
+  bool IsLeader() const { return leader_; }
+  // Tells the watcher that this process wrote to the store (writes on the
+  // same connection do not change SQLite's data_version).
+  void Notify();
+
+  // "Sandbox/ns/name" <-> key.
+  static std::string KeyString(const specs::ObjectKey& key);
+  static std::optional<specs::ObjectKey> ParseKeyString(const std::string& text);
+
+ private:
+  bool WaitForLease();
+  void Lead();
+  WorkQueue& queue();
+  void EnqueueAll();
+  void EnqueueChanges(int64_t& seen_version);
+  void Resync();
+  void Log(const std::string& line);
+  bool SleepFor(Millis d);  // false when stopped
+
+  store::Store& store_;
+  reconcilers::SandboxReconciler& reconciler_;
+  ManagerOptions options_;
+  // A fresh queue for each term as leader (a shut-down queue stays down).
+  std::unique_ptr<WorkQueue> queue_;  // Guarded by mutex_.
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> leader_{false};
+  std::atomic<bool> notified_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+};
+
+}  // namespace sesame::controller

@@ -1,0 +1,198 @@
+#include "reconcilers/plan.h"
+
+#include <algorithm>
+
+namespace sesame::reconcilers {
+
+using providers::ResourceState;
+using specs::RestartPolicy;
+
+const char* ToString(ActionType t) {
+  switch (t) {
+    case ActionType::kNothing: return "Nothing";
+    case ActionType::kCreate: return "Create";
+    case ActionType::kUpdate: return "Update";
+    case ActionType::kRecreate: return "Recreate";
+    case ActionType::kSuspend: return "Suspend";
+    case ActionType::kResume: return "Resume";
+    case ActionType::kRestart: return "Restart";
+    case ActionType::kDelete: return "Delete";
+    case ActionType::kFinalize: return "Finalize";
+    case ActionType::kExpire: return "Expire";
+  }
+  return "Nothing";
+}
+
+std::optional<Time> ExpiryOf(const specs::Sandbox& sandbox) {
+  std::optional<Time> at = sandbox.spec.lifetime.expires_at;
+  const auto& ttl = sandbox.spec.lifetime.ttl;
+  if (ttl && sandbox.metadata.creation_timestamp) {
+    Time by_ttl = *sandbox.metadata.creation_timestamp + ttl->value;
+    at = at ? std::min(*at, by_ttl) : by_ttl;
+  }
+  return at;
+}
+
+Millis RestartBackoff(int restarts) {
+  const Millis kCap = std::chrono::minutes(5);
+  Millis delay = std::chrono::seconds(10);
+  for (int i = 0; i < restarts && delay < kCap; ++i) delay *= 2;
+  return std::min(delay, kCap);
+}
+
+namespace {
+
+Action Make(ActionType type, std::string reason, std::string message) {
+  return {type, std::move(reason), std::move(message), std::nullopt};
+}
+
+// Changed fields split into those the provider can and cannot update in place.
+struct FieldChanges {
+  std::vector<std::string> in_place, recreate;
+};
+
+FieldChanges ChangedFields(const PlanInput& in) {
+  FieldChanges out;
+  for (const auto& [field, hash] : in.desired_hashes) {
+    auto it = in.observed->field_hashes.find(field);
+    if (it != in.observed->field_hashes.end() && it->second == hash) continue;
+    bool in_place = in.capabilities->in_place_fields.count(field) > 0;
+    (in_place ? out.in_place : out.recreate).push_back(field);
+  }
+  return out;
+}
+
+std::string JoinFields(const std::vector<std::string>& fields) {
+  std::string out;
+  for (const auto& f : fields) out += (out.empty() ? "" : ", ") + f;
+  return out;
+}
+
+// "ImageChanged" for one field, "SpecChanged" for several.
+std::string ChangeReason(const std::vector<std::string>& fields) {
+  if (fields.size() != 1) return "SpecChanged";
+  std::string r = fields[0];
+  r[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(r[0])));
+  return r + "Changed";
+}
+
+Action PlanDeletion(const PlanInput& in) {
+  const auto& spec = in.desired->spec;
+  if (in.observed != nullptr && spec.deletion_policy == specs::DeletionPolicy::kDelete) {
+    return Make(ActionType::kDelete, "Deleting", "deleting the provider resource");
+  }
+  return Make(ActionType::kFinalize, "Deleted",
+              in.observed ? "deletionPolicy is Orphan: the provider resource is left running"
+                          : "the provider resource is gone");
+}
+
+Action PlanExited(const PlanInput& in) {
+  const auto& o = *in.observed;
+  int code = o.exit_code.value_or(-1);
+  RestartPolicy policy = in.desired->spec.restart_policy;
+  bool restart = policy == RestartPolicy::kAlways || (policy == RestartPolicy::kOnFailure && code != 0);
+  if (!restart) return Make(ActionType::kNothing, code == 0 ? "Completed" : "Failed", o.message);
+  // Crash-loop backoff measured from when the session ended.
+  Millis wait = RestartBackoff(in.desired->status.restarts);
+  if (o.finished_at && in.desired->status.restarts > 0) {
+    auto since = std::chrono::duration_cast<Millis>(in.now - *o.finished_at);
+    if (since < wait) {
+      Action a = Make(ActionType::kNothing, "BackOff",
+                      "restarting in " + HumanDuration(wait - since) + " (exit code " +
+                          std::to_string(code) + ")");
+      a.requeue_after = wait - since;
+      return a;
+    }
+  }
+  return Make(ActionType::kRestart, "Restarting",
+              "session exited with code " + std::to_string(code) + "; restartPolicy is " +
+                  specs::ToString(policy));
+}
+
+// The next instant at which the plan would change on its own.
+std::optional<Millis> NextDeadline(const PlanInput& in) {
+  std::optional<Time> next = ExpiryOf(*in.desired);
+  const auto& idle = in.desired->spec.lifetime.idle_timeout;
+  if (idle && in.observed && in.observed->state == ResourceState::kRunning) {
+    Time last = in.observed->last_activity.value_or(in.observed->started_at.value_or(in.now));
+    Time idle_at = last + idle->value;
+    next = next ? std::min(*next, idle_at) : idle_at;
+  }
+  if (!next) return std::nullopt;
+  return std::max(Millis(0), std::chrono::duration_cast<Millis>(*next - in.now));
+}
+
+bool IdleTimedOut(const PlanInput& in) {
+  const auto& idle = in.desired->spec.lifetime.idle_timeout;
+  if (!idle || !in.observed || in.observed->state != ResourceState::kRunning) return false;
+  Time last = in.observed->last_activity.value_or(in.observed->started_at.value_or(in.now));
+  return in.now >= last + idle->value;
+}
+
+// Suspended because idle (not because the spec asks): stays suspended until
+// the spec changes.
+bool SuspendedForIdleness(const PlanInput& in) {
+  const auto* ready = in.desired->status.FindCondition("Ready");
+  return ready && ready->reason == "IdleTimeout" &&
+         ready->observed_generation == in.desired->metadata.generation;
+}
+
+Action PlanExisting(const PlanInput& in) {
+  const auto& spec = in.desired->spec;
+  const auto& o = *in.observed;
+  FieldChanges changes = ChangedFields(in);
+  if (!changes.recreate.empty()) {
+    return Make(ActionType::kRecreate, ChangeReason(changes.recreate),
+                JoinFields(changes.recreate) + " changed; the " + in.desired->spec.provider +
+                    " provider cannot change " +
+                    (changes.recreate.size() == 1 ? "it" : "them") + " in place");
+  }
+  if (!changes.in_place.empty()) {
+    return Make(ActionType::kUpdate, ChangeReason(changes.in_place),
+                "updating " + JoinFields(changes.in_place) + " in place");
+  }
+  if (spec.suspend && o.state != ResourceState::kSuspended) {
+    if (o.state == ResourceState::kExited) return Make(ActionType::kNothing, "Completed", o.message);
+    return Make(ActionType::kSuspend, "Suspending", "spec.suspend is true");
+  }
+  if (o.state == ResourceState::kSuspended && !spec.suspend && !SuspendedForIdleness(in)) {
+    return Make(ActionType::kResume, "Resuming", "spec.suspend is false");
+  }
+  if (o.state == ResourceState::kExited) return PlanExited(in);
+  if (IdleTimedOut(in)) {
+    return Make(ActionType::kSuspend, "IdleTimeout",
+                "no output, exec or attach for " + spec.lifetime.idle_timeout->text);
+  }
+  return Make(ActionType::kNothing, "UpToDate", "");
+}
+
+}  // namespace
+
+Action Plan(const PlanInput& in) {
+  const auto& sandbox = *in.desired;
+  if (sandbox.metadata.deletion_timestamp) return PlanDeletion(in);
+  if (auto expiry = ExpiryOf(sandbox); expiry && in.now >= *expiry) {
+    return Make(ActionType::kExpire, "Expired",
+                "lifetime ended at " + FormatTime(*expiry) + "; the sandbox is garbage-collected");
+  }
+  Action action;
+  if (in.observed == nullptr) {
+    if (sandbox.spec.suspend) {
+      action = Make(ActionType::kNothing, "Suspended", "spec.suspend is true");
+    } else if (sandbox.status.provider_ref && sandbox.spec.restart_policy == RestartPolicy::kNever &&
+               sandbox.status.observed_generation == sandbox.metadata.generation) {
+      // It existed and vanished out of band; Never means it is not made again.
+      action = Make(ActionType::kNothing, "ResourceMissing",
+                    "the provider resource disappeared and restartPolicy is Never");
+    } else {
+      action = Make(ActionType::kCreate, sandbox.status.provider_ref ? "Recreating" : "Creating",
+                    sandbox.status.provider_ref ? "the provider resource disappeared" : "");
+    }
+  } else {
+    action = PlanExisting(in);
+  }
+  if (!action.requeue_after) action.requeue_after = NextDeadline(in);
+  return action;
+}
+
+}  // namespace sesame::reconcilers

@@ -1,0 +1,274 @@
+#include "reconcilers/sandbox_reconciler.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "reconcilers/plan.h"
+#include "reconcilers/status.h"
+#include "specs/codec.h"
+
+namespace sesame::reconcilers {
+
+struct SandboxReconciler::Context {
+  specs::Object object;
+  specs::Sandbox sandbox;
+  providers::Provider* provider = nullptr;
+  std::optional<providers::Observed> observed;
+  Action action;
+  Status result;
+  bool object_gone = false;  // the finalizer was dropped and the row removed
+};
+
+SandboxReconciler::SandboxReconciler(store::Store& store, const providers::Registry& registry,
+                                     const Clock& clock, ReconcilerOptions options)
+    : store_(store), registry_(registry), clock_(clock), options_(std::move(options)) {
+  if (!options_.host_env) {
+    options_.host_env = [](const std::string& name) -> std::optional<std::string> {
+      const char* v = std::getenv(name.c_str());
+      return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+  }
+}
+
+ReconcileOutcome SandboxReconciler::Reconcile(const specs::ObjectKey& key) {
+  auto object = store_.Get(key);
+  if (!object.ok()) {
+    if (object.status().code() == Code::kNotFound) return {};
+    return {object.status(), std::nullopt};
+  }
+  return ReconcileObject(*object);
+}
+
+namespace {
+
+// The provider's name: the effective spec's, or for an object whose
+// template is gone, the one recorded when the resource was made.
+std::string ProviderName(const specs::Sandbox& sandbox) {
+  return sandbox.status.provider_ref ? sandbox.status.provider_ref->provider : sandbox.spec.provider;
+}
+
+bool IsRetryable(const Status& s);
+
+}  // namespace
+
+Result<specs::Sandbox> ResolveSandbox(store::Store& store, const specs::Object& object) {
+  auto own = specs::DecodeSandboxSpec(object.spec);
+  if (!own.ok()) return own.status();
+  if (own->template_ref.empty()) return specs::DecodeSandbox(object, nullptr);
+  auto tmpl = store.Get({specs::kKindSandboxTemplate, object.metadata.namespace_, own->template_ref});
+  if (tmpl.ok()) return specs::DecodeSandbox(object, &*tmpl);
+  if (tmpl.status().code() != Code::kNotFound) return tmpl.status();
+  if (object.metadata.deletion_timestamp) return specs::DecodeSandbox(object, nullptr);
+  return Status(Code::kTerminal, "template \"" + own->template_ref + "\" not found in namespace " +
+                                     object.metadata.namespace_);
+}
+
+namespace {
+
+bool IsRetryable(const Status& s) {
+  return s.code() != Code::kTerminal && s.code() != Code::kInvalid && s.code() != Code::kUnsupported;
+}
+
+}  // namespace
+
+ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object) {
+  Context ctx;
+  ctx.object = object;
+  auto sandbox = ResolveSandbox(store_, object);
+  if (!sandbox.ok()) {
+    // Keep the stored status, but say why nothing can happen.
+    auto status = specs::DecodeSandboxStatus(object.status);
+    ctx.sandbox.metadata = object.metadata;
+    ctx.sandbox.status = status.ok() ? *status : specs::SandboxStatus{};
+    ctx.action = {ActionType::kNothing, "InvalidSpec", sandbox.status().message(), std::nullopt};
+    ctx.result = sandbox.status();
+    RecordEvent(object, true, "InvalidSpec", sandbox.status().message());
+    if (Status w = WriteStatus(ctx); !w.ok()) return {w, std::nullopt};
+    return {sandbox.status(), std::nullopt};
+  }
+  ctx.sandbox = std::move(sandbox).value();
+  ctx.provider = registry_.Find(ProviderName(ctx.sandbox));
+  if (ctx.provider == nullptr) {
+    ctx.result = Status(Code::kUnsupported, "provider \"" + ProviderName(ctx.sandbox) +
+                                                "\" is not available in this controller");
+    ctx.action = {ActionType::kCreate, "ProviderUnavailable", ctx.result.message(), std::nullopt};
+    RecordEvent(object, true, "ProviderUnavailable", ctx.result.message());
+    if (Status w = WriteStatus(ctx); !w.ok()) return {w, std::nullopt};
+    return {ctx.result, std::nullopt};
+  }
+  auto observed = ctx.provider->Observe(object.metadata.uid);
+  if (!observed.ok()) return {observed.status(), std::nullopt};
+  ctx.observed = *observed;
+
+  providers::Capabilities caps = ctx.provider->capabilities();
+  PlanInput input{&ctx.sandbox, ctx.observed ? &*ctx.observed : nullptr, &caps,
+                  providers::FieldHashes(ctx.sandbox.spec), clock_.Now()};
+  ctx.action = Plan(input);
+  ctx.result = Execute(ctx);
+  if (ctx.action.type != ActionType::kNothing) {
+    if (ctx.result.ok()) {
+      RecordEvent(object, false, ctx.action.reason,
+                  ctx.action.message.empty() ? ToString(ctx.action.type) : ctx.action.message);
+    } else {
+      RecordEvent(object, true, std::string(ToString(ctx.action.type)) + "Failed", ctx.result.message());
+    }
+  }
+  if (ctx.object_gone) return {};
+  if (Status w = WriteStatus(ctx); !w.ok()) return {w, std::nullopt};
+  if (!ctx.result.ok()) return {ctx.result, std::nullopt};
+  // After an action, look again soon: the next plan confirms it took.
+  if (ctx.action.type != ActionType::kNothing) return {Status::Ok(), Millis(0)};
+  return {Status::Ok(), ctx.action.requeue_after};
+}
+
+Result<providers::SandboxRequest> SandboxReconciler::BuildRequest(const Context& ctx) const {
+  const auto& s = ctx.sandbox;
+  providers::SandboxRequest r;
+  r.key = specs::KeyOf(ctx.object);
+  r.uid = s.metadata.uid;
+  r.generation = s.metadata.generation;
+  r.spec = s.spec;
+  r.field_hashes = providers::FieldHashes(s.spec);
+  namespace fs = std::filesystem;
+  if (s.spec.workspace.path.empty()) {
+    r.workspace_dir = options_.home + "/sandboxes/" + s.metadata.namespace_ + "/" + s.metadata.name;
+  } else {
+    std::error_code ec;
+    r.workspace_dir = fs::absolute(s.spec.workspace.path, ec).lexically_normal().string();
+  }
+  for (const auto& e : s.spec.env) {
+    if (e.host_env) {
+      auto value = options_.host_env(*e.host_env);
+      if (!value) {
+        return Status(Code::kTerminal, "env " + e.name + ": the controller's environment has no " +
+                                           *e.host_env);
+      }
+      r.env.emplace_back(e.name, *value);
+    } else {
+      r.env.emplace_back(e.name, e.value.value_or(""));
+    }
+  }
+  return r;
+}
+
+Status SandboxReconciler::Execute(Context& ctx) {
+  providers::Provider& p = *ctx.provider;
+  auto reobserve = [&]() -> Status {
+    auto o = p.Observe(ctx.object.metadata.uid);
+    if (!o.ok()) return o.status();
+    ctx.observed = *o;
+    return Status::Ok();
+  };
+  auto create = [&]() -> Status {
+    auto request = BuildRequest(ctx);
+    if (!request.ok()) return request.status();
+    auto created = p.Create(*request);
+    if (!created.ok()) return created.status();
+    ctx.observed = *created;
+    return Status::Ok();
+  };
+  switch (ctx.action.type) {
+    case ActionType::kNothing:
+      return Status::Ok();
+    case ActionType::kCreate:
+      return create();
+    case ActionType::kUpdate: {
+      auto request = BuildRequest(ctx);
+      if (!request.ok()) return request.status();
+      SESAME_RETURN_IF_ERROR(p.Update(*ctx.observed, *request));
+      return reobserve();
+    }
+    case ActionType::kRecreate:
+      SESAME_RETURN_IF_ERROR(p.Delete(*ctx.observed));
+      ctx.observed.reset();
+      return create();
+    case ActionType::kSuspend:
+      SESAME_RETURN_IF_ERROR(p.Suspend(*ctx.observed));
+      return reobserve();
+    case ActionType::kResume:
+      SESAME_RETURN_IF_ERROR(p.Resume(*ctx.observed));
+      return reobserve();
+    case ActionType::kRestart: {
+      auto request = BuildRequest(ctx);
+      if (!request.ok()) return request.status();
+      SESAME_RETURN_IF_ERROR(p.Restart(*ctx.observed, *request));
+      ctx.sandbox.status.restarts++;
+      return reobserve();
+    }
+    case ActionType::kDelete:
+      SESAME_RETURN_IF_ERROR(p.Delete(*ctx.observed));
+      ctx.observed.reset();
+      [[fallthrough]];
+    case ActionType::kFinalize: {
+      specs::Object updated = ctx.object;
+      std::erase(updated.metadata.finalizers, std::string(specs::kSandboxFinalizer));
+      auto written = store_.Update(updated);
+      if (!written.ok() && written.status().code() != Code::kNotFound) return written.status();
+      ctx.object_gone = true;
+      return Status::Ok();
+    }
+    case ActionType::kExpire: {
+      ctx.sandbox.status = ComputeStatus({&ctx.sandbox, ctx.observed ? &*ctx.observed : nullptr,
+                                          &ctx.action, Status::Ok(), "", clock_.Now()});
+      SESAME_RETURN_IF_ERROR(WriteStatus(ctx));
+      Status deleted = store_.Delete(specs::KeyOf(ctx.object));
+      return deleted.code() == Code::kNotFound ? Status::Ok() : deleted;
+    }
+  }
+  return Status::Ok();
+}
+
+Status SandboxReconciler::WriteStatus(Context& ctx) {
+  std::string note;
+  if (ctx.sandbox.spec.provider == "filesystem") {
+    note = "OS-level sandboxing is not implemented yet: the process runs with the controller's "
+           "user and permissions";
+  }
+  specs::SandboxStatus status =
+      ComputeStatus({&ctx.sandbox, ctx.observed ? &*ctx.observed : nullptr, &ctx.action,
+                     ctx.result, note, clock_.Now()});
+  if (ctx.action.type == ActionType::kExpire) status = ctx.sandbox.status;
+  std::string encoded = specs::EncodeSandboxStatus(status);
+  if (encoded == ctx.object.status) return Status::Ok();
+  specs::Object updated = ctx.object;
+  updated.status = encoded;
+  auto written = store_.UpdateStatus(updated);
+  if (!written.ok()) {
+    // Someone wrote the object meanwhile: reconcile again with fresh state.
+    if (written.status().code() == Code::kConflict) return UnavailableError(written.status().message());
+    if (written.status().code() == Code::kNotFound) return Status::Ok();
+    return written.status();
+  }
+  ctx.object = *written;
+  return Status::Ok();
+}
+
+void SandboxReconciler::RecordEvent(const specs::Object& object, bool warning,
+                                    const std::string& reason, const std::string& message) {
+  store::Event e;
+  e.object = specs::KeyOf(object);
+  e.object_uid = object.metadata.uid;
+  e.type = warning ? "Warning" : "Normal";
+  e.reason = reason;
+  e.message = message;
+  e.first_timestamp = e.last_timestamp = clock_.Now();
+  (void)store_.RecordEvent(e);  // events are best effort: never block reconciliation
+}
+
+Result<std::vector<std::string>> SandboxReconciler::CollectOrphans(bool dry_run) {
+  std::vector<std::string> found;
+  for (providers::Provider* p : registry_.All()) {
+    auto owned = p->ListOwned();
+    if (!owned.ok()) return owned.status();
+    for (const auto& o : *owned) {
+      auto object = store_.Get(o.key);
+      if (object.ok() && object->metadata.uid == o.uid) continue;
+      if (!object.ok() && object.status().code() != Code::kNotFound) return object.status();
+      found.push_back(p->name() + " " + o.id + " (" + o.key.namespace_ + "/" + o.key.name + ")");
+      if (!dry_run) SESAME_RETURN_IF_ERROR(p->Delete(o));
+    }
+  }
+  return found;
+}
+
+}  // namespace sesame::reconcilers

@@ -1,0 +1,66 @@
+#pragma once
+// Reconciles one Sandbox by key: reads desired state from the store and
+// observed state from its provider, plans one action, carries it out, and
+// writes status and events. Idempotent and level-triggered: calling it again
+// with nothing changed does nothing.
+//
+// Thread safety: Reconcile may run on several threads at once for different
+// keys (never for the same key: the work queue guarantees that).
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "providers/provider.h"
+#include "specs/object.h"
+#include "store/store.h"
+
+namespace sesame::reconcilers {
+
+struct ReconcileOutcome {
+  // OK; a retryable error (backoff, honouring retry_after_ms); or kTerminal,
+  // kInvalid, kUnsupported: not retried until the object changes.
+  Status status;
+  std::optional<Millis> requeue_after;
+};
+
+struct ReconcilerOptions {
+  std::string home;  // $SESAME_HOME: default workspaces live under it
+  // Reads the controller's environment (valueFrom.hostEnv); replaceable in tests.
+  std::function<std::optional<std::string>(const std::string&)> host_env;
+};
+
+// The effective Sandbox of a stored object: its template merged and
+// defaults filled. A missing template is kTerminal, except for an object
+// being deleted (its own spec is enough to clean up).
+Result<specs::Sandbox> ResolveSandbox(store::Store& store, const specs::Object& object);
+
+class SandboxReconciler {
+ public:
+  SandboxReconciler(store::Store& store, const providers::Registry& registry, const Clock& clock,
+                    ReconcilerOptions options);
+
+  ReconcileOutcome Reconcile(const specs::ObjectKey& key);
+
+  // Provider resources whose object is gone, deleted unless `dry_run`.
+  // Returns one line per orphan ("filesystem 1234 (default/old-box)").
+  Result<std::vector<std::string>> CollectOrphans(bool dry_run);
+
+ private:
+  struct Context;
+  ReconcileOutcome ReconcileObject(const specs::Object& object);
+  Status Execute(Context& ctx);
+  Result<providers::SandboxRequest> BuildRequest(const Context& ctx) const;
+  Status WriteStatus(Context& ctx);
+  void RecordEvent(const specs::Object& object, bool warning, const std::string& reason,
+                   const std::string& message);
+
+  store::Store& store_;
+  const providers::Registry& registry_;
+  const Clock& clock_;
+  ReconcilerOptions options_;
+};
+
+}  // namespace sesame::reconcilers
