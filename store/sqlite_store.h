@@ -1,0 +1,96 @@
+#pragma once
+// The SQLite implementation of Store. Internal to store/ (and its tests,
+// which shrink the retention limits through StoreOptions).
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/object_row.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace sesame::store {
+
+struct StoreOptions {
+  // The change log keeps about this many newest entries...
+  int64_t change_retention = 100000;
+  // ...trimmed each time the resourceVersion counter crosses a multiple of
+  // this, so that the DELETE runs once per many writes.
+  int64_t change_prune_every = 1000;
+  // Events beyond the newest `event_retention` are dropped once their last
+  // occurrence is older than `event_max_age`; checked every
+  // `event_prune_every` inserts.
+  int64_t event_retention = 10000;
+  Millis event_max_age = std::chrono::hours(1);
+  int64_t event_prune_every = 100;
+  int busy_timeout_ms = 10000;
+};
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Clock& clock,
+                                               const StoreOptions& options);
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Database> db, const Clock& clock, const StoreOptions& options)
+      : db_(std::move(db)), clock_(clock), options_(options) {}
+
+  Result<Object> Get(const ObjectKey& key) override;
+  Result<std::vector<Object>> List(const ListOptions& options) override;
+  Result<int64_t> CurrentResourceVersion() override;
+  Result<std::vector<ApplyOutcome>> Apply(const std::vector<Object>& objects,
+                                          const ApplyOptions& options) override;
+  Result<Object> Update(const Object& object) override;
+  Result<Object> UpdateStatus(const Object& object) override;
+  Status Delete(const ObjectKey& key, int64_t resource_version) override;
+  Status RecordEvent(const Event& event) override;
+  Result<std::vector<Event>> ListEvents(const EventFilter& filter) override;
+  Result<std::vector<WatchEvent>> ChangesSince(int64_t after, size_t limit) override;
+  Result<int64_t> DataVersion() override;
+
+ private:
+  // Hands out resourceVersions inside one write transaction; the counter
+  // row is written once, at the end (Finish), not once per object.
+  struct Versions {
+    int64_t start = 0;
+    int64_t current = 0;
+    int64_t Next() { return ++current; }
+  };
+
+  // All of the following require mutex_ held and a transaction open.
+  Result<std::optional<Object>> ReadObject(const ObjectKey& key);
+  Result<Versions> BeginVersions();
+  Status FinishVersions(const Versions& v);
+  // Upserts the row and logs the change; `o.metadata.resource_version`
+  // must already be the new version.
+  Status WriteObject(const Object& o, WatchType type);
+  // Removes the row and logs DELETED with `last` (carrying the new version).
+  Status RemoveObject(const Object& last);
+  // Delete semantics shared by Delete and prune: with finalizers, sets the
+  // deletionTimestamp (once); without, removes the row. Returns the object
+  // as it is afterwards; `*changed` tells whether anything was written.
+  Result<Object> MarkDeleted(Object existing, Versions& v, bool* changed);
+  Status PruneChangeLog(int64_t newest);
+  Status PruneEvents(int64_t now_ms);
+
+  // Apply's steps (apply.cc).
+  Result<ApplyOutcome> ApplyOne(const Object& input, const ApplyOptions& options,
+                                Versions& v);
+  Status PruneApplyset(const std::vector<Object>& objects, const ApplyOptions& options,
+                       Versions& v, std::vector<ApplyOutcome>& outcomes);
+
+  std::mutex mutex_;
+  std::unique_ptr<Database> db_;  // guarded by mutex_
+  // Reused encoding buffers for WriteObject (guarded by mutex_): saves
+  // four allocations per object on large applies.
+  EncodedFields scratch_fields_;
+  std::string scratch_blob_;
+  const Clock& clock_;
+  const StoreOptions options_;
+};
+
+// "sandbox/NAME" (plus the namespace when it is not the default one), for
+// error messages.
+std::string DisplayName(const ObjectKey& key);
+
+}  // namespace sesame::store

@@ -1,0 +1,94 @@
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "store/store.h"
+#include "tests/store/test_util.h"
+
+namespace sesame::store {
+namespace {
+
+using testing::Sandbox;
+using testing::SandboxKey;
+using testing::TempDir;
+
+void RawExec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+std::string RawQuery(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(MigrationsTest, FreshDatabaseInPrivateDirectories) {
+  TempDir dir;
+  std::string path = dir.File("home/.sesame/state.db");
+  Result<std::unique_ptr<Store>> store = Store::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  struct stat st {};
+  ASSERT_EQ(stat(dir.File("home/.sesame").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(RawQuery(path, "SELECT version FROM schema_version"), std::to_string(kSchemaVersion));
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(*(*store)->CurrentResourceVersion(), 0);
+}
+
+TEST(MigrationsTest, ReopenKeepsData) {
+  TempDir dir;
+  std::string path = dir.File("state.db");
+  {
+    std::unique_ptr<Store> store = Store::Open(path).value();
+    ASSERT_TRUE(store->Apply({Sandbox("a", R"({"x":1})")}, {}).ok());
+  }
+  Result<std::unique_ptr<Store>> reopened = Store::Open(path);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  EXPECT_EQ((*reopened)->Get(SandboxKey("a"))->spec, R"({"x":1})");
+  EXPECT_EQ(*(*reopened)->CurrentResourceVersion(), 1);
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM schema_version"), "1");
+}
+
+TEST(MigrationsTest, NewerSchemaIsRefused) {
+  TempDir dir;
+  std::string path = dir.File("state.db");
+  { ASSERT_TRUE(Store::Open(path).ok()); }
+  RawExec(path, "UPDATE schema_version SET version = 7");
+  Result<std::unique_ptr<Store>> store = Store::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kTerminal);
+  EXPECT_EQ(store.status().message(),
+            "state.db has schema version 7, newer than this sesame understands (1); "
+            "upgrade sesame");
+}
+
+TEST(MigrationsTest, UnwritableLocationIsAnError) {
+  TempDir dir;
+  RawExec(dir.File("file"), "CREATE TABLE x(y)");  // a file where a directory should be
+  Result<std::unique_ptr<Store>> store = Store::Open(dir.File("file/state.db"));
+  EXPECT_FALSE(store.ok());
+}
+
+TEST(PathsTest, DefaultHomeFollowsSesameHome) {
+  setenv("SESAME_HOME", "/srv/sesame", 1);
+  EXPECT_EQ(DefaultHome(), "/srv/sesame");
+  EXPECT_EQ(DefaultDatabasePath(), "/srv/sesame/state.db");
+  unsetenv("SESAME_HOME");
+  setenv("HOME", "/home/u", 1);
+  EXPECT_EQ(DefaultHome(), "/home/u/.sesame");
+}
+
+}  // namespace
+}  // namespace sesame::store
