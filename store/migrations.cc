@@ -10,7 +10,8 @@ namespace {
 // migrations[i] takes the schema from version i to version i + 1. Append
 // only: a released step never changes.
 const char* const kMigrations[] = {
-    // 0 -> 1: objects, the resourceVersion counter, the change log, events.
+    // 0 -> 1: objects, the resourceVersion counter, the change log, events,
+    // leases.
     R"sql(
 CREATE TABLE objects (
   kind TEXT NOT NULL,
@@ -62,6 +63,11 @@ CREATE TABLE events (
 );
 CREATE INDEX events_last_ts ON events(last_ts);
 CREATE INDEX events_namespace ON events(namespace, last_ts);
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

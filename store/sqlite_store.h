@@ -47,6 +47,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Event>> ListEvents(const EventFilter& filter) override;
   Result<std::vector<WatchEvent>> ChangesSince(int64_t after, size_t limit) override;
   Result<int64_t> DataVersion() override;
+  Result<bool> TryAcquireLease(const std::string& name, const std::string& holder,
+                               Millis duration) override;
+  Status ReleaseLease(const std::string& name, const std::string& holder) override;
 
  private:
   // Hands out resourceVersions inside one write transaction; the counter

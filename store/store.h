@@ -119,6 +119,14 @@ class Store {
   // kNotFound ("too old") when `after` is older than the retained log.
   virtual Result<std::vector<WatchEvent>> ChangesSince(int64_t after, size_t limit) = 0;
 
+  // Leader election between processes sharing the database: takes the lease
+  // `name` for `holder` until now + `duration` when it is free, expired, or
+  // already `holder`'s (a renewal). Returns whether `holder` holds it now.
+  virtual Result<bool> TryAcquireLease(const std::string& name, const std::string& holder,
+                                       Millis duration) = 0;
+  // Gives the lease up at once if `holder` holds it.
+  virtual Status ReleaseLease(const std::string& name, const std::string& holder) = 0;
+
   // A number that changes whenever another connection commits a write
   // (SQLite PRAGMA data_version); cheap enough to poll every few ms.
   virtual Result<int64_t> DataVersion() = 0;
