@@ -83,7 +83,7 @@ TEST_F(SesameCliTest, OneBadDocumentAppliesNothing) {
                                                    "spec:\n  resources:\n    memory: 4GB\n");
   auto r = Sesame({"apply", "-f", file});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("mixed.yaml:16:13: spec.resources.memory: \"4GB\" is not a quantity (use 4G or 4Gi)"),
+  EXPECT_NE(r.err.find("mixed.yaml:15:13: spec.resources.memory: \"4GB\" is not a quantity (use 4G or 4Gi)"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(Sesame({"get", "sandboxes", "-o", "name"}).out, "");

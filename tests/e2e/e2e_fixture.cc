@@ -33,13 +33,14 @@ nlohmann::json E2eTest::Get(const std::string& name) {
 std::string E2eTest::Phase(const std::string& name) {
   auto j = Get(name);
   if (j.is_null()) return "<gone>";
-  return j["status"].value("phase", "");
+  return j.value("status", nlohmann::json::object()).value("phase", "");
 }
 
 int E2eTest::Pid(const std::string& name) {
   auto j = Get(name);
-  if (j.is_null() || !j["status"].contains("providerRef")) return 0;
-  return std::atoi(j["status"]["providerRef"].value("id", "0").c_str());
+  auto status = j.is_null() ? nlohmann::json::object() : j.value("status", nlohmann::json::object());
+  if (!status.contains("providerRef")) return 0;
+  return std::atoi(status["providerRef"].value("id", "0").c_str());
 }
 
 std::unique_ptr<testing::BackgroundProcess> E2eTest::StartController(

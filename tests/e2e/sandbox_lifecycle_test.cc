@@ -100,8 +100,8 @@ TEST_F(LifecycleTest, ProcessKilledFromOutsideIsRestarted) {
   ASSERT_GT(pid, 0);
   kill(pid, SIGKILL);
   ASSERT_TRUE(Eventually([&] {
-    auto j = Get("phoenix");
-    return j["status"].value("restarts", 0) == 1 && j["status"]["phase"] == "Running";
+    auto status = Get("phoenix").value("status", nlohmann::json::object());
+    return status.value("restarts", 0) == 1 && status.value("phase", "") == "Running";
   }, 20000)) << Get("phoenix").dump(2) << ControllerLogs();
   int new_pid = Pid("phoenix");
   EXPECT_NE(new_pid, pid);

@@ -49,6 +49,9 @@ struct Row {
   ActionType expected;
   std::string reason;  // empty: not checked
   Time now = kNow;
+  // The resource was made from the edited spec (for controller-side fields
+  // such as lifetime, which change no provider state by themselves).
+  bool made_from_desired = false;
 };
 
 void Nop(specs::Sandbox&) {}
@@ -60,6 +63,7 @@ Action RunRow(const Row& row) {
   row.observed(observed);
   specs::Sandbox desired = original;
   row.desired(desired);
+  if (row.made_from_desired) observed.field_hashes = providers::FieldHashes(desired.spec);
   providers::Capabilities caps;
   caps.in_place_fields = {"resources", "lifetime", "ports"};
   PlanInput in{&desired, row.missing ? nullptr : &observed, &caps, providers::FieldHashes(desired.spec),
@@ -158,7 +162,8 @@ std::vector<Row> Rows() {
        }, Same, true, ActionType::kExpire, "Expired"},
       {"idle timeout", [](specs::Sandbox& s) {
          s.spec.lifetime.idle_timeout = specs::Duration{"1m", 1min};
-       }, [](Observed& o) { o.last_activity = kNow - 2min; }, false, ActionType::kSuspend, "IdleTimeout"},
+       }, [](Observed& o) { o.last_activity = kNow - 2min; }, false, ActionType::kSuspend, "IdleTimeout",
+       kNow, true},
       {"deleting with resource", deleting, Same, false, ActionType::kDelete, "Deleting"},
       {"deleting without resource", deleting, Same, true, ActionType::kFinalize, "Deleted"},
       {"deleting, Orphan policy", [](specs::Sandbox& s) {
@@ -182,7 +187,7 @@ TEST(PlanTest, Table) {
 
 TEST(PlanTest, RequeuesAtTheExpiryInstant) {
   Row row{"ttl ahead", [](specs::Sandbox& s) { s.spec.lifetime.ttl = specs::Duration{"1h", 1h}; }, Same,
-          false, ActionType::kNothing, ""};
+          false, ActionType::kNothing, "", kNow, true};
   Action action = RunRow(row);
   ASSERT_TRUE(action.requeue_after.has_value());
   EXPECT_EQ(*action.requeue_after, Millis(50min));
@@ -191,7 +196,7 @@ TEST(PlanTest, RequeuesAtTheExpiryInstant) {
 TEST(PlanTest, RequeuesAtTheIdleInstant) {
   Row row{"idle ahead", [](specs::Sandbox& s) {
             s.spec.lifetime.idle_timeout = specs::Duration{"30s", 30s};
-          }, Same, false, ActionType::kNothing, ""};
+          }, Same, false, ActionType::kNothing, "", kNow, true};
   Action action = RunRow(row);
   ASSERT_TRUE(action.requeue_after.has_value());
   EXPECT_EQ(*action.requeue_after, Millis(29s));
