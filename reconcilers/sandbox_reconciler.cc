@@ -69,6 +69,10 @@ bool IsRetryable(const Status& s) {
   return s.code() != Code::kTerminal && s.code() != Code::kInvalid && s.code() != Code::kUnsupported;
 }
 
+// What an event says about a successful action: the plan's reason, and
+// which resource it touched.
+std::string EventMessage(const SandboxReconciler::Context& ctx);
+
 }  // namespace
 
 ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object) {
@@ -107,8 +111,7 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
   ctx.result = Execute(ctx);
   if (ctx.action.type != ActionType::kNothing) {
     if (ctx.result.ok()) {
-      RecordEvent(object, false, ctx.action.reason,
-                  ctx.action.message.empty() ? ToString(ctx.action.type) : ctx.action.message);
+      RecordEvent(object, false, ctx.action.reason, EventMessage(ctx));
     } else {
       RecordEvent(object, true, std::string(ToString(ctx.action.type)) + "Failed", ctx.result.message());
     }
@@ -120,6 +123,28 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
   if (ctx.action.type != ActionType::kNothing) return {Status::Ok(), Millis(0)};
   return {Status::Ok(), ctx.action.requeue_after};
 }
+
+namespace {
+
+std::string EventMessage(const SandboxReconciler::Context& ctx) {
+  std::string what = ctx.provider->name() + " sandbox" +
+                     (ctx.observed ? " " + ctx.observed->id : std::string());
+  std::string done;
+  switch (ctx.action.type) {
+    case ActionType::kCreate: done = "created " + what; break;
+    case ActionType::kRecreate: done = "recreated " + what; break;
+    case ActionType::kUpdate: done = "updated " + what; break;
+    case ActionType::kSuspend: done = "suspended " + what; break;
+    case ActionType::kResume: done = "resumed " + what; break;
+    case ActionType::kRestart: done = "restarted " + what; break;
+    case ActionType::kDelete: done = "deleted the " + ctx.provider->name() + " sandbox"; break;
+    default: break;
+  }
+  if (done.empty()) return ctx.action.message.empty() ? ToString(ctx.action.type) : ctx.action.message;
+  return ctx.action.message.empty() ? done : done + ": " + ctx.action.message;
+}
+
+}  // namespace
 
 Result<providers::SandboxRequest> SandboxReconciler::BuildRequest(const Context& ctx) const {
   const auto& s = ctx.sandbox;

@@ -48,8 +48,10 @@ class SandboxReconciler {
   // Returns one line per orphan ("filesystem 1234 (default/old-box)").
   Result<std::vector<std::string>> CollectOrphans(bool dry_run);
 
+ public:
+  struct Context;  // one reconcile's state (sandbox_reconciler.cc)
+
  private:
-  struct Context;
   ReconcileOutcome ReconcileObject(const specs::Object& object);
   Status Execute(Context& ctx);
   Result<providers::SandboxRequest> BuildRequest(const Context& ctx) const;

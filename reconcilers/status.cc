@@ -98,7 +98,7 @@ specs::SandboxStatus ComputeStatus(const StatusInput& in) {
   bool provisioned = in.observed != nullptr;
   SetCondition(s.conditions,
                {"Provisioned", Bool(provisioned), provisioned ? "Created" : d.reason,
-                provisioned ? "" : d.message, std::nullopt, gen},
+                provisioned ? in.observed->message : d.message, std::nullopt, gen},
                in.now);
   SetCondition(s.conditions, {"Ready", Bool(d.ready), d.reason, d.message, std::nullopt, gen}, in.now);
   if (d.phase == "Expired") {
