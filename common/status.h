@@ -43,10 +43,16 @@ class [[nodiscard]] Status {
   std::optional<long> retry_after_ms() const { return retry_after_ms_; }
   Status& WithRetryAfterMs(long ms) { retry_after_ms_ = ms; return *this; }
 
+  // A CamelCase reason for conditions and events ("MissingCredentials",
+  // "ImageNotFound"); empty: the caller names the failure itself.
+  const std::string& reason() const { return reason_; }
+  Status& WithReason(std::string reason) { reason_ = std::move(reason); return *this; }
+
  private:
   Code code_ = Code::kOk;
   std::string message_;
   std::optional<long> retry_after_ms_;
+  std::string reason_;
 };
 
 inline Status InvalidError(std::string m) { return {Code::kInvalid, std::move(m)}; }

@@ -113,7 +113,10 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
     if (ctx.result.ok()) {
       RecordEvent(object, false, ctx.action.reason, EventMessage(ctx));
     } else {
-      RecordEvent(object, true, std::string(ToString(ctx.action.type)) + "Failed", ctx.result.message());
+      RecordEvent(object, true,
+                  ctx.result.reason().empty() ? std::string(ToString(ctx.action.type)) + "Failed"
+                                              : ctx.result.reason(),
+                  ctx.result.message());
     }
   }
   if (ctx.object_gone) return {};

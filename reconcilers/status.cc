@@ -69,7 +69,10 @@ Derived Derive(const StatusInput& in) {
                     in.result.code() != Code::kUnsupported;
     std::string phase = in.observed ? "Running" : (retrying ? "Pending" : "Failed");
     if (in.observed && in.observed->state != ResourceState::kRunning) phase = retrying ? "Pending" : "Failed";
-    return {phase, false, ToString(in.action->type) + std::string("Failed"), in.result.message()};
+    std::string reason = in.result.reason().empty()
+                             ? ToString(in.action->type) + std::string("Failed")
+                             : in.result.reason();
+    return {phase, false, reason, in.result.message()};
   }
   if (in.observed) return FromObserved(in);
   if (desired.spec.suspend) return {"Suspended", false, "Suspended", "spec.suspend is true"};
