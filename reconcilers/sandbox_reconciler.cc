@@ -47,8 +47,6 @@ std::string ProviderName(const specs::Sandbox& sandbox) {
   return sandbox.status.provider_ref ? sandbox.status.provider_ref->provider : sandbox.spec.provider;
 }
 
-bool IsRetryable(const Status& s);
-
 }  // namespace
 
 Result<specs::Sandbox> ResolveSandbox(store::Store& store, const specs::Object& object) {
@@ -63,17 +61,6 @@ Result<specs::Sandbox> ResolveSandbox(store::Store& store, const specs::Object& 
                                      object.metadata.namespace_);
 }
 
-namespace {
-
-bool IsRetryable(const Status& s) {
-  return s.code() != Code::kTerminal && s.code() != Code::kInvalid && s.code() != Code::kUnsupported;
-}
-
-// What an event says about a successful action: the plan's reason, and
-// which resource it touched.
-std::string EventMessage(const SandboxReconciler::Context& ctx);
-
-}  // namespace
 
 ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object) {
   Context ctx;
