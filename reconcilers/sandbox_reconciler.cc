@@ -62,6 +62,12 @@ Result<specs::Sandbox> ResolveSandbox(store::Store& store, const specs::Object& 
 }
 
 
+namespace {
+// What an event says about a successful action: the plan's reason, and
+// which resource it touched.
+std::string EventMessage(const SandboxReconciler::Context& ctx);
+}  // namespace
+
 ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object) {
   Context ctx;
   ctx.object = object;
