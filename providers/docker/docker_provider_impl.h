@@ -1,0 +1,81 @@
+#pragma once
+// The docker provider's implementation class, shared by its two source
+// files: docker_provider.cc (lifecycle) and docker_provider_io.cc (exec,
+// logs, attach, files). Private to providers/docker.
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "providers/docker/container_config.h"
+#include "providers/docker/docker_provider.h"
+#include "providers/docker/engine_client.h"
+#include "providers/docker/state_store.h"
+
+namespace sesame::providers::docker {
+
+class DockerProvider final : public Provider {
+ public:
+  explicit DockerProvider(DockerOptions options);
+
+  std::string name() const override { return "docker"; }
+  Capabilities capabilities() const override;
+  Result<Observed> Create(const SandboxRequest& request) override;
+  Result<std::optional<Observed>> Observe(const std::string& uid) override;
+  Result<std::vector<Observed>> ListOwned() override;
+  Status Update(const Observed& current, const SandboxRequest& request) override;
+  Status Suspend(const Observed& current) override;
+  Status Resume(const Observed& current) override;
+  Status Restart(const Observed& current, const SandboxRequest& request) override;
+  Status Delete(const Observed& current) override;
+  Result<int> Exec(const Observed& current, const ExecRequest& request, Streams& streams) override;
+  Status Logs(const Observed& current, const LogOptions& options, Streams& streams) override;
+  Status Attach(const Observed& current, Streams& streams) override;
+  Result<std::string> ReadFile(const Observed& current, const std::string& path) override;
+  Status WriteFile(const Observed& current, const std::string& path,
+                   const std::string& content) override;
+
+ private:
+  // Engine calls that answer with JSON; non-2xx as StatusFromResponse.
+  Result<nlohmann::json> CallJson(const HttpRequest& request, const std::string& what);
+  Status CallOk(const std::string& method, const std::string& path, const std::string& what,
+                const std::string& body = "");
+
+  // The containers labelled with `uid`, newest first.
+  Result<std::vector<nlohmann::json>> FindByUid(const std::string& uid);
+  // kNotFound when the container is gone.
+  Result<nlohmann::json> Inspect(const std::string& id);
+  // The container id of `current`, looked up by uid when it has none.
+  Result<std::string> IdOf(const Observed& current);
+  // Inspect, with in-place hashes, limit drift and last activity applied.
+  Result<Observed> ObserveContainer(const std::string& id, bool with_activity);
+  std::optional<Time> LastOutput(const std::string& id);
+  void TouchActivity(const std::string& uid, const std::string& id);
+
+  Status EnsureImage(const std::string& image, const std::string& uid);
+  Status Pull(const std::string& image, const std::string& uid);
+  Status EnsureVolume(const SandboxRequest& request);
+  Result<std::string> CreateContainer(const SandboxRequest& request, const std::string& image);
+  Status StartContainer(const std::string& id);
+  Result<HostFacts> Facts();
+  void Progress(const std::string& uid, const std::string& reason, const std::string& message);
+
+  // The hijacked exec start, its exit code, and the kill on timeout.
+  Result<int> RunExec(const std::string& exec_id, bool stdin_open,
+                      std::optional<Millis> timeout, Streams& streams);
+  Result<std::string> AbsolutePath(const std::string& id, const std::string& path);
+
+  const DockerOptions options_;
+  EngineClient client_;
+  StateStore state_;
+  std::mutex mutex_;
+  std::map<std::string, std::string> ids_;  // uid -> container id; guarded by mutex_
+  std::optional<HostFacts> facts_;          // guarded by mutex_
+  bool disk_limit_supported_ = true;        // guarded by mutex_
+  std::string disk_note_;                   // guarded by mutex_
+};
+
+}  // namespace sesame::providers::docker

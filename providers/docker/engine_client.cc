@@ -1,0 +1,271 @@
+#include "providers/docker/engine_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+namespace sesame::providers::docker {
+namespace {
+
+constexpr long kConnectTimeoutMs = 5000;
+constexpr size_t kMaxIdleHandles = 16;
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// Per-transfer state shared with the libcurl callbacks.
+struct Transfer {
+  CURL* curl = nullptr;
+  HttpResponse response;
+  const std::function<bool(std::string_view)>* on_data = nullptr;
+  const std::function<bool()>* cancelled = nullptr;
+  bool stopped = false;  // on_data or cancelled asked to stop
+};
+
+bool Streaming(Transfer& t) {
+  if (t.on_data == nullptr) return false;
+  long code = 0;
+  curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &code);
+  return code >= 200 && code < 300;
+}
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto& t = *static_cast<Transfer*>(user);
+  size_t n = size * count;
+  if (!Streaming(t)) {
+    t.response.body.append(data, n);
+    return n;
+  }
+  if (!(*t.on_data)(std::string_view(data, n))) {
+    t.stopped = true;
+    return 0;  // aborts the transfer
+  }
+  return n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto& t = *static_cast<Transfer*>(user);
+  size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) t.response.headers.clear();  // 100-continue, redirects
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  t.response.headers[name] = std::string(value);
+  return n;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto& t = *static_cast<Transfer*>(user);
+  if (t.cancelled != nullptr && *t.cancelled && (*t.cancelled)()) {
+    t.stopped = true;
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+EngineClient::EngineClient(std::string socket_path, Millis default_timeout)
+    : socket_path_(std::move(socket_path)), default_timeout_(default_timeout) {
+  GlobalInit();
+}
+
+EngineClient::~EngineClient() {
+  for (void* h : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(h));
+}
+
+void* EngineClient::TakeHandle() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_handles_.empty()) {
+      void* h = idle_handles_.back();
+      idle_handles_.pop_back();
+      curl_easy_reset(static_cast<CURL*>(h));
+      return h;
+    }
+  }
+  return curl_easy_init();
+}
+
+void EngineClient::ReturnHandle(void* handle) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (idle_handles_.size() < kMaxIdleHandles) {
+    idle_handles_.push_back(handle);
+  } else {
+    curl_easy_cleanup(static_cast<CURL*>(handle));
+  }
+}
+
+Result<std::string> EngineClient::ApiVersion() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (api_version_) return *api_version_;
+  }
+  HttpRequest ping;
+  ping.path = "/_ping";
+  Result<HttpResponse> r = Perform(ping, /*versioned=*/false, nullptr, nullptr);
+  if (!r.ok()) return r.status();
+  if (r->status != 200) {
+    return DaemonUnavailable(socket_path_, "GET /_ping answered " + std::to_string(r->status) +
+                                               ": " + EngineMessage(r->body));
+  }
+  auto it = r->headers.find("api-version");
+  std::string server = it == r->headers.end() ? kMinApiVersion : it->second;
+  if (CompareVersions(server, kMinApiVersion) < 0) {
+    return TerminalError("the Docker Engine at " + socket_path_ + " speaks API " + server +
+                         "; Sesame needs at least " + kMinApiVersion)
+        .WithReason("EngineTooOld");
+  }
+  std::string chosen = CompareVersions(server, kMaxApiVersion) < 0 ? server : kMaxApiVersion;
+  std::lock_guard<std::mutex> lock(mutex_);
+  api_version_ = chosen;
+  return chosen;
+}
+
+Result<HttpResponse> EngineClient::Call(const HttpRequest& request) {
+  return Perform(request, /*versioned=*/true, nullptr, nullptr);
+}
+
+Result<HttpResponse> EngineClient::Stream(const HttpRequest& request,
+                                          const std::function<bool(std::string_view)>& on_data,
+                                          const std::function<bool()>& cancelled) {
+  return Perform(request, /*versioned=*/true, &on_data, &cancelled);
+}
+
+Result<HttpResponse> EngineClient::Perform(const HttpRequest& request, bool versioned,
+                                           const std::function<bool(std::string_view)>* on_data,
+                                           const std::function<bool()>* cancelled) {
+  std::string prefix;
+  if (versioned) {
+    Result<std::string> version = ApiVersion();
+    if (!version.ok()) return version.status();
+    prefix = "/v" + *version;
+  }
+  std::string url = "http://docker" + prefix + request.path;
+  CURL* curl = static_cast<CURL*>(TakeHandle());
+  if (curl == nullptr) return InternalError("curl_easy_init failed");
+  Transfer t;
+  t.curl = curl;
+  t.on_data = on_data;
+  t.cancelled = cancelled;
+  curl_slist* headers = nullptr;
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+  }
+  headers = curl_slist_append(headers, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
+  if (on_data != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+  }
+  Millis timeout = request.timeout.value_or(on_data ? Millis(0) : default_timeout_);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  CURLcode rc = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.response.status);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK && !t.stopped) {
+    curl_easy_cleanup(curl);
+    std::string detail = curl_easy_strerror(rc);
+    if (t.response.status != 0) {
+      return UnavailableError(request.method + " " + request.path + ": " + detail)
+          .WithReason("DaemonUnavailable");
+    }
+    return DaemonUnavailable(socket_path_, detail);
+  }
+  if (t.stopped) {
+    curl_easy_cleanup(curl);  // the connection is mid-response: do not reuse it
+  } else {
+    ReturnHandle(curl);
+  }
+  return std::move(t.response);
+}
+
+std::string EngineMessage(const std::string& body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) {
+    return j["message"].get<std::string>();
+  }
+  std::string text = body;
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text;
+}
+
+Status StatusFromResponse(const HttpResponse& response, const std::string& what) {
+  long s = response.status;
+  if ((s >= 200 && s < 300) || s == 304) return Status::Ok();
+  std::string message = what + ": " + EngineMessage(response.body);
+  if (s == 404) return NotFoundError(message);
+  if (s == 400) return InvalidError(message);
+  if (s == 409) return TerminalError(message);
+  if (s >= 500) return UnavailableError(message).WithReason("EngineError");
+  return TerminalError(message + " (HTTP " + std::to_string(s) + ")");
+}
+
+std::string UrlEncode(std::string_view text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+int CompareVersions(std::string_view a, std::string_view b) {
+  auto parts = [](std::string_view v) {
+    std::vector<long> out;
+    size_t pos = 0;
+    while (pos <= v.size()) {
+      size_t dot = v.find('.', pos);
+      if (dot == std::string_view::npos) dot = v.size();
+      out.push_back(std::strtol(std::string(v.substr(pos, dot - pos)).c_str(), nullptr, 10));
+      pos = dot + 1;
+    }
+    return out;
+  };
+  std::vector<long> x = parts(a), y = parts(b);
+  for (size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
+    long p = i < x.size() ? x[i] : 0, q = i < y.size() ? y[i] : 0;
+    if (p != q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+Status DaemonUnavailable(const std::string& socket_path, const std::string& detail) {
+  return UnavailableError("cannot reach the Docker daemon at " + socket_path + " (" + detail +
+                          "); is dockerd running?")
+      .WithReason("DaemonUnavailable");
+}
+
+}  // namespace sesame::providers::docker

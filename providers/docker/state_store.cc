@@ -1,0 +1,94 @@
+#include "providers/docker/state_store.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace sesame::providers::docker {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool SafeUid(const std::string& uid) {
+  if (uid.empty() || uid.size() > 128 || uid[0] == '.') return false;
+  for (char c : uid) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+StateStore::StateStore(std::string root) : root_(std::move(root)) {}
+
+std::string StateStore::PathOf(const std::string& uid) const { return root_ + "/" + uid + ".json"; }
+
+std::optional<ContainerRecord> StateStore::Load(const std::string& uid) const {
+  if (root_.empty() || !SafeUid(uid)) return std::nullopt;
+  std::ifstream in(PathOf(uid));
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::nullopt;
+  ContainerRecord r;
+  r.container_id = j.value("containerId", "");
+  if (j.contains("fieldHashes") && j["fieldHashes"].is_object()) {
+    for (auto& [k, v] : j["fieldHashes"].items()) {
+      if (v.is_string()) r.field_hashes[k] = v.get<std::string>();
+    }
+  }
+  r.applied_resources = j.value("appliedResources", "");
+  if (j.contains("lastActivity") && j["lastActivity"].is_string()) {
+    r.last_activity = ParseTime(j["lastActivity"].get<std::string>());
+  }
+  return r;
+}
+
+std::optional<ContainerRecord> StateStore::Get(const std::string& uid,
+                                               const std::string& container_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = records_.find(uid);
+  if (it == records_.end()) {
+    std::optional<ContainerRecord> loaded = Load(uid);
+    if (!loaded) return std::nullopt;
+    it = records_.emplace(uid, *loaded).first;
+  }
+  if (it->second.container_id != container_id) return std::nullopt;
+  return it->second;
+}
+
+Status StateStore::Put(const std::string& uid, const ContainerRecord& record) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  records_[uid] = record;
+  if (root_.empty()) return Status::Ok();
+  if (!SafeUid(uid)) return InvalidError("unusable uid for a state file: " + uid);
+  nlohmann::json j = {{"containerId", record.container_id},
+                      {"fieldHashes", record.field_hashes},
+                      {"appliedResources", record.applied_resources}};
+  if (record.last_activity) j["lastActivity"] = FormatTime(*record.last_activity, true);
+  std::error_code ec;
+  fs::create_directories(root_, ec);
+  std::string tmp = PathOf(uid) + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump() << "\n";
+    if (!out) return InternalError("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), PathOf(uid).c_str()) != 0) {
+    return InternalError("cannot rename " + tmp);
+  }
+  return Status::Ok();
+}
+
+void StateStore::Remove(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  records_.erase(uid);
+  if (root_.empty() || !SafeUid(uid)) return;
+  std::error_code ec;
+  fs::remove(PathOf(uid), ec);
+}
+
+}  // namespace sesame::providers::docker
