@@ -1,0 +1,203 @@
+#include "security/notify_monitor.h"
+
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "security/fd.h"
+#include "security/namespace_launch.h"
+#include "security/seccomp_filter.h"
+
+namespace sesame::security {
+namespace {
+
+std::string ReadLink(const std::string& path) {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+std::string ReadString(pid_t pid, uint64_t address) {
+  if (address == 0) return "";
+  ScopedFd mem(::open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!mem.valid()) return "";
+  char buf[PATH_MAX];
+  ssize_t n = ::pread(mem.get(), buf, sizeof buf - 1, static_cast<off_t>(address));
+  if (n <= 0) return "";
+  buf[n] = '\0';
+  return std::string(buf, strnlen(buf, static_cast<size_t>(n)));
+}
+
+class MonitorImpl final : public NotifyMonitor {
+ public:
+  MonitorImpl(WriteRules rules, ViolationLog* log, int server_fd)
+      : rules_(std::move(rules)), log_(log), server_(server_fd) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0) {
+      wake_read_.Reset(p[0]);
+      wake_write_.Reset(p[1]);
+    }
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~MonitorImpl() override {
+    stopping_ = true;
+    [[maybe_unused]] ssize_t n = ::write(wake_write_.get(), "x", 1);
+    thread_.join();
+  }
+  void AddListener(int fd) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      incoming_.push_back(fd);
+    }
+    [[maybe_unused]] ssize_t n = ::write(wake_write_.get(), "x", 1);
+  }
+
+ private:
+  void Loop();
+  void Handle(int listener);
+  std::string PathArg(const seccomp_notif& req, int dirfd_arg, int path_arg);
+
+  WriteRules rules_;
+  ViolationLog* log_;
+  ScopedFd server_;
+  ScopedFd wake_read_, wake_write_;
+  std::vector<ScopedFd> clients_, listeners_;
+  std::mutex mu_;
+  std::vector<int> incoming_;  // guarded by mu_
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+void MonitorImpl::Loop() {
+  while (!stopping_) {
+    std::vector<pollfd> fds{{wake_read_.get(), POLLIN, 0}};
+    if (server_.valid()) fds.push_back({server_.get(), POLLIN, 0});
+    size_t first_client = fds.size();
+    for (const ScopedFd& c : clients_) fds.push_back({c.get(), POLLIN, 0});
+    size_t first_listener = fds.size();
+    for (const ScopedFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return;
+    if (fds[0].revents) {
+      char buf[64];
+      while (::read(wake_read_.get(), buf, sizeof buf) > 0) {
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      for (int fd : incoming_) listeners_.emplace_back(fd);
+      incoming_.clear();
+    }
+    if (server_.valid() && fds[1].revents) {
+      int c = ::accept4(server_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+      if (c >= 0) clients_.emplace_back(c);
+    }
+    std::vector<int> closed;
+    for (size_t i = first_client; i < first_listener; ++i) {
+      if (!fds[i].revents) continue;
+      char tag;
+      std::vector<int> got;
+      if (RecvFds(fds[i].fd, tag, got)) {
+        for (int fd : got) listeners_.emplace_back(fd);
+      } else {
+        closed.push_back(fds[i].fd);
+      }
+    }
+    for (size_t i = first_listener; i < fds.size(); ++i) {
+      if (fds[i].revents & POLLIN) {
+        Handle(fds[i].fd);
+      } else if (fds[i].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+        closed.push_back(fds[i].fd);  // every process of that filter is gone
+      }
+    }
+    auto drop = [&](std::vector<ScopedFd>& v) {
+      std::erase_if(v, [&](const ScopedFd& f) {
+        return std::find(closed.begin(), closed.end(), f.get()) != closed.end();
+      });
+    };
+    drop(clients_);
+    drop(listeners_);
+  }
+}
+
+std::string MonitorImpl::PathArg(const seccomp_notif& req, int dirfd_arg, int path_arg) {
+  std::string path = ReadString(static_cast<pid_t>(req.pid), req.data.args[path_arg]);
+  if (path.empty()) return "";
+  if (path[0] != '/') {
+    int dirfd = dirfd_arg < 0 ? AT_FDCWD : static_cast<int>(req.data.args[dirfd_arg]);
+    std::string base = "/proc/" + std::to_string(req.pid) +
+                       (dirfd == AT_FDCWD ? "/cwd" : "/fd/" + std::to_string(dirfd));
+    path = ReadLink(base) + "/" + path;
+  }
+  std::string s = std::filesystem::path(path).lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+void MonitorImpl::Handle(int listener) {
+  seccomp_notif req;
+  std::memset(&req, 0, sizeof req);
+  if (::ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return;
+  NotifyClass c = ClassifyNotification(req.data);
+  seccomp_notif_resp resp{};
+  resp.id = req.id;
+  if (c.deny) {
+    resp.error = -EPERM;
+    if (log_) log_->Append({"syscall", c.name, c.detail, "seccomp"});
+  } else {
+    resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    for (auto& pair : c.path_args) {
+      if (pair[1] < 0) continue;
+      std::string path = PathArg(req, pair[0], pair[1]);
+      if (path.empty() || ::ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) != 0) continue;
+      std::string rule = ClassifyWrite(rules_, path);
+      if (!rule.empty() && log_) {
+        log_->Append({"filesystem", c.name, path, rule});
+        break;
+      }
+    }
+  }
+  ::ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+}  // namespace
+
+WriteRules WriteRulesFor(const SandboxPolicy& policy, const std::string& home) {
+  WriteRules r;
+  r.writable = {home, policy.filesystem.workspace, "/tmp", "/dev/shm"};
+  for (const std::string& w : policy.filesystem.allow_write) r.writable.push_back(w);
+  r.protected_paths = policy.filesystem.deny_write;
+  for (const std::string& name : policy.filesystem.protected_names) {
+    r.protected_paths.push_back(policy.filesystem.workspace + "/" + name);
+    r.protected_paths.push_back(home + "/" + name);
+  }
+  return r;
+}
+
+std::string ClassifyWrite(const WriteRules& rules, const std::string& path) {
+  for (const char* ignored : {"/dev", "/proc", "/sys"}) {
+    if (PathWithin(path, ignored)) return "";
+  }
+  for (const std::string& p : rules.protected_paths) {
+    if (PathWithin(path, p)) return "protected";
+  }
+  for (const std::string& w : rules.writable) {
+    if (PathWithin(path, w)) return "";
+  }
+  return "read-only";
+}
+
+std::unique_ptr<NotifyMonitor> StartNotifyMonitor(WriteRules rules, ViolationLog* log, int server_fd) {
+  return std::make_unique<MonitorImpl>(std::move(rules), log, server_fd);
+}
+
+}  // namespace sesame::security

@@ -1,0 +1,47 @@
+#pragma once
+// The supervisor's side of the sandbox's seccomp filter (seccomp_filter.h):
+// it answers every user notification of every process in the sandbox —
+// EPERM for denied syscalls (recorded as "syscall" violations) and CONTINUE
+// for observed writes, recording those whose path is outside the writable
+// roots or inside a protected path as "filesystem" violations. The paths
+// are read from the process's memory and are only used for the record
+// (the kernel's mounts and Landlock make the decision), so the usual
+// time-of-check race of user notification cannot widen access.
+//
+// Listeners arrive from the session's worker and, through
+// <state_dir>/notify.sock (SOCK_SEQPACKET, one kTagNotify message per
+// connection), from exec'd commands. One thread; stops on destruction.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "security/policy.h"
+#include "security/violation_log.h"
+
+namespace sesame::security {
+
+inline constexpr char kNotifySocket[] = "notify.sock";
+
+struct WriteRules {
+  std::vector<std::string> writable;   // inside paths
+  std::vector<std::string> protected_paths;
+};
+
+// The rules of `policy` with $HOME at `home` inside.
+WriteRules WriteRulesFor(const SandboxPolicy& policy, const std::string& home);
+// "" when a write to `path` (absolute, normalized) is allowed; otherwise
+// the rule that forbids it: "read-only" or "protected".
+std::string ClassifyWrite(const WriteRules& rules, const std::string& path);
+
+class NotifyMonitor {
+ public:
+  virtual ~NotifyMonitor() = default;
+  // Takes ownership of a seccomp listener fd.
+  virtual void AddListener(int fd) = 0;
+};
+
+// `server_fd`: the listening notify.sock (owned); may be -1.
+std::unique_ptr<NotifyMonitor> StartNotifyMonitor(WriteRules rules, ViolationLog* log, int server_fd);
+
+}  // namespace sesame::security
