@@ -1,0 +1,325 @@
+// HttpClient over libcurl: one easy handle per thread, reused (and with it
+// its connection cache), retries and the token bucket around each attempt.
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "providers/http/http_client.h"
+#include "providers/http/token_bucket.h"
+
+namespace sesame::providers::http {
+namespace {
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// The calling thread's easy handle. A nested request on the same thread
+// (from inside a stream callback) gets a handle of its own.
+class HandleLease {
+ public:
+  HandleLease() {
+    GlobalInit();
+    thread_local Slot slot;
+    if (!slot.busy) {
+      slot_ = &slot;
+      slot.busy = true;
+      if (slot.handle == nullptr) slot.handle = curl_easy_init();
+      handle_ = slot.handle;
+      curl_easy_reset(handle_);  // keeps the connection cache
+    } else {
+      handle_ = curl_easy_init();
+    }
+  }
+  ~HandleLease() {
+    if (slot_ != nullptr) {
+      slot_->busy = false;
+    } else {
+      curl_easy_cleanup(handle_);
+    }
+  }
+  HandleLease(const HandleLease&) = delete;
+  HandleLease& operator=(const HandleLease&) = delete;
+  CURL* get() const { return handle_; }
+
+ private:
+  struct Slot {
+    CURL* handle = nullptr;
+    bool busy = false;
+    ~Slot() {
+      if (handle != nullptr) curl_easy_cleanup(handle);
+    }
+  };
+  Slot* slot_ = nullptr;
+  CURL* handle_ = nullptr;
+};
+
+struct Transfer {
+  CURL* curl = nullptr;
+  Response* response = nullptr;
+  const ChunkCallback* on_chunk = nullptr;
+  const std::function<bool()>* cancelled = nullptr;
+  bool delivered = false;  // a chunk reached the caller
+  bool stopped = false;    // the caller asked to stop reading
+  bool cancelled_hit = false;
+};
+
+bool Cancelled(const Transfer* t) {
+  return t->cancelled != nullptr && *t->cancelled && (*t->cancelled)();
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    t->response->headers.clear();  // a new response (after 100 Continue)
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  t->response->headers[name] = std::string(value);
+  return size * n;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  long code = 0;
+  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  if (Cancelled(t)) {
+    t->cancelled_hit = true;
+    return 0;
+  }
+  if (t->on_chunk != nullptr && *t->on_chunk && code >= 200 && code < 300) {
+    t->delivered = true;
+    if (!(*t->on_chunk)(std::string_view(data, len))) {
+      t->stopped = true;
+      return 0;  // aborts the transfer: CURLE_WRITE_ERROR
+    }
+    return len;
+  }
+  t->response->body.append(data, len);
+  return len;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (!Cancelled(t)) return 0;
+  t->cancelled_hit = true;
+  return 1;
+}
+
+class RealClock final : public Clock {
+ public:
+  Time Now() const override { return Clock::Real().Now(); }
+  std::chrono::steady_clock::time_point SteadyNow() const override {
+    return Clock::Real().SteadyNow();
+  }
+};
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  explicit CurlHttpClient(HttpOptions options)
+      : options_(std::move(options)),
+        bucket_(options_.requests_per_second, options_.burst,
+                options_.clock ? *options_.clock : Clock::Real(),
+                options_.sleep ? options_.sleep : [](Millis d) { std::this_thread::sleep_for(d); }) {
+    if (!options_.sleep) options_.sleep = [](Millis d) { std::this_thread::sleep_for(d); };
+    if (!options_.log && std::getenv("SESAME_HTTP_LOG") != nullptr) {
+      options_.log = [](std::string_view line) {
+        std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+      };
+    }
+    GlobalInit();
+  }
+
+  Result<Response> Send(const Request& request) override { return Run(request, nullptr); }
+  Result<Response> Stream(const Request& request, const ChunkCallback& on_chunk) override {
+    return Run(request, &on_chunk);
+  }
+  std::string Redact(std::string text, const std::vector<std::string>& extra) const override {
+    text = RedactSecrets(std::move(text), options_.secrets);
+    return RedactSecrets(std::move(text), extra);
+  }
+  long request_count() const override { return requests_.load(); }
+
+ private:
+  struct Attempt {
+    Status transport;         // not ok: no HTTP response
+    bool connect_failed = false;  // the server never saw the request
+    bool delivered = false;
+  };
+
+  Result<Response> Run(const Request& request, const ChunkCallback* on_chunk);
+  Attempt Perform(const Request& request, const ChunkCallback* on_chunk, Response& response);
+  Millis Backoff(int attempt);
+  void Log(const std::string& line) const {
+    if (options_.log) options_.log(Redact(line, {}));
+  }
+
+  HttpOptions options_;
+  TokenBucket bucket_;
+  std::atomic<long> requests_{0};
+  std::atomic<long> next_id_{1};
+  std::mutex rng_mu_;
+  std::mt19937_64 rng_{std::random_device{}()};  // GUARDED_BY(rng_mu_)
+};
+
+Millis CurlHttpClient::Backoff(int attempt) {
+  // Full jitter: uniform in [base/2, base], base doubling per attempt.
+  long base = options_.initial_backoff.count();
+  for (int i = 0; i < attempt && base < options_.max_backoff.count(); ++i) base *= 2;
+  base = std::min(base, static_cast<long>(options_.max_backoff.count()));
+  std::lock_guard<std::mutex> lock(rng_mu_);
+  std::uniform_int_distribution<long> dist(base / 2, std::max(base / 2, base));
+  return Millis(dist(rng_));
+}
+
+CurlHttpClient::Attempt CurlHttpClient::Perform(const Request& request,
+                                                const ChunkCallback* on_chunk,
+                                                Response& response) {
+  HandleLease lease;
+  CURL* curl = lease.get();
+  Transfer t{curl, &response, on_chunk, request.cancelled ? &request.cancelled : nullptr};
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  curl_slist* headers = nullptr;
+  auto add = [&](const std::string& name, const std::string& value) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  };
+  for (const auto& [n, v] : options_.default_headers) add(n, v);
+  for (const auto& [n, v] : request.headers) add(n, v);
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  Millis total = request.timeout.value_or(options_.total_timeout);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+  // Compression would hold a stream's pieces back until the server flushes.
+  if (on_chunk == nullptr) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  CURLcode rc = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  response.status = static_cast<int>(code);
+  Attempt a;
+  a.delivered = t.delivered;
+  if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && t.stopped)) return a;
+  if (t.cancelled_hit) rc = CURLE_ABORTED_BY_CALLBACK;
+  std::string what = curl_easy_strerror(rc);
+  switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      a.connect_failed = true;
+      break;
+    case CURLE_OPERATION_TIMEDOUT:
+      what = "no response within " + std::to_string(total.count()) + " ms";
+      // A connect timeout also proves nothing was sent.
+      if (code == 0) {
+        double connect_time = 0;
+        curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME, &connect_time);
+        if (connect_time == 0) {
+          a.connect_failed = true;
+          what = "could not connect within " + std::to_string(options_.connect_timeout.count()) + " ms";
+        }
+      }
+      break;
+    case CURLE_ABORTED_BY_CALLBACK:
+      what = "cancelled";
+      break;
+    default:
+      break;
+  }
+  a.transport = UnavailableError(what);
+  if (rc == CURLE_ABORTED_BY_CALLBACK) a.transport.WithReason("Cancelled");
+  return a;
+}
+
+Result<Response> CurlHttpClient::Run(const Request& request, const ChunkCallback* on_chunk) {
+  std::string id = "r" + std::to_string(next_id_.fetch_add(1));
+  std::string what = request.method + " " + request.url;
+  for (int attempt = 0;; ++attempt) {
+    bucket_.Acquire();
+    requests_.fetch_add(1);
+    Response response;
+    response.request_id = id;
+    response.attempts = attempt + 1;
+    auto started = std::chrono::steady_clock::now();
+    Attempt a = Perform(request, on_chunk, response);
+    long ms = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started).count();
+    bool last = attempt + 1 >= options_.max_attempts || a.delivered ||
+                (request.cancelled && request.cancelled());
+    std::string prefix = "[" + options_.name + " " + id + "] " + what;
+    std::optional<Millis> wait;
+    if (!a.transport.ok()) {
+      Log(prefix + " failed after " + std::to_string(ms) + " ms (attempt " +
+          std::to_string(attempt + 1) + "): " + a.transport.message());
+      bool retry = a.transport.reason() != "Cancelled" && (a.connect_failed || request.idempotent);
+      if (last || !retry) {
+        Status s(Code::kUnavailable, Redact(options_.name + ": " + request.method + " " +
+                                                request.url + ": " + a.transport.message(), {}));
+        if (!a.transport.reason().empty()) s.WithReason(a.transport.reason());
+        return s;
+      }
+      wait = Backoff(attempt);
+    } else {
+      std::string server_id = response.Header("x-request-id");
+      if (server_id.empty()) server_id = response.Header("x-vercel-id");
+      Log(prefix + " -> " + std::to_string(response.status) + " in " + std::to_string(ms) +
+          " ms (attempt " + std::to_string(attempt + 1) + ")" +
+          (server_id.empty() ? "" : " server-request-id=" + server_id));
+      bool server_error = response.status == 500 || response.status == 502 ||
+                          response.status == 503 || response.status == 504;
+      if (response.status == 429) {
+        auto hint = response.RetryAfterMs();
+        if (last || (hint && Millis(*hint) > options_.max_retry_after)) return response;
+        wait = hint ? Millis(*hint) : Backoff(attempt);
+      } else if (server_error && request.idempotent && !last) {
+        wait = Backoff(attempt);
+        if (auto hint = response.RetryAfterMs(); hint && Millis(*hint) <= options_.max_retry_after) {
+          wait = std::max(*wait, Millis(*hint));
+        }
+      } else {
+        return response;
+      }
+    }
+    options_.sleep(*wait);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<HttpClient> NewCurlHttpClient(HttpOptions options) {
+  return std::make_unique<CurlHttpClient>(std::move(options));
+}
+
+}  // namespace sesame::providers::http
