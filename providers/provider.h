@@ -25,6 +25,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "security/policy.h"
 #include "specs/object.h"
 #include "specs/sandbox.h"
 
@@ -44,6 +45,19 @@ struct SandboxRequest {
   // Per-field fingerprints of the spec (see FieldHashes), recorded with the
   // resource so a later plan can tell which fields changed.
   std::map<std::string, std::string> field_hashes;
+  // The effective OS-level security policy (security/policy.h). Providers
+  // that sandbox on this host enforce it when policy.enabled; a default
+  // (disabled, no reason) request runs unsecured, as before.
+  security::SandboxPolicy policy;
+};
+
+// Whether OS-level sandboxing holds for a resource, for the
+// SecurityEnforced condition.
+struct SecurityReport {
+  bool enforced = false;
+  // Enforced | Unsupported | DisabledByAdmin | DisabledBySpec
+  std::string reason;
+  std::string message;  // e.g. the backend: "native (namespaces, landlock ABI 7, ...)"
 };
 
 enum class ResourceState {
@@ -70,6 +84,8 @@ struct Observed {
   // Field fingerprints the resource was created or last updated with.
   std::map<std::string, std::string> field_hashes;
   std::string message;  // human detail, e.g. "exited with code 3"
+  // nullopt: the provider does not report OS-level security.
+  std::optional<SecurityReport> security;
 };
 
 // What a provider can change without recreating the resource, and what it

@@ -157,6 +157,16 @@ Result<providers::SandboxRequest> SandboxReconciler::BuildRequest(const Context&
     std::error_code ec;
     r.workspace_dir = fs::absolute(s.spec.workspace.path, ec).lexically_normal().string();
   }
+  security::PolicyInput policy;
+  policy.spec = &r.spec;
+  policy.workspace = r.workspace_dir;
+  policy.home = options_.host_env("HOME").value_or("/root");
+  policy.sesame_home = options_.home;
+  policy.admin = options_.admin;
+  r.policy = security::ComputePolicy(policy);
+  // Only the filesystem provider sandboxes on this host; the others report
+  // isolation their own way.
+  if (s.spec.provider != "filesystem") r.policy = {};
   for (const auto& e : s.spec.env) {
     if (e.host_env) {
       auto value = options_.host_env(*e.host_env);
@@ -240,14 +250,9 @@ Status SandboxReconciler::Execute(Context& ctx) {
 }
 
 Status SandboxReconciler::WriteStatus(Context& ctx) {
-  std::string note;
-  if (ctx.sandbox.spec.provider == "filesystem") {
-    note = "OS-level sandboxing is not implemented yet: the process runs with the controller's "
-           "user and permissions";
-  }
   specs::SandboxStatus status =
       ComputeStatus({&ctx.sandbox, ctx.observed ? &*ctx.observed : nullptr, &ctx.action,
-                     ctx.result, note, clock_.Now()});
+                     ctx.result, "", clock_.Now()});
   if (ctx.action.type == ActionType::kExpire) status = ctx.sandbox.status;
   std::string encoded = specs::EncodeSandboxStatus(status);
   if (encoded == ctx.object.status) return Status::Ok();

@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "providers/provider.h"
+#include "security/admin_settings.h"
 #include "specs/object.h"
 #include "store/store.h"
 
@@ -30,6 +31,9 @@ struct ReconcilerOptions {
   std::string home;  // $SESAME_HOME: default workspaces live under it
   // Reads the controller's environment (valueFrom.hostEnv); replaceable in tests.
   std::function<std::optional<std::string>(const std::string&)> host_env;
+  // The administrator's sandbox-security settings; by default enabled
+  // unless SANDBOX_SECURITY_ENABLED=false.
+  security::AdminSettings admin = security::AdminSettingsFromEnv();
 };
 
 // The effective Sandbox of a stored object: its template merged and

@@ -109,10 +109,22 @@ specs::SandboxStatus ComputeStatus(const StatusInput& in) {
   } else {
     RemoveCondition(s.conditions, "Expired");
   }
-  if (!in.security_note.empty()) {
+  // SecurityEnforced: from the provider's report, or from a create that
+  // was refused because this host cannot sandbox.
+  if (in.observed && in.observed->security) {
+    const providers::SecurityReport& r = *in.observed->security;
+    SetCondition(s.conditions,
+                 {"SecurityEnforced", Bool(r.enforced), r.reason, r.message, std::nullopt, gen}, in.now);
+  } else if (!in.result.ok() && in.result.reason() == "Unsupported") {
+    SetCondition(s.conditions,
+                 {"SecurityEnforced", "False", "Unsupported", in.result.message(), std::nullopt, gen},
+                 in.now);
+  } else if (!in.security_note.empty()) {
     SetCondition(s.conditions,
                  {"SecurityEnforced", "False", "NotImplemented", in.security_note, std::nullopt, gen},
                  in.now);
+  } else if (!in.observed) {
+    // Keep what was known while the resource is being replaced.
   } else {
     RemoveCondition(s.conditions, "SecurityEnforced");
   }

@@ -21,8 +21,9 @@ struct StatusInput {
   const providers::Observed* observed = nullptr;  // after the action; nullptr: none
   const Action* action = nullptr;                 // what was planned
   Status result;                                  // how carrying it out went
-  // Why the filesystem sandbox runs without OS-level restrictions, or empty
-  // when the provider does not report SecurityEnforced.
+  // A SecurityEnforced=False/NotImplemented note for providers that report
+  // nothing (Observed::security unset); empty: none. The provider's
+  // SecurityReport takes precedence.
   std::string security_note;
   Time now{};
 };

@@ -54,7 +54,11 @@ int BringUpLoopback() {
   return rc == 0 ? 0 : e;
 }
 
-void ForwardToAll(int sig) { ::kill(-1, sig); }
+// Only ever as pid 1 of the sandbox's own pid namespace, where -1 means
+// "everything in the sandbox".
+void ForwardToAll(int sig) {
+  if (::getpid() == 1) ::kill(-1, sig);
+}
 
 int ExitCode(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -65,9 +69,10 @@ int ExitCode(int status) {
 // The init after setup: unprivileged, reaping, forwarding termination
 // signals to everything in the namespace, exiting with the worker.
 [[noreturn]] void RunInit(pid_t worker, const SandboxIdentity& id) {
+  for (int cap = 0; cap < 64; ++cap) ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
   ::setgroups(0, nullptr);
   if (::setresgid(id.gid, id.gid, id.gid) != 0 || ::setresuid(id.uid, id.uid, id.uid) != 0) {
-    ::kill(-1, SIGKILL);
+    ForwardToAll(SIGKILL);
     ::_exit(126);
   }
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -138,7 +143,6 @@ pid_t StartSandboxInit(const InitOptions& o) {
   if (userns && ::pipe2(sync, O_CLOEXEC) != 0) return -1;
   long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
                (userns ? CLONE_NEWUSER : 0);
-  pid_t parent = ::getpid();
   long pid = ::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
   if (pid < 0) return -1;
   if (pid > 0) {
@@ -154,7 +158,9 @@ pid_t StartSandboxInit(const InitOptions& o) {
   }
   // The init (pid 1 of the new namespace).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  if (::kill(parent, 0) != 0 && errno == ESRCH) ::_exit(1);
+  // (The parent is invisible from the new pid namespace, so the usual
+  // getppid() re-check cannot be made; the control socket's peer closing
+  // tells the same later.)
   if (userns) {
     ::close(sync[1]);
     char c;

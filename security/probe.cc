@@ -85,30 +85,52 @@ int ProbeNamespaces(bool root) {
   if (child > 0 && ::waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     bits |= kPidBit;
   }
-  if (root && (bits & kMountBit)) {
+  return bits;
+}
+
+// In its own child (a pid namespace whose init has exited allows no more
+// forks, so not after ProbeNamespaces).
+int ProbeIdmap() {
+  int bits = 0;
+  if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+      ::mount("tmpfs", "/tmp", "tmpfs", 0, "size=64k") != 0) {
+    return 0;
+  }
+  {
     // An id-mapped mount of the (private) /tmp tmpfs via a scratch userns.
+    // The holder is forked with CLONE_PARENT-free clone so that it lives in
+    // our original pid namespace, not the probe's (whose pid 1 is gone).
     int tree = ::open_tree(AT_FDCWD, "/tmp", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    pid_t holder = ::fork();
-    if (holder == 0) {
-      if (::unshare(CLONE_NEWUSER) == 0) ::pause();
-      ::_exit(0);
+    int sync[2];
+    if (tree >= 0 && ::pipe2(sync, O_CLOEXEC) == 0) {
+      long holder = ::syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+      if (holder == 0) {
+        char c;
+        ::close(sync[1]);
+        [[maybe_unused]] ssize_t n = ::read(sync[0], &c, 1);
+        ::_exit(0);
+      }
+      ::close(sync[0]);
+      if (holder > 0) {
+        char path[64];
+        ProcPath(path, sizeof path, static_cast<pid_t>(holder), "uid_map");
+        WriteText(path, "0 2000000000 1");
+        ProcPath(path, sizeof path, static_cast<pid_t>(holder), "gid_map");
+        WriteText(path, "0 2000000000 1");
+        ProcPath(path, sizeof path, static_cast<pid_t>(holder), "ns/user");
+        int userns = ::open(path, O_RDONLY | O_CLOEXEC);
+        mount_attr attr{};
+        attr.attr_set = MOUNT_ATTR_IDMAP;
+        attr.userns_fd = static_cast<uint64_t>(userns);
+        if (userns >= 0 && ::mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) == 0) {
+          bits |= kIdmapBit;
+        }
+        ::close(sync[1]);
+        ::waitpid(static_cast<pid_t>(holder), nullptr, 0);
+      } else {
+        ::close(sync[1]);
+      }
     }
-    ::usleep(2000);
-    char path[64];
-    ProcPath(path, sizeof path, holder, "uid_map");
-    WriteText(path, "0 2000000000 1");
-    ProcPath(path, sizeof path, holder, "gid_map");
-    WriteText(path, "0 2000000000 1");
-    ProcPath(path, sizeof path, holder, "ns/user");
-    int userns = ::open(path, O_RDONLY | O_CLOEXEC);
-    mount_attr attr{};
-    attr.attr_set = MOUNT_ATTR_IDMAP;
-    attr.userns_fd = static_cast<uint64_t>(userns);
-    if (tree >= 0 && userns >= 0 && ::mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) == 0) {
-      bits |= kIdmapBit;
-    }
-    ::kill(holder, SIGKILL);
-    ::waitpid(holder, nullptr, 0);
   }
   return bits;
 }
@@ -135,11 +157,13 @@ const char* ToString(Backend b) { return b == Backend::kNative ? "native" : "non
 ProbeResult RunProbe() {
   ProbeResult r;
   r.root = ::geteuid() == 0;
-  pid_t child = ::fork();
-  if (child == 0) ::_exit(ProbeNamespaces(r.root));
-  int status = 0;
   int bits = 0;
-  if (child > 0 && ::waitpid(child, &status, 0) == child && WIFEXITED(status)) bits = WEXITSTATUS(status);
+  for (int which = 0; which < (r.root ? 2 : 1); ++which) {
+    pid_t child = ::fork();
+    if (child == 0) ::_exit(which == 0 ? ProbeNamespaces(r.root) : ProbeIdmap());
+    int status = 0;
+    if (child > 0 && ::waitpid(child, &status, 0) == child && WIFEXITED(status)) bits |= WEXITSTATUS(status);
+  }
   r.user_namespace = (bits & kUserBit) != 0;
   r.mount_namespace = (bits & kMountBit) != 0;
   r.pid_namespace = (bits & kPidBit) != 0;

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 
 #include <cctype>
@@ -20,6 +21,10 @@
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
 #include "providers/filesystem/workspace_files.h"
+#include "security/mount_plan.h"
+#include "security/namespace_launch.h"
+#include "security/notify_monitor.h"
+#include "security/probe.h"
 
 namespace sesame::providers::filesystem {
 namespace {
@@ -47,6 +52,13 @@ void ApplyRequest(const SandboxRequest& r, SandboxState& s) {
   s.ports = r.spec.ports;
   s.limits = ResourceLimits::FromSpec(r.spec.resources);
   s.field_hashes = r.field_hashes;
+  // A request without a policy decision (enabled false, no reason) runs
+  // unsecured and reports nothing about security.
+  if (r.policy.enabled || !r.policy.disabled_reason.empty()) {
+    s.policy = r.policy;
+  } else {
+    s.policy.reset();
+  }
 }
 
 void ClearRuntime(SandboxState& s) {
@@ -58,6 +70,9 @@ void ClearRuntime(SandboxState& s) {
   s.exit_code.reset();
   s.message.clear();
   s.suspended = false;
+  s.sandbox_init = {};
+  s.sandbox_home.clear();
+  s.port_map.clear();
 }
 
 void Touch(const std::string& path) {
@@ -76,6 +91,48 @@ Result<UniqueFd> ConnectStdin(const std::string& dir) {
     return UnavailableError("cannot connect to the session's stdin: " + std::string(std::strerror(errno)));
   }
   return sock;
+}
+
+// What an exec into a secured sandbox needs, kept alive around the spawn.
+struct SecureExec {
+  UniqueFd pidfd;
+  UniqueFd control;
+  security::WorkerPlan worker;
+  SandboxLaunch launch;
+  EnvList env;
+};
+
+Status PrepareSecureExec(const SandboxState& state, const std::string& dir, const EnvList& request_env,
+                         SecureExec& out) {
+  const ProcessId& init = state.sandbox_init;
+  std::string name = state.key.namespace_ + "/" + state.key.name;
+  if (init.empty() || !IsAlive(init)) return ConflictError("the sandbox " + name + " is not running");
+  out.pidfd.Reset(static_cast<int>(::syscall(SYS_pidfd_open, init.pid, 0)));
+  // Checked after opening: the pidfd now pins the process we verified.
+  if (!out.pidfd.valid() || !IsAlive(init)) return ConflictError("the sandbox " + name + " is not running");
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string path = dir + "/" + security::kNotifySocket;
+  if (path.size() >= sizeof addr.sun_path) return InternalError(path + ": path too long");
+  std::strcpy(addr.sun_path, path.c_str());
+  out.control.Reset(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+  if (!out.control.valid() ||
+      ::connect(out.control.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    return UnavailableError("the supervisor of " + name + " does not answer: " + std::strerror(errno));
+  }
+  security::SandboxIdentity id = security::IdentityFor(state.uid);
+  std::vector<std::string> writable = security::WritableRoots(*state.policy);
+  writable[0] = state.sandbox_home;
+  auto worker = security::MakeWorkerPlan(id, writable);
+  if (!worker.ok()) return worker.status();
+  out.worker = std::move(*worker);
+  out.launch.enter_pidfd = out.pidfd.get();
+  out.launch.cgroup_procs = state.cgroup.empty() ? "" : state.cgroup + "/cgroup.procs";
+  out.launch.worker = &out.worker;
+  out.launch.control_fd = out.control.get();
+  out.env = request_env;
+  for (auto& v : security::SandboxEnvironment(state.sandbox_home)) out.env.push_back(v);
+  return Status::Ok();
 }
 
 class FilesystemProvider final : public Provider {
@@ -140,6 +197,16 @@ Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
                         request.workspace_dir + "\"");
   }
   std::string dir = Dir(request.uid);
+  std::string security_message;
+  if (request.policy.enabled) {
+    const security::ProbeResult& probe = security::CachedProbe();
+    if (probe.backend == security::Backend::kNone) {
+      return Status(Code::kTerminal, "cannot sandbox on this host: OS-level sandboxing is " + probe.problem +
+                                         " (an administrator may turn sandbox security off)")
+          .WithReason("Unsupported");
+    }
+    security_message = probe.Summary();
+  }
   Result<SandboxState> existing = LoadState(dir);
   if (existing.ok()) {
     if (existing->started_at || existing->exit_code) return ToObserved(*existing, dir);  // adopt
@@ -164,6 +231,7 @@ Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
     state.workspace_created = request.spec.workspace.path.empty();
   }
   ApplyRequest(request, state);
+  state.security_message = security_message;
   SESAME_RETURN_IF_ERROR(StoreState(dir, state));
   SESAME_RETURN_IF_ERROR(StartSession(options_, dir, request.env));
   return ObserveDir(dir);
@@ -246,6 +314,7 @@ Status FilesystemProvider::Restart(const Observed& current, const SandboxRequest
   SESAME_RETURN_IF_ERROR(UpdateState(dir, [&](SandboxState& s) {
     ApplyRequest(request, s);
     ClearRuntime(s);
+    if (request.policy.enabled) s.security_message = security::CachedProbe().Summary();
     ++s.restarts;
   }));
   return StartSession(options_, dir, request.env);
@@ -283,6 +352,12 @@ Result<int> FilesystemProvider::Exec(const Observed& current, const ExecRequest&
   spawn.cwd = state->workspace;
   spawn.cgroup = state->cgroup;
   spawn.rlimits = PlanRlimits(state->limits, !state->cgroup.empty());
+  SecureExec secure;
+  if (state->policy && state->policy->enabled) {
+    SESAME_RETURN_IF_ERROR(PrepareSecureExec(*state, Dir(current.uid), request.env, secure));
+    spawn.env = SandboxEnvironment(secure.env);
+    spawn.sandbox = &secure.launch;
+  }
   Result<int> code = RunWithStreams(std::move(spawn), request.stdin_open, request.timeout, streams);
   Touch(activity);
   return code;

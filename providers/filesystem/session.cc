@@ -117,7 +117,27 @@ Observed ToObserved(const SandboxState& s, const std::string& dir) {
   o.started_at = s.started_at;
   o.finished_at = s.finished_at;
   o.field_hashes = s.field_hashes;
-  for (int port : s.ports) o.endpoints.push_back({port, "http://127.0.0.1:" + std::to_string(port)});
+  for (int port : s.ports) {
+    auto mapped = s.port_map.find(port);
+    int host = mapped != s.port_map.end() ? mapped->second : port;
+    o.endpoints.push_back({port, "http://127.0.0.1:" + std::to_string(host)});
+  }
+  if (s.policy) {
+    SecurityReport r;
+    if (!s.policy->enabled) {
+      r.reason = s.policy->disabled_reason;
+      r.message = r.reason == "DisabledByAdmin"
+                      ? "sandbox security is turned off by the administrator: the process runs with "
+                        "the controller's user and permissions"
+                      : "spec.security.enabled is false: the process runs with the controller's user "
+                        "and permissions";
+    } else {
+      r.enforced = true;
+      r.reason = "Enforced";
+      r.message = s.security_message.empty() ? "native" : s.security_message;
+    }
+    o.security = r;
+  }
   auto output = ModificationTime(dir + "/" + kOutputLog);
   auto activity = ModificationTime(dir + "/" + kActivityFile);
   o.last_activity = output && activity ? std::max(*output, *activity) : output ? output : activity;

@@ -11,25 +11,55 @@
 namespace sesame::providers::filesystem {
 namespace {
 
-// Child-side failure report: which step failed and its errno.
-struct ChildError {
-  int step = 0;
-  int error = 0;
-};
+// Child-side failure report: which step failed, its errno, and for the
+// sandbox steps a description (the layout the security launcher writes).
+using ChildError = security::SetupReport;
 
 enum Step { kStepChdir = 1, kStepExec, kStepFds };
 
-[[noreturn]] void ChildFail(int report_fd, int step) {
-  ChildError e{step, errno};
+[[noreturn]] void ChildFail(int report_fd, int step, const char* what = "") {
+  ChildError e;
+  e.step = step;
+  e.error = errno;
+  for (size_t i = 0; what[i] != '\0' && i + 1 < sizeof e.what; ++i) e.what[i] = what[i];
   [[maybe_unused]] ssize_t n = ::write(report_fd, &e, sizeof e);
   ::_exit(127);
 }
 
+// execvpe without allocation: tries each PATH entry (from `path`, the
+// sandbox's PATH) for a name without '/'. Returns only on failure.
+void ExecSearching(const char* name, char* const* argv, char* const* envp, const char* path) {
+  if (std::strchr(name, '/') != nullptr || path == nullptr) {
+    ::execve(name, argv, envp);
+    return;
+  }
+  int saved = ENOENT;
+  char buf[4096];
+  const char* p = path;
+  while (true) {
+    const char* end = std::strchr(p, ':');
+    size_t len = end ? static_cast<size_t>(end - p) : std::strlen(p);
+    size_t name_len = std::strlen(name);
+    if (len + name_len + 2 < sizeof buf) {
+      std::memcpy(buf, p, len);
+      size_t at = len;
+      if (len == 0) buf[at++] = '.';
+      buf[at++] = '/';
+      std::memcpy(buf + at, name, name_len + 1);
+      ::execve(buf, argv, envp);
+      if (errno != ENOENT && errno != ENOTDIR) saved = errno;
+    }
+    if (end == nullptr) break;
+    p = end + 1;
+  }
+  errno = saved;
+}
+
 // Runs in the forked child: only async-signal-safe calls.
 [[noreturn]] void RunChild(const SpawnOptions& o, const char* exe, char* const* argv,
-                           char* const* envp, int report_fd) {
-  ::setpgid(0, 0);
-  if (!o.cgroup.empty()) {
+                           char* const* envp, int report_fd, const char* search_path) {
+  if (o.sandbox == nullptr) ::setpgid(0, 0);  // sandboxed: the launch did
+  if (!o.cgroup.empty() && o.sandbox == nullptr) {
     int fd = ::open((o.cgroup + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
       [[maybe_unused]] ssize_t n = ::write(fd, "0", 1);
@@ -60,6 +90,15 @@ enum Step { kStepChdir = 1, kStepExec, kStepFds };
   // sandbox.
   ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
   if (::chdir(o.cwd.c_str()) != 0) ChildFail(report_fd, kStepChdir);
+  if (o.sandbox != nullptr) {
+    const char* what = "";
+    if (int e = security::ApplyWorkerPlan(*o.sandbox->worker, o.sandbox->control_fd, &what); e != 0) {
+      errno = e;
+      ChildFail(report_fd, security::kSandboxSetupStep, what);
+    }
+    ExecSearching(exe, argv, envp, search_path);
+    ChildFail(report_fd, kStepExec);
+  }
   ::execve(exe, argv, envp);
   ChildFail(report_fd, kStepExec);
 }
@@ -75,22 +114,41 @@ std::vector<char*> CStrings(const std::vector<std::string>& strings) {
 
 Result<ChildProcess> Spawn(const SpawnOptions& options) {
   if (options.argv.empty()) return InvalidError("empty command");
-  Result<std::string> exe = ResolveExecutable(options.argv[0], options.env);
+  // Sandboxed, the PATH is searched inside (its /tmp and $HOME differ).
+  std::optional<std::string> search_path = LookupEnv(options.env, "PATH");
+  Result<std::string> exe = options.sandbox ? Result<std::string>(options.argv[0])
+                                             : ResolveExecutable(options.argv[0], options.env);
   if (!exe.ok()) return exe.status();
   std::vector<char*> argv = CStrings(options.argv);
   std::vector<char*> envp = CStrings(options.env);
   Result<FdPair> report = MakePipe();
   if (!report.ok()) return report.status();
 
-  pid_t pid = ::fork();
+  pid_t pid;
+  security::InitOptions init;
+  if (options.sandbox != nullptr && options.sandbox->init != nullptr) {
+    init = *options.sandbox->init;
+    init.report_fd = report->write.get();
+    pid = security::StartSandboxInit(init);
+  } else if (options.sandbox != nullptr) {
+    pid = security::EnterSandbox(options.sandbox->enter_pidfd, options.sandbox->worker->identity,
+                                 options.sandbox->cgroup_procs.c_str(), report->write.get());
+  } else {
+    pid = ::fork();
+  }
   if (pid < 0) return InternalError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) RunChild(options, exe->c_str(), argv.data(), envp.data(), report->write.get());
+  if (pid == 0) {
+    RunChild(options, exe->c_str(), argv.data(), envp.data(), report->write.get(),
+             search_path ? search_path->c_str() : "/usr/local/bin:/usr/bin:/bin");
+  }
   ::setpgid(pid, pid);  // also here, so the group exists before we signal it
   ChildProcess child(pid);
   report->write.Reset();
 
   ChildError error;
   ssize_t n;
+  // The sandbox's init keeps no copy of the report pipe, so EOF still means
+  // that the command was exec'd.
   do {
     n = ::read(report->read.get(), &error, sizeof error);
   } while (n < 0 && errno == EINTR);
@@ -100,6 +158,9 @@ Result<ChildProcess> Spawn(const SpawnOptions& options) {
   switch (error.step) {
     case kStepChdir:
       return InternalError("cannot enter workspace " + options.cwd + ": " + what);
+    case security::kSandboxSetupStep:
+      return Status(Code::kTerminal, std::string("sandbox setup failed: ") + error.what + ": " + what)
+          .WithReason("SandboxSetupFailed");
     case kStepExec:
       if (error.error == ENOENT) return NotFoundError(*exe + ": " + what);
       return Status(Code::kPermissionDenied, "cannot run " + *exe + ": " + what);

@@ -11,8 +11,20 @@
 #include "common/status.h"
 #include "providers/filesystem/limits.h"
 #include "providers/filesystem/process.h"
+#include "security/namespace_launch.h"
 
 namespace sesame::providers::filesystem {
+
+// Running the command inside an OS-level sandboxed (security/). Exactly
+// one of `init` (a new sandbox, started by its supervisor) and
+// `enter_pidfd` (an existing one, for exec) is set.
+struct SandboxLaunch {
+  const security::InitOptions* init = nullptr;  // its report_fd is filled in
+  int enter_pidfd = -1;         // pidfd of the sandbox's init
+  std::string cgroup_procs;     // exec: joined before entering
+  const security::WorkerPlan* worker = nullptr;
+  int control_fd = -1;          // where the worker sends its seccomp listener
+};
 
 struct SpawnOptions {
   std::vector<std::string> argv;  // argv[0] is looked up in the PATH of `env`
@@ -24,11 +36,15 @@ struct SpawnOptions {
   int stderr_fd = -1;
   std::string cgroup;  // join this cgroup before exec; empty: none
   RlimitPlan rlimits;
+  // Set: the command runs sandboxed. argv[0] is then looked up in the PATH
+  // inside the sandbox, and cgroup is ignored (the launch joins it).
+  const SandboxLaunch* sandbox = nullptr;
 };
 
 // The running child, or why it could not run: kNotFound when argv[0] is
 // not found, kPermissionDenied when it cannot be executed, kInternal for
-// other failures (fork, chdir...).
+// other failures (fork, chdir...; kTerminal for a sandbox that could not be
+// set up).
 Result<ChildProcess> Spawn(const SpawnOptions& options);
 
 // The shell's code for a command that could not run: 127 not found, 126

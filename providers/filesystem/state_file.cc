@@ -62,6 +62,13 @@ json ToJson(const SandboxState& s) {
   j["finished_at"] = TimeJson(s.finished_at);
   j["exit_code"] = s.exit_code ? json(*s.exit_code) : json(nullptr);
   j["message"] = s.message;
+  if (s.policy) j["security"] = json::parse(security::EncodePolicy(*s.policy));
+  j["sandbox_init"] = ProcessJson(s.sandbox_init);
+  j["sandbox_home"] = s.sandbox_home;
+  j["security_message"] = s.security_message;
+  json ports = json::object();
+  for (const auto& [inside, host] : s.port_map) ports[std::to_string(inside)] = host;
+  j["port_map"] = ports;
   return j;
 }
 
@@ -91,6 +98,16 @@ SandboxState FromJson(const json& j) {
   s.finished_at = ReadTime(j, "finished_at");
   if (auto code = ReadOptionalInt(j, "exit_code")) s.exit_code = static_cast<int>(*code);
   s.message = j.value("message", "");
+  if (j.contains("security") && j["security"].is_object()) {
+    auto policy = security::DecodePolicy(j["security"].dump());
+    if (policy.ok()) s.policy = *policy;
+  }
+  s.sandbox_init = ReadProcess(j, "sandbox_init");
+  s.sandbox_home = j.value("sandbox_home", "");
+  s.security_message = j.value("security_message", "");
+  if (j.contains("port_map") && j["port_map"].is_object()) {
+    for (const auto& [inside, host] : j["port_map"].items()) s.port_map[std::stoi(inside)] = host.get<int>();
+  }
   return s;
 }
 

@@ -17,6 +17,7 @@
 #include "common/time.h"
 #include "providers/filesystem/limits.h"
 #include "providers/filesystem/process.h"
+#include "security/policy.h"
 #include "specs/object.h"
 
 namespace sesame::providers::filesystem {
@@ -40,6 +41,9 @@ struct SandboxState {
   std::map<std::string, std::string> field_hashes;
   bool suspended = false;
   int restarts = 0;
+  // The security policy (security/policy.h), when the request carried one;
+  // policy.enabled decides whether the supervisor sandboxes the command.
+  std::optional<security::SandboxPolicy> policy;
 
   // Runtime facts, from the supervisor. Cleared by the provider before it
   // starts a supervisor.
@@ -50,6 +54,14 @@ struct SandboxState {
   std::optional<Time> finished_at;
   std::optional<int> exit_code;
   std::string message;  // limits not applied, exec failure
+  // Secured sandboxes: the sandbox's init (pid 1 inside its namespaces,
+  // which exec enters; the same process as `child` when there is a
+  // command), $HOME inside, the backend in use, and the host port of each
+  // forwarded spec port.
+  ProcessId sandbox_init;
+  std::string sandbox_home;
+  std::string security_message;
+  std::map<int, int> port_map;
 };
 
 // Reads <dir>/state.json. kNotFound when there is none.

@@ -19,6 +19,7 @@
 #include "providers/filesystem/limits.h"
 #include "providers/filesystem/log_format.h"
 #include "providers/filesystem/process.h"
+#include "providers/filesystem/secure_session.h"
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
 #include "providers/filesystem/unique_fd.h"
@@ -87,6 +88,10 @@ class Supervisor {
 
  private:
   bool Prepare();
+  bool Secured() const { return state_.policy && state_.policy->enabled; }
+  // A secured sandbox that could not be set up: recorded as the command's
+  // failure (exit code 126).
+  int FailSetup(const Status& status);
   int RunIdle();
   int RunCommand();
   void Loop();
@@ -120,6 +125,7 @@ class Supervisor {
   std::optional<int> exit_code_;
   std::chrono::steady_clock::time_point drain_deadline_;
   bool stop_requested_ = false;
+  std::unique_ptr<SecureSession> secure_;
 };
 
 int Supervisor::Run() {
@@ -142,15 +148,45 @@ bool Supervisor::Prepare() {
   return signals_.valid() && log_.valid();
 }
 
-int Supervisor::RunIdle() {
+int Supervisor::FailSetup(const Status& status) {
+  Log(LogStream::kStderr, "sesame: " + status.message());
   (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
     s.supervisor = CaptureProcess(::getpid());
     s.child = {};
     s.started_at = Clock::Real().Now();
   });
+  RecordFinish(126, status.message());
+  return 0;
+}
+
+int Supervisor::RunIdle() {
+  ChildProcess init;
+  if (Secured()) {
+    // An idle secured sandbox still needs its namespaces, for exec.
+    auto session = SecureSession::Prepare(args_.state_dir, state_, "", false);
+    if (!session.ok()) return FailSetup(session.status());
+    secure_ = std::move(*session);
+    Result<pid_t> pid = secure_->StartIdle();
+    if (!pid.ok()) return FailSetup(pid.status());
+    init = ChildProcess(*pid);
+    if (Status st = secure_->Started(*pid); !st.ok()) return FailSetup(st);
+  }
+  ProcessId init_id = init.pid() > 0 ? CaptureProcess(init.pid()) : ProcessId{};
+  (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
+    s.supervisor = CaptureProcess(::getpid());
+    s.child = {};
+    s.started_at = Clock::Real().Now();
+    s.sandbox_init = init_id;
+    if (secure_) {
+      s.sandbox_home = secure_->home();
+      s.port_map = secure_->port_map();
+      s.security_message = secure_->message();
+    }
+  });
   while (!stop_requested_) {
     pollfd p{signals_.get(), POLLIN, 0};
     if (::poll(&p, 1, -1) > 0) HandleSignals();
+    if (init.pid() > 0 && init.TryWait()) break;  // the sandbox died
   }
   RecordFinish(0, "");
   return 0;
@@ -164,6 +200,15 @@ int Supervisor::RunCommand() {
   spawn.cwd = state_.workspace;
   spawn.cgroup = cgroup_.path;
   spawn.rlimits = PlanRlimits(state_.limits, cgroup_.limits_memory);
+  if (Secured()) {
+    auto session = SecureSession::Prepare(args_.state_dir, state_, cgroup_.path, true);
+    if (!session.ok()) return FailSetup(session.status());
+    secure_ = std::move(*session);
+    auto env = env_;
+    for (auto& v : secure_->Environment()) env.push_back(v);
+    spawn.env = SandboxEnvironment(env);
+    spawn.sandbox = secure_->launch();
+  }
 
   Result<FdPair> out = MakePipe(), err = MakePipe(), in = MakePipe();
   if (!out.ok() || !err.ok() || !in.ok()) return 1;
@@ -184,6 +229,12 @@ int Supervisor::RunCommand() {
   }
   child_ = std::move(*child);
   child_group_ = child_.pid();
+  if (secure_) {
+    if (Status st = secure_->Started(child_.pid()); !st.ok()) {
+      Log(LogStream::kStderr, "sesame: " + st.message());
+      child_.KillGroup();
+    }
+  }
   // Only the command keeps the write ends, so its exit closes the pipes.
   out->write.Reset();
   err->write.Reset();
@@ -216,6 +267,12 @@ int Supervisor::RunCommand() {
     s.finished_at.reset();
     s.exit_code.reset();
     s.message = cgroup_.message;
+    if (secure_) {
+      s.sandbox_init = child_id;
+      s.sandbox_home = secure_->home();
+      s.port_map = secure_->port_map();
+      s.security_message = secure_->message();
+    }
   });
   Loop();
   return 0;
