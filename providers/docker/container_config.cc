@@ -95,7 +95,9 @@ UpdatePlan PlanUpdate(const Limits& want, const HostFacts& host) {
   plan.body = json::object();
   if (plan.applied.memory > 0) {
     plan.body["Memory"] = plan.applied.memory;
-    plan.body["MemorySwap"] = want.memory > 0 ? want.memory : -1;
+    // Equal to Memory (no swap on top); -1 would be refused by cgroup v1
+    // when the old swap limit is below the new memory limit.
+    plan.body["MemorySwap"] = plan.applied.memory;
   }
   if (plan.applied.nano_cpus > 0) plan.body["NanoCpus"] = plan.applied.nano_cpus;
   plan.body["PidsLimit"] = want.pids > 0 ? want.pids : -1;

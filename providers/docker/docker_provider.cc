@@ -30,6 +30,10 @@ std::string StopPath(const std::string& id, Millis grace) {
 
 }  // namespace
 
+std::string DefaultImageBuildCommand(const std::string& image) {
+  return "docker build -t " + image + " images/sesame-sandbox";
+}
+
 std::unique_ptr<Provider> NewDockerProvider(DockerOptions options) {
   return std::make_unique<DockerProvider>(std::move(options));
 }
@@ -227,7 +231,7 @@ Status DockerProvider::EnsureImage(const std::string& image, const std::string& 
   if (r->status != 404) return StatusFromResponse(*r, "inspecting image " + image);
   if (image == options_.default_image) {
     return TerminalError("the default image " + image + " is not on this host; build it with: " +
-                         kDefaultImageBuildCommand)
+                         DefaultImageBuildCommand(image))
         .WithReason("ImageNotFound");
   }
   if (!options_.pull_missing_images) {

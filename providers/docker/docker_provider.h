@@ -58,8 +58,8 @@ struct DockerOptions {
 
 std::unique_ptr<Provider> NewDockerProvider(DockerOptions options);
 
-// The build command named when the default image is missing.
-inline constexpr char kDefaultImageBuildCommand[] =
-    "docker build -t sesame-sandbox:latest images/sesame-sandbox";
+// The build command named when the default image is missing:
+// "docker build -t sesame-sandbox:latest images/sesame-sandbox".
+std::string DefaultImageBuildCommand(const std::string& image);
 
 }  // namespace sesame::providers::docker

@@ -93,7 +93,7 @@ Result<int> DockerProvider::RunExec(const std::string& exec_id, bool stdin_open,
   if (!stream.ok()) return stream.status();
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (timeout) deadline = std::chrono::steady_clock::now() + *timeout;
-  HijackedStream::End end = stream->Pump(streams, stdin_open, deadline);
+  HijackedStream::End end = stream->Pump(streams, stdin_open, /*half_close=*/true, deadline);
 
   HttpRequest inspect;
   inspect.path = "/exec/" + exec_id + "/json";
@@ -169,7 +169,7 @@ Status DockerProvider::Attach(const Observed& current, Streams& streams) {
   Result<HijackedStream> stream = HijackedStream::Open(client_.socket_path(), path, "");
   if (!stream.ok()) return stream.status();
   TouchActivity(current.uid, *id);
-  stream->Pump(streams, with_stdin, std::nullopt);
+  stream->Pump(streams, with_stdin, /*half_close=*/false, std::nullopt);
   TouchActivity(current.uid, *id);
   return Status::Ok();
 }

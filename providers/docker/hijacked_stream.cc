@@ -105,19 +105,19 @@ Result<HijackedStream> HijackedStream::Open(const std::string& socket_path,
 }
 
 HijackedStream::End HijackedStream::Pump(
-    Streams& streams, bool feed_stdin,
+    Streams& streams, bool feed_stdin, bool half_close,
     std::optional<std::chrono::steady_clock::time_point> deadline) {
   int fd = fd_.get();
   std::thread feeder;
   if (feed_stdin && streams.read_stdin) {
-    feeder = std::thread([fd, &streams] {
+    feeder = std::thread([fd, half_close, &streams] {
       std::string chunk;
       while (!streams.cancelled()) {
         chunk.clear();
         if (!streams.read_stdin(chunk)) break;
         if (!chunk.empty() && !SendAll(fd, chunk)) break;
       }
-      ::shutdown(fd, SHUT_WR);
+      if (half_close) ::shutdown(fd, SHUT_WR);
     });
   }
   FrameDecoder decoder;

@@ -32,8 +32,10 @@ class HijackedStream {
 
   // Feeds `streams.read_stdin` (from a thread of its own, when
   // `feed_stdin`) and delivers output to on_stdout/on_stderr until the
-  // engine closes the stream, `streams.cancelled()` or `deadline`.
-  End Pump(Streams& streams, bool feed_stdin,
+  // engine closes the stream, `streams.cancelled()` or `deadline`. At the
+  // end of stdin, `half_close` shuts the write side (exec: the process
+  // sees EOF); attach must not, since the engine then ends the output too.
+  End Pump(Streams& streams, bool feed_stdin, bool half_close,
            std::optional<std::chrono::steady_clock::time_point> deadline);
 
  private:

@@ -1,5 +1,6 @@
 #include "providers/docker/tar_archive.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -49,41 +50,54 @@ std::string PaxValue(std::string_view body, std::string_view key) {
   return "";
 }
 
+
+// One header block for `path` (at most 100 bytes: longer paths go in a
+// pax header before it).
+std::string Header(const std::string& path, char type, uint64_t size, unsigned mode) {
+  char h[kBlock] = {};
+  std::memcpy(h, path.data(), std::min<size_t>(path.size(), 100));
+  Octal(h + 100, 8, mode);
+  Octal(h + 108, 8, 0);
+  Octal(h + 116, 8, 0);
+  Octal(h + 124, 12, size);
+  Octal(h + 136, 12, static_cast<uint64_t>(std::time(nullptr)));
+  h[156] = type;
+  std::memcpy(h + 257, "ustar", 6);
+  std::memcpy(h + 263, "00", 2);
+  std::memset(h + 148, ' ', 8);
+  unsigned sum = 0;
+  for (unsigned char c : h) sum += c;
+  Octal(h + 148, 7, sum);
+  return std::string(h, kBlock);
+}
+
+// A pax record "LEN path=VALUE\n", LEN counting itself.
+std::string PaxRecord(const std::string& key, const std::string& value) {
+  std::string body = " " + key + "=" + value + "\n";
+  size_t len = body.size() + 1;
+  while (std::to_string(len).size() + body.size() != len) ++len;
+  return std::to_string(len) + body;
+}
+
+void AppendData(std::string& out, const std::string& data) {
+  out.append(data);
+  out.append(Padded(data.size()) - data.size(), '\0');
+}
+
 }  // namespace
 
 Result<std::string> WriteTar(const std::vector<TarEntry>& entries) {
   std::string out;
   for (const auto& e : entries) {
     std::string path = e.directory && !e.path.ends_with("/") ? e.path + "/" : e.path;
-    char h[kBlock] = {};
-    if (path.size() <= 100) {
-      std::memcpy(h, path.data(), path.size());
-    } else {
-      size_t split = path.rfind('/', path.size() - 2);
-      while (split != std::string::npos && (split > 155 || path.size() - split - 1 > 100)) {
-        split = split == 0 ? std::string::npos : path.rfind('/', split - 1);
-      }
-      if (split == std::string::npos) return InvalidError("path too long for tar: " + e.path);
-      std::memcpy(h + 345, path.data(), split);
-      std::memcpy(h, path.data() + split + 1, path.size() - split - 1);
+    if (path.empty()) return InvalidError("a tar entry needs a path");
+    if (path.size() > 100) {
+      std::string pax = PaxRecord("path", path);
+      out += Header("PaxHeaders/entry", 'x', pax.size(), 0644);
+      AppendData(out, pax);
     }
-    Octal(h + 100, 8, e.mode);
-    Octal(h + 108, 8, 0);
-    Octal(h + 116, 8, 0);
-    Octal(h + 124, 12, e.directory ? 0 : e.content.size());
-    Octal(h + 136, 12, static_cast<uint64_t>(std::time(nullptr)));
-    h[156] = e.directory ? '5' : '0';
-    std::memcpy(h + 257, "ustar", 6);
-    std::memcpy(h + 263, "00", 2);
-    std::memset(h + 148, ' ', 8);
-    unsigned sum = 0;
-    for (unsigned char c : h) sum += c;
-    std::snprintf(h + 148, 8, "%06o", sum);
-    out.append(h, kBlock);
-    if (!e.directory) {
-      out.append(e.content);
-      out.append(Padded(e.content.size()) - e.content.size(), '\0');
-    }
+    out += Header(path, e.directory ? '5' : '0', e.directory ? 0 : e.content.size(), e.mode);
+    if (!e.directory) AppendData(out, e.content);
   }
   out.append(2 * kBlock, '\0');
   return out;
