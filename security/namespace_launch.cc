@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cstdlib>
 #include <fstream>
 
 #include "security/proxy.h"
@@ -58,6 +59,37 @@ int BringUpLoopback() {
 // "everything in the sandbox".
 void ForwardToAll(int sig) {
   if (::getpid() == 1) ::kill(-1, sig);
+}
+
+// Replaces this process's command line (it is a fork of the supervisor,
+// whose arguments name the state directory) with `title`, as setproctitle
+// does: by overwriting the argument area that /proc/PID/cmdline shows.
+void SetCommandLine(const char* title) {
+  int fd = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  char buf[2048];
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return;
+  buf[n] = '\0';
+  char* p = std::strrchr(buf, ')');
+  if (p == nullptr) return;
+  // Fields after the comm: field 3 is the state; arg_start and arg_end are
+  // fields 48 and 49.
+  unsigned long values[64] = {};
+  int field = 2;
+  for (char* tok = p + 1; *tok && field < 60;) {
+    while (*tok == ' ') ++tok;
+    ++field;
+    values[field] = std::strtoul(tok, nullptr, 10);
+    while (*tok && *tok != ' ') ++tok;
+  }
+  auto* start = reinterpret_cast<char*>(values[48]);
+  auto* end = reinterpret_cast<char*>(values[49]);
+  if (start == nullptr || end <= start) return;
+  size_t size = static_cast<size_t>(end - start);
+  std::memset(start, 0, size);
+  std::strncpy(start, title, size - 1);
 }
 
 int ExitCode(int status) {
@@ -169,6 +201,7 @@ pid_t StartSandboxInit(const InitOptions& o) {
     ::close(sync[0]);
   }
   ::setpgid(0, 0);
+  SetCommandLine("sesame-sandbox-init");
   JoinCgroup(o.cgroup.empty() ? nullptr : (o.cgroup + "/cgroup.procs").c_str());
   ::sethostname("sandbox", 7);
   std::string what;
