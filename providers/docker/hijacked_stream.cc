@@ -120,6 +120,7 @@ HijackedStream::End HijackedStream::Pump(
       if (half_close) ::shutdown(fd, SHUT_WR);
     });
   }
+  if (feed_stdin && !streams.read_stdin && half_close) ::shutdown(fd, SHUT_WR);  // empty stdin
   FrameDecoder decoder;
   auto sink = [&streams](StreamType type, std::string_view payload) {
     const auto& out = type == StreamType::kStderr ? streams.on_stderr : streams.on_stdout;

@@ -132,6 +132,13 @@ TEST_F(DockerStreamsTest, ExecWithStdinAndExitCode) {
   ASSERT_EQ(*provider_->Exec(o, exec, env.streams), 0);
   EXPECT_EQ(env.Out(), "hi\n");
 
+  // stdin open but nothing to read: the command sees end of input at once.
+  exec.command = {"cat"};
+  exec.stdin_open = true;
+  Collected empty;
+  ASSERT_EQ(*provider_->Exec(o, exec, empty.streams), 0);
+  EXPECT_EQ(empty.Out(), "");
+
   Observed after = MustObserve(o.uid);
   ASSERT_TRUE(after.last_activity.has_value());
 }
