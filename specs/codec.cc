@@ -4,9 +4,11 @@
 #include "specs/codec.h"
 
 #include <stdexcept>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "specs/codec_json.h"
 #include "specs/object_json.h"
 
 namespace sesame::specs {
@@ -129,9 +131,7 @@ SandboxSpec DecodeSpecJson(const json& j) {
 
 // Runs a decoder, turning every exception into an Invalid status.
 template <typename T, typename F>
-Result<T> Guarded(std::string_view text, const char* what, F decode) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return InvalidError(std::string(what) + " is not valid JSON");
+Result<T> Decode(const json& j, const char* what, F decode) {
   try {
     return decode(j);
   } catch (const std::exception& e) {
@@ -139,54 +139,180 @@ Result<T> Guarded(std::string_view text, const char* what, F decode) {
   }
 }
 
-void PutIfNotEmpty(json& j, const char* key, const std::string& value) {
-  if (!value.empty()) j[key] = value;
+template <typename T, typename F>
+Result<T> Guarded(std::string_view text, const char* what, F decode) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidError(std::string(what) + " is not valid JSON");
+  return Decode<T>(j, what, decode);
 }
 
-void PutIfNotEmpty(json& j, const char* key, const std::vector<std::string>& value) {
-  if (!value.empty()) j[key] = value;
-}
-
-void PutIfNotEmpty(json& j, const char* key, json value) {
-  if (!value.empty()) j[key] = std::move(value);
-}
-
-json EncodeEnv(const std::vector<EnvVar>& env) {
-  json list = json::array();
-  for (const EnvVar& e : env) {
-    json item = {{"name", e.name}};
-    if (e.value) item["value"] = *e.value;
-    if (e.host_env) item["valueFrom"] = {{"hostEnv", *e.host_env}};
-    list.push_back(std::move(item));
+// Canonical JSON text written directly, as CompactJson would print the
+// same value, without building one. Members must be written in sorted key
+// order (nlohmann's objects are std::maps).
+class JsonWriter {
+ public:
+  JsonWriter() { out_.reserve(512); }
+  void BeginObject() { Open('{'); }
+  void EndObject() { Close('}'); }
+  void BeginArray() { Open('['); }
+  void EndArray() { Close(']'); }
+  void Key(std::string_view key) {
+    Separate();
+    out_ += '"';
+    out_.append(key);
+    out_ += "\":";
+    first_ = true;
   }
-  return list;
+  void String(std::string_view s);
+  void Int(int64_t v) { Value(std::to_string(v)); }
+  void Bool(bool b) { Value(b ? "true" : "false"); }
+  void Strings(const std::vector<std::string>& items) {
+    BeginArray();
+    for (const std::string& s : items) String(s);
+    EndArray();
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void Separate() {
+    if (!first_) out_ += ',';
+  }
+  void Open(char c) {
+    Separate();
+    out_ += c;
+    first_ = true;
+  }
+  void Close(char c) {
+    out_ += c;
+    first_ = false;
+  }
+  void Value(std::string_view text) {
+    Separate();
+    out_.append(text);
+    first_ = false;
+  }
+
+  std::string out_;
+  bool first_ = true;  // no comma before the next member or item
+};
+
+void JsonWriter::String(std::string_view s) {
+  for (char c : s) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+      return Value(CompactJson(json(std::string(s))));  // escapes, invalid UTF-8
+    }
+  }
+  Separate();
+  out_ += '"';
+  out_.append(s);
+  out_ += '"';
+  first_ = false;
 }
 
-json EncodeSecurity(const SecuritySpec& s) {
-  json out = json::object();
-  if (s.enabled) out["enabled"] = *s.enabled;
-  json fs = json::object(), net = json::object();
-  PutIfNotEmpty(fs, "allowWrite", s.filesystem.allow_write);
-  PutIfNotEmpty(fs, "denyRead", s.filesystem.deny_read);
-  PutIfNotEmpty(fs, "denyWrite", s.filesystem.deny_write);
-  PutIfNotEmpty(net, "allowedDomains", s.network.allowed_domains);
-  PutIfNotEmpty(net, "deniedDomains", s.network.denied_domains);
-  PutIfNotEmpty(out, "filesystem", std::move(fs));
-  PutIfNotEmpty(out, "network", std::move(net));
-  return out;
+void EncodeEnv(const std::vector<EnvVar>& env, JsonWriter& w) {
+  w.BeginArray();
+  for (const EnvVar& e : env) {
+    w.BeginObject();
+    w.Key("name");
+    w.String(e.name);
+    if (e.value) {
+      w.Key("value");
+      w.String(*e.value);
+    }
+    if (e.host_env) {
+      w.Key("valueFrom");
+      w.BeginObject();
+      w.Key("hostEnv");
+      w.String(*e.host_env);
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
-json EncodeResourcesAndLifetime(const SandboxSpec& s, json* lifetime) {
-  json res = json::object();
-  if (s.resources.cpu) res["cpu"] = s.resources.cpu->text;
-  if (s.resources.memory) res["memory"] = s.resources.memory->text;
-  if (s.resources.disk) res["disk"] = s.resources.disk->text;
-  if (s.resources.pids) res["pids"] = *s.resources.pids;
-  *lifetime = json::object();
-  if (s.lifetime.ttl) (*lifetime)["ttl"] = s.lifetime.ttl->text;
-  if (s.lifetime.idle_timeout) (*lifetime)["idleTimeout"] = s.lifetime.idle_timeout->text;
-  if (s.lifetime.expires_at) (*lifetime)["expiresAt"] = TimeText(*s.lifetime.expires_at);
-  return res;
+void StringsIfNotEmpty(const char* key, const std::vector<std::string>& items, JsonWriter& w) {
+  if (items.empty()) return;
+  w.Key(key);
+  w.Strings(items);
+}
+
+void EncodeSecurity(const SecuritySpec& s, JsonWriter& w) {
+  const FilesystemRules& fs = s.filesystem;
+  const NetworkRules& net = s.network;
+  bool has_fs = !fs.allow_write.empty() || !fs.deny_read.empty() || !fs.deny_write.empty();
+  bool has_net = !net.allowed_domains.empty() || !net.denied_domains.empty();
+  if (!s.enabled && !has_fs && !has_net) return;
+  w.Key("security");
+  w.BeginObject();
+  if (s.enabled) {
+    w.Key("enabled");
+    w.Bool(*s.enabled);
+  }
+  if (has_fs) {
+    w.Key("filesystem");
+    w.BeginObject();
+    StringsIfNotEmpty("allowWrite", fs.allow_write, w);
+    StringsIfNotEmpty("denyRead", fs.deny_read, w);
+    StringsIfNotEmpty("denyWrite", fs.deny_write, w);
+    w.EndObject();
+  }
+  if (has_net) {
+    w.Key("network");
+    w.BeginObject();
+    StringsIfNotEmpty("allowedDomains", net.allowed_domains, w);
+    StringsIfNotEmpty("deniedDomains", net.denied_domains, w);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void EncodeResources(const Resources& r, JsonWriter& w) {
+  if (!r.cpu && !r.memory && !r.disk && !r.pids) return;
+  w.Key("resources");
+  w.BeginObject();
+  if (r.cpu) {
+    w.Key("cpu");
+    w.String(r.cpu->text);
+  }
+  if (r.disk) {
+    w.Key("disk");
+    w.String(r.disk->text);
+  }
+  if (r.memory) {
+    w.Key("memory");
+    w.String(r.memory->text);
+  }
+  if (r.pids) {
+    w.Key("pids");
+    w.Int(*r.pids);
+  }
+  w.EndObject();
+}
+
+void EncodeLifetime(const Lifetime& l, JsonWriter& w) {
+  if (!l.ttl && !l.idle_timeout && !l.expires_at) return;
+  w.Key("lifetime");
+  w.BeginObject();
+  if (l.expires_at) {
+    w.Key("expiresAt");
+    w.String(TimeText(*l.expires_at));
+  }
+  if (l.idle_timeout) {
+    w.Key("idleTimeout");
+    w.String(l.idle_timeout->text);
+  }
+  if (l.ttl) {
+    w.Key("ttl");
+    w.String(l.ttl->text);
+  }
+  w.EndObject();
+}
+
+void StringIfNotEmpty(const char* key, const std::string& value, JsonWriter& w) {
+  if (value.empty()) return;
+  w.Key(key);
+  w.String(value);
 }
 
 }  // namespace
@@ -196,31 +322,65 @@ Result<SandboxSpec> DecodeSandboxSpec(std::string_view spec_json) {
 }
 
 // Scalars with a default are always written; empty strings, lists and
-// absent optionals are left out, which decodes to the same spec.
+// absent optionals are left out, which decodes to the same spec. Keys go
+// in sorted order.
 std::string EncodeSandboxSpec(const SandboxSpec& s) {
-  json j = json::object();
-  j["provider"] = s.provider;
-  PutIfNotEmpty(j, "templateRef", s.template_ref);
-  PutIfNotEmpty(j, "image", s.image);
-  PutIfNotEmpty(j, "runtime", s.runtime);
-  PutIfNotEmpty(j, "agent", s.agent);
-  j["workspace"] = {{"mountPath", s.workspace.mount_path}};
-  PutIfNotEmpty(j["workspace"], "path", s.workspace.path);
-  PutIfNotEmpty(j, "command", s.command);
-  if (!s.env.empty()) j["env"] = EncodeEnv(s.env);
-  j["stdin"] = s.stdin_open;
-  if (!s.ports.empty()) j["ports"] = s.ports;
-  json lifetime;
-  PutIfNotEmpty(j, "resources", EncodeResourcesAndLifetime(s, &lifetime));
-  PutIfNotEmpty(j, "lifetime", std::move(lifetime));
-  j["restartPolicy"] = ToString(s.restart_policy);
-  j["suspend"] = s.suspend;
-  if (!s.persistence.volume.empty()) j["persistence"] = {{"volume", s.persistence.volume}};
-  j["runtimes"] = {{"mise", s.runtimes.mise},
-                   {"installDependencies", s.runtimes.install_dependencies}};
-  PutIfNotEmpty(j, "security", EncodeSecurity(s.security));
-  j["deletionPolicy"] = ToString(s.deletion_policy);
-  return CompactJson(j);
+  JsonWriter w;
+  w.BeginObject();
+  StringIfNotEmpty("agent", s.agent, w);
+  StringsIfNotEmpty("command", s.command, w);
+  w.Key("deletionPolicy");
+  w.String(ToString(s.deletion_policy));
+  if (!s.env.empty()) {
+    w.Key("env");
+    EncodeEnv(s.env, w);
+  }
+  StringIfNotEmpty("image", s.image, w);
+  EncodeLifetime(s.lifetime, w);
+  if (!s.persistence.volume.empty()) {
+    w.Key("persistence");
+    w.BeginObject();
+    w.Key("volume");
+    w.String(s.persistence.volume);
+    w.EndObject();
+  }
+  if (!s.ports.empty()) {
+    w.Key("ports");
+    w.BeginArray();
+    for (int p : s.ports) w.Int(p);
+    w.EndArray();
+  }
+  w.Key("provider");
+  w.String(s.provider);
+  EncodeResources(s.resources, w);
+  w.Key("restartPolicy");
+  w.String(ToString(s.restart_policy));
+  StringIfNotEmpty("runtime", s.runtime, w);
+  w.Key("runtimes");
+  w.BeginObject();
+  w.Key("installDependencies");
+  w.Bool(s.runtimes.install_dependencies);
+  w.Key("mise");
+  w.String(s.runtimes.mise);
+  w.EndObject();
+  EncodeSecurity(s.security, w);
+  w.Key("stdin");
+  w.Bool(s.stdin_open);
+  w.Key("suspend");
+  w.Bool(s.suspend);
+  StringIfNotEmpty("templateRef", s.template_ref, w);
+  w.Key("workspace");
+  w.BeginObject();
+  w.Key("mountPath");
+  w.String(s.workspace.mount_path);
+  StringIfNotEmpty("path", s.workspace.path, w);
+  w.EndObject();
+  w.EndObject();
+  return w.Take();
+}
+
+Result<SandboxSpec> DecodeSandboxSpecJson(const json& spec) {
+  return Decode<SandboxSpec>(spec, "spec", DecodeSpecJson);
 }
 
 std::string CanonicalJson(std::string_view text) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "specs/codec.h"
+#include "specs/codec_json.h"
 #include "specs/object_json.h"
 #include "specs/validate.h"
 #include "specs/yaml_reader.h"
@@ -25,14 +26,15 @@ namespace fs = std::filesystem;
 // A Sandbox without a template is stored complete, defaults filled. A
 // Sandbox with a template, and a template, keep only what the user wrote,
 // so that the merge can tell which fields the sandbox set.
+// `object` has passed validation, and has a spec.
 std::string NormalizedSpec(const json& object, std::string* error) {
-  std::string spec = CompactJson(object.value("spec", json::object()));
-  bool complete = object["kind"] == kKindSandbox && !object["spec"].contains("templateRef");
-  if (!complete) return spec;
-  Result<SandboxSpec> decoded = DecodeSandboxSpec(spec);
+  const json& spec = object["spec"];
+  bool complete = object["kind"] == kKindSandbox && !spec.contains("templateRef");
+  if (!complete) return CompactJson(spec);
+  Result<SandboxSpec> decoded = DecodeSandboxSpecJson(spec);
   if (!decoded.ok()) {
     *error = decoded.status().message();
-    return spec;
+    return "";
   }
   return EncodeSandboxSpec(*decoded);
 }
@@ -88,6 +90,18 @@ void AddDocument(YamlDocument& doc, const std::string& file, ParsedManifests* ou
     AddObject((*items)[i], FieldLocator(file, doc.source, prefix), out);
   }
 }
+
+// Validates each document as soon as it is read, and frees it.
+class ManifestSink final : public YamlDocumentSink {
+ public:
+  ManifestSink(const std::string& file, ParsedManifests* out) : file_(file), out_(*out) {}
+  void Document(YamlDocument& doc) override { AddDocument(doc, file_, &out_); }
+  void Restart() override { out_ = ParsedManifests(); }
+
+ private:
+  const std::string& file_;
+  ParsedManifests& out_;
+};
 
 void Append(ParsedManifests&& from, ParsedManifests* to) {
   for (auto& o : from.objects) to->objects.push_back(std::move(o));
@@ -162,9 +176,11 @@ std::string ParsedManifests::ErrorText() const {
 
 ParsedManifests ParseManifests(std::string_view text, const std::string& file) {
   ParsedManifests out;
-  YamlReadResult read = ReadYaml(text, file);
-  out.errors = std::move(read.errors);
-  for (YamlDocument& doc : read.documents) AddDocument(doc, file, &out);
+  ManifestSink sink(file, &out);
+  std::vector<ManifestError> read_errors = ReadYaml(text, file, &sink);
+  // Reading errors come first, then each object's.
+  out.errors.insert(out.errors.begin(), std::make_move_iterator(read_errors.begin()),
+                    std::make_move_iterator(read_errors.end()));
   return out;
 }
 

@@ -153,21 +153,20 @@ void Validator::Check(json& value, const Schema& schema, const std::string& path
 }
 
 void Validator::CheckObject(json& value, const Schema& schema, const std::string& path) {
-  std::vector<std::string> known;
-  for (const Field& f : schema.fields) known.push_back(f.name);
   for (auto it = value.begin(); it != value.end();) {
-    std::string field_path = JoinPath(path, it.key());
     const Field* field = FindField(schema, it.key());
     if (field == nullptr) {
+      std::vector<std::string> known;
+      for (const Field& f : schema.fields) known.push_back(f.name);
       std::string guess = ClosestName(it.key(), known);
-      Error(field_path, "unknown field" + (guess.empty() ? "" : " (did you mean " +
-                                                                    Quote(guess) + "?)"),
+      Error(JoinPath(path, it.key()),
+            "unknown field" + (guess.empty() ? "" : " (did you mean " + Quote(guess) + "?)"),
             true);
       ++it;
     } else if (it->is_null()) {
       it = value.erase(it);  // null means "not set", as in Kubernetes
     } else {
-      Check(*it, field->schema, field_path);
+      Check(*it, field->schema, JoinPath(path, it.key()));
       ++it;
     }
   }
@@ -209,7 +208,8 @@ void Validator::CheckScalar(json& value, const Schema& schema, const std::string
     case FieldType::kInt: return CheckInt(value, schema, path);
     case FieldType::kEnum:
       if (!ToText(value, path, "a string")) return;
-      if (std::find(schema.values.begin(), schema.values.end(), value) == schema.values.end()) {
+      if (std::find(schema.values.begin(), schema.values.end(),
+                    value.get_ref<const std::string&>()) == schema.values.end()) {
         std::string text = value.get<std::string>(), guess = ClosestName(text, schema.values);
         Error(path, schema.values.size() == 1
                         ? Quote(text) + " is not supported (use " + schema.values[0] + ")"
@@ -257,7 +257,9 @@ void Validator::CheckInt(json& value, const Schema& schema, const std::string& p
 }
 
 void Validator::ApplyRule(json& value, Rule rule, const std::string& path) {
-  std::string text = value.is_string() ? value.get<std::string>() : "";
+  if (rule == Rule::kNone) return;
+  static const std::string kNotText;
+  const std::string& text = value.is_string() ? value.get_ref<const std::string&>() : kNotText;
   std::string why;
   switch (rule) {
     case Rule::kNone: return;

@@ -1,198 +1,13 @@
 #include "specs/yaml_reader.h"
 
 #include <cstdio>
-#include <deque>
 #include <optional>
-#include <sstream>
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
-
-#include "specs/yaml_scalar.h"
+#include "specs/yaml_builder.h"
 
 namespace sesame::specs {
 
 namespace {
-
-using nlohmann::json;
-
-SourceMap::Mark ToMark(const YAML::Mark& m) {
-  if (m.is_null()) return {};
-  return {m.line + 1, m.column + 1};
-}
-
-// Thrown from the event handler to stop the parser: the input cannot be
-// read further (an alias, too deep, too many documents).
-struct Abort {
-  YAML::Mark mark;
-  std::string message;
-};
-
-// Builds the JSON value of one document from parser events.
-class DocumentBuilder final : public YAML::EventHandler {
- public:
-  DocumentBuilder(const std::string& file, std::vector<ManifestError>* errors)
-      : file_(file), errors_(errors) {}
-
-  YamlDocument Take() {
-    frames_.clear();
-    discarded_.clear();
-    return std::move(doc_);
-  }
-
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    if (++documents_ > kMaxDocuments) {
-      throw Abort{mark, "more than " + std::to_string(kMaxDocuments) + " documents"};
-    }
-    doc_ = YamlDocument();
-  }
-  void OnDocumentEnd() override {}
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
-    AddScalar(mark, nullptr, "", /*plain=*/true);
-  }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-    throw Abort{mark, "aliases (*name) are not supported in manifests"};
-  }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                const std::string& value) override;
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    CheckCollectionTag(mark, tag, "seq");
-    Open(mark, json::array());
-  }
-  void OnSequenceEnd() override { frames_.pop_back(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    CheckCollectionTag(mark, tag, "map");
-    Open(mark, json::object());
-  }
-  void OnMapEnd() override { frames_.pop_back(); }
-
- private:
-  struct Frame {
-    json* node = nullptr;
-    std::string path;
-    bool is_map = false;
-    bool recorded = true;        // false inside a dropped duplicate: keep no positions
-    bool has_key = false;   // a mapping key was read; its value comes next
-    bool drop_value = false;
-    std::string key;
-  };
-  // Where the next node goes; node is nullptr when it is a mapping key.
-  struct Slot {
-    json* node = nullptr;
-    std::string path;
-    bool recorded = true;
-  };
-
-  Slot NextSlot();
-  void AddScalar(const YAML::Mark& mark, json value, const std::string& text, bool plain);
-  void AddKey(const YAML::Mark& mark, const json& value, const std::string& text);
-  void Open(const YAML::Mark& mark, json empty);
-  void CheckCollectionTag(const YAML::Mark& mark, const std::string& tag, const char* kind);
-
-  const std::string& file_;
-  std::vector<ManifestError>* errors_;
-  YamlDocument doc_;
-  std::vector<Frame> frames_;
-  // Values of duplicate keys land here; a deque keeps their addresses stable.
-  std::deque<json> discarded_;
-  size_t documents_ = 0;
-};
-
-DocumentBuilder::Slot DocumentBuilder::NextSlot() {
-  Slot slot;
-  if (frames_.empty()) {
-    slot.node = &doc_.value;
-    return slot;
-  }
-  Frame& f = frames_.back();
-  slot.recorded = f.recorded;
-  if (!f.is_map) {
-    slot.path = f.path + "[" + std::to_string(f.node->size()) + "]";
-    f.node->push_back(nullptr);
-    slot.node = &f.node->back();
-    return slot;
-  }
-  if (!f.has_key) return slot;  // a key
-  f.has_key = false;
-  slot.path = JoinPath(f.path, f.key);
-  if (f.drop_value) {
-    slot.node = &discarded_.emplace_back();
-    slot.recorded = false;
-  } else {
-    slot.node = &(*f.node)[f.key];
-  }
-  return slot;
-}
-
-void DocumentBuilder::AddKey(const YAML::Mark& mark, const json& value, const std::string& text) {
-  Frame& f = frames_.back();
-  if (value.is_null() && text.empty()) throw Abort{mark, "empty mapping key"};
-  f.key = text;
-  f.has_key = true;
-  f.drop_value = f.node->contains(text);
-  std::string path = JoinPath(f.path, text);
-  if (f.drop_value) {
-    SourceMap::Mark m = ToMark(mark);
-    errors_->push_back({{file_, m.line, m.column}, path, "duplicate key \"" + text + "\""});
-  } else if (f.recorded) {
-    doc_.source.keys[path] = ToMark(mark);
-  }
-}
-
-void DocumentBuilder::AddScalar(const YAML::Mark& mark, json value, const std::string& text,
-                                bool plain) {
-  Slot slot = NextSlot();
-  if (slot.node == nullptr) return AddKey(mark, value, text);
-  if (slot.recorded) {
-    doc_.source.values[slot.path] = ToMark(mark);
-    if (plain && !value.is_string() && !text.empty()) doc_.source.raw[slot.path] = text;
-  }
-  *slot.node = std::move(value);
-}
-
-void DocumentBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                               const std::string& value) {
-  static const std::string kCore = "tag:yaml.org,2002:";
-  // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
-  if (tag == "?" || tag.empty()) return AddScalar(mark, ResolvePlainScalar(value), value, true);
-  if (tag == "!" || tag == kCore + "str") return AddScalar(mark, value, value, false);
-  if (tag == kCore + "int" || tag == kCore + "float" || tag == kCore + "bool" ||
-      tag == kCore + "null") {
-    return AddScalar(mark, ResolvePlainScalar(value), value, true);
-  }
-  throw Abort{mark, "tag \"" + tag + "\" is not supported in manifests"};
-}
-
-void DocumentBuilder::Open(const YAML::Mark& mark, json empty) {
-  if (frames_.size() >= static_cast<size_t>(kMaxNestingDepth)) {
-    throw Abort{mark, "nesting is deeper than " + std::to_string(kMaxNestingDepth) + " levels"};
-  }
-  Slot slot = NextSlot();
-  if (slot.node == nullptr) throw Abort{mark, "mapping keys must be strings, not lists or mappings"};
-  if (slot.recorded) doc_.source.values[slot.path] = ToMark(mark);
-  bool is_map = empty.is_object();
-  *slot.node = std::move(empty);
-  Frame frame;
-  frame.node = slot.node;
-  frame.path = slot.path;
-  frame.is_map = is_map;
-  frame.recorded = slot.recorded;
-  frames_.push_back(std::move(frame));
-}
-
-void DocumentBuilder::CheckCollectionTag(const YAML::Mark& mark, const std::string& tag,
-                                         const char* kind) {
-  if (tag.empty() || tag == "?" || tag == "!" || tag == std::string("tag:yaml.org,2002:") + kind) {
-    return;
-  }
-  throw Abort{mark, "tag \"" + tag + "\" is not supported in manifests"};
-}
 
 // True when the line, comment stripped, ends in a block scalar header
 // ("key: |", "- >-"): the lines indented below it are text, tabs included.
@@ -259,47 +74,117 @@ std::string MiB(size_t bytes) {
   return buf;
 }
 
-ManifestError ErrorAt(const std::string& file, const YAML::Mark& mark, std::string message) {
-  SourceMap::Mark m = ToMark(mark);
-  return {{file, m.line, m.column}, "", std::move(message)};
-}
-
 }  // namespace
 
-YamlReadResult ReadYaml(std::string_view text, const std::string& file) {
-  YamlReadResult result;
-  if (text.size() > kMaxManifestBytes) {
-    result.errors.push_back({{file, 0, 0}, "", "the input is " + MiB(text.size()) +
-                                                  "; the limit is " +
-                                                  std::to_string(kMaxManifestBytes >> 20) +
-                                                  " MiB"});
-    return result;
+SourceMap::SourceMap() { paths_.push_back({kRoot, 0, 0, -1, true}); }
+
+void SourceMap::Clear() {
+  paths_.resize(1);
+  records_.clear();
+  text_.clear();
+  root_only_empty_ = true;
+  has_root_value_ = false;
+  index_.reset();
+}
+
+uint32_t SourceMap::Append(std::string_view text) {
+  auto offset = static_cast<uint32_t>(text_.size());
+  text_.append(text);
+  return offset;
+}
+
+SourceMap::PathId SourceMap::Child(PathId parent, std::string_view key) {
+  bool empty = paths_[parent].empty && key.empty();
+  if (empty) root_only_empty_ = false;
+  paths_.push_back({parent, Append(key), static_cast<uint32_t>(key.size()), -1, empty});
+  return static_cast<PathId>(paths_.size() - 1);
+}
+
+SourceMap::PathId SourceMap::Item(PathId parent, size_t index) {
+  paths_.push_back({parent, 0, 0, static_cast<int64_t>(index), false});
+  return static_cast<PathId>(paths_.size() - 1);
+}
+
+void SourceMap::SetValue(PathId path, Mark mark) {
+  if (path == kRoot) {
+    has_root_value_ = true;
+    root_value_ = mark;
   }
-  if (auto tab = FindIndentationTab(text, file)) {
-    result.errors.push_back(*tab);
-    return result;
-  }
-  std::istringstream in{std::string(text)};
-  YAML::Parser parser(in);
-  DocumentBuilder builder(file, &result.errors);
-  try {
-    while (parser.HandleNextDocument(builder)) {
-      YamlDocument doc = builder.Take();
-      if (!doc.value.is_null()) result.documents.push_back(std::move(doc));
+  records_.push_back({kValue, path, mark, 0, 0});
+}
+
+void SourceMap::SetRaw(PathId path, std::string_view text) {
+  records_.push_back({kRaw, path, {}, Append(text), static_cast<uint32_t>(text.size())});
+}
+
+std::string SourceMap::PathString(PathId id) const {
+  const PathEntry& e = paths_[id];
+  if (id == kRoot) return "";
+  std::string parent = PathString(e.parent);
+  if (e.index >= 0) return parent + "[" + std::to_string(e.index) + "]";
+  return JoinPath(parent, text_.substr(e.key_offset, e.key_length));
+}
+
+const SourceMap::Index& SourceMap::GetIndex() const {
+  if (index_ != nullptr) return *index_;
+  index_ = std::make_unique<Index>();
+  // Parents come before their children, so one pass builds every path.
+  std::vector<std::string> strings(paths_.size());
+  for (size_t i = 1; i < paths_.size(); ++i) {
+    const PathEntry& e = paths_[i];
+    const std::string& parent = strings[e.parent];
+    if (e.index >= 0) {
+      strings[i] = parent + "[" + std::to_string(e.index) + "]";
+    } else {
+      strings[i] = JoinPath(parent, text_.substr(e.key_offset, e.key_length));
     }
-  } catch (const Abort& e) {
-    result.errors.push_back(ErrorAt(file, e.mark, e.message));
-  } catch (const YAML::DeepRecursion& e) {
-    result.errors.push_back(ErrorAt(file, e.mark, "nesting is too deep"));
-  } catch (const YAML::Exception& e) {
-    result.errors.push_back(ErrorAt(file, e.mark, e.msg));
-  } catch (const std::exception& e) {
-    result.errors.push_back({{file, 0, 0}, "", std::string("cannot read: ") + e.what()});
   }
-  if (result.documents.empty() && result.errors.empty()) {
-    result.errors.push_back({{file, 0, 0}, "", "no documents in file"});
+  for (const Record& r : records_) {
+    const std::string& path = strings[r.path];
+    switch (r.kind) {
+      case kKey: index_->keys[path] = r.mark; break;
+      case kValue: index_->values[path] = r.mark; break;
+      case kRaw: index_->raw[path] = text_.substr(r.raw_offset, r.raw_length); break;
+    }
   }
-  return result;
+  return *index_;
+}
+
+const SourceMap::Mark* SourceMap::FindKey(const std::string& path) const {
+  if (path.empty() && root_only_empty_) return nullptr;
+  const auto& keys = GetIndex().keys;
+  auto it = keys.find(path);
+  return it == keys.end() ? nullptr : &it->second;
+}
+
+const SourceMap::Mark* SourceMap::FindValue(const std::string& path) const {
+  if (path.empty() && root_only_empty_) return has_root_value_ ? &root_value_ : nullptr;
+  const auto& values = GetIndex().values;
+  auto it = values.find(path);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+const std::string* SourceMap::FindRaw(const std::string& path) const {
+  const auto& raw = GetIndex().raw;
+  auto it = raw.find(path);
+  return it == raw.end() ? nullptr : &it->second;
+}
+
+std::vector<ManifestError> ReadYaml(std::string_view text, const std::string& file,
+                                    YamlDocumentSink* sink) {
+  if (text.size() > kMaxManifestBytes) {
+    return {{{file, 0, 0}, "", "the input is " + MiB(text.size()) + "; the limit is " +
+                                   std::to_string(kMaxManifestBytes >> 20) + " MiB"}};
+  }
+  if (auto tab = FindIndentationTab(text, file)) return {*tab};
+  std::vector<ManifestError> errors;
+  size_t sent = 0;
+  if (!ReadYamlWithLibyaml(text, file, sink, &sent)) {
+    sink->Restart();
+    errors = ReadYamlWithYamlCpp(text, file, sink, &sent);
+  }
+  if (sent == 0 && errors.empty()) errors.push_back({{file, 0, 0}, "", "no documents in file"});
+  return errors;
 }
 
 std::string JoinPath(const std::string& parent, const std::string& key) {
@@ -314,13 +199,9 @@ std::string ParentPath(const std::string& path) {
 }
 
 SourcePos FieldLocator::Find(const std::string& path, bool key_first) const {
-  auto lookup = [](const auto& map, const std::string& p) -> const SourceMap::Mark* {
-    auto it = map.find(p);
-    return it == map.end() ? nullptr : &it->second;
-  };
   for (std::string p = Full(path);; p = ParentPath(p)) {
-    const SourceMap::Mark* m = lookup(key_first ? source_.keys : source_.values, p);
-    if (m == nullptr) m = lookup(key_first ? source_.values : source_.keys, p);
+    const SourceMap::Mark* m = key_first ? source_.FindKey(p) : source_.FindValue(p);
+    if (m == nullptr) m = key_first ? source_.FindValue(p) : source_.FindKey(p);
     if (m != nullptr) return {file_, m->line, m->column};
     if (p.empty()) return {file_, 0, 0};
   }
@@ -330,8 +211,7 @@ SourcePos FieldLocator::Key(const std::string& path) const { return Find(path, t
 SourcePos FieldLocator::Value(const std::string& path) const { return Find(path, false); }
 
 const std::string* FieldLocator::Raw(const std::string& path) const {
-  auto it = source_.raw.find(Full(path));
-  return it == source_.raw.end() ? nullptr : &it->second;
+  return source_.FindRaw(Full(path));
 }
 
 }  // namespace sesame::specs
