@@ -56,12 +56,12 @@ LandlockPlan PlanLandlock(int abi, const std::vector<std::string>& writable) {
   return plan;
 }
 
-int ApplyLandlock(const LandlockPlan& plan) {
-  if (plan.abi <= 0) return 0;
+int BuildLandlockRuleset(const LandlockPlan& plan) {
+  if (plan.abi <= 0) return -1;
   landlock_ruleset_attr attr{};
   attr.handled_access_fs = plan.handled;
   long rs = ::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr.handled_access_fs, 0);
-  if (rs < 0) return errno;
+  if (rs < 0) return -errno;
   int ruleset = static_cast<int>(rs);
   for (const LandlockRule& r : plan.rules) {
     int fd = ::open(r.path.c_str(), O_PATH | O_CLOEXEC);
@@ -76,9 +76,14 @@ int ApplyLandlock(const LandlockPlan& plan) {
     ::close(fd);
     if (rc != 0) {
       ::close(ruleset);
-      return e;
+      return -e;
     }
   }
+  return ruleset;
+}
+
+int RestrictSelf(int ruleset) {
+  if (ruleset < 0) return 0;
   ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   long rc = ::syscall(SYS_landlock_restrict_self, ruleset, 0);
   int e = errno;

@@ -28,8 +28,12 @@ struct LandlockPlan {
 // Rules for a sandbox whose writable roots are `writable` (paths inside).
 LandlockPlan PlanLandlock(int abi, const std::vector<std::string>& writable);
 
-// Async-signal-safe: restricts the calling thread (needs no_new_privs or
-// CAP_SYS_ADMIN). Paths that do not exist are skipped. 0 or an errno.
-int ApplyLandlock(const LandlockPlan& plan);
+// Async-signal-safe, in two steps so that the paths are opened while the
+// caller may still traverse every directory (before dropping its uid):
+// BuildLandlockRuleset returns a ruleset fd (-1 when the plan is empty;
+// -errno on failure; missing paths are skipped), RestrictSelf applies and
+// closes it (needs no_new_privs or CAP_SYS_ADMIN). 0 or an errno.
+int BuildLandlockRuleset(const LandlockPlan& plan);
+int RestrictSelf(int ruleset);
 
 }  // namespace sesame::security

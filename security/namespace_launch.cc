@@ -154,13 +154,17 @@ Result<WorkerPlan> MakeWorkerPlan(const SandboxIdentity& identity,
 }
 
 int ApplyWorkerPlan(const WorkerPlan& plan, int control_fd, const char** what) {
+  // Opened with the launcher's rights: the new uid may not traverse every
+  // ancestor of a writable root.
+  int ruleset = BuildLandlockRuleset(plan.landlock);
+  if (ruleset < -1) return *what = "landlock", -ruleset;
   for (int cap = 0; cap < 64; ++cap) ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
   ::setgroups(0, nullptr);  // EPERM in a user namespace with setgroups denied
   const SandboxIdentity& id = plan.identity;
   if (::setresgid(id.gid, id.gid, id.gid) != 0) return *what = "setresgid", errno;
   if (::setresuid(id.uid, id.uid, id.uid) != 0) return *what = "setresuid", errno;
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return *what = "no_new_privs", errno;
-  if (int e = ApplyLandlock(plan.landlock); e != 0) return *what = "landlock", e;
+  if (int e = RestrictSelf(ruleset); e != 0) return *what = "landlock", e;
   int listener = InstallFilter(plan.seccomp);
   if (listener < 0) return *what = "seccomp", -listener;
   int rc = SendFds(control_fd, kTagNotify, &listener, 1);

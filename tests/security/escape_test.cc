@@ -1,0 +1,312 @@
+// The escape battery of SANDBOX-SECURITY-NOTES.md section 6, run from inside
+// a real sandbox made by the filesystem provider with the `sesame` binary as
+// its supervisor. Every attempt must fail, and every blocked network or
+// write attempt must show up in <state_dir>/violations.jsonl. Only loopback
+// is used: upstream servers run on the host's 127.0.0.1.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "providers/filesystem/filesystem_provider.h"
+#include "security/fd.h"
+#include "security/policy.h"
+#include "security/probe.h"
+#include "security/proxy.h"
+#include "security/relay.h"
+
+namespace sesame::security {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ShResult {
+  int code = -1;
+  std::string out, err;
+};
+
+// A loopback HTTP server answering "upstream-ok".
+class Upstream {
+ public:
+  Upstream() : fd_(ListenLoopback(0)) {
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    ::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      for (int c; (c = ::accept(fd_.get(), nullptr, nullptr)) >= 0;) {
+        char buf[4096];
+        std::string req;
+        while (req.find("\r\n\r\n") == std::string::npos) {
+          ssize_t n = ::read(c, buf, sizeof buf);
+          if (n <= 0) break;
+          req.append(buf, static_cast<size_t>(n));
+        }
+        SendAll(c, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\nupstream-ok");
+        ::close(c);
+      }
+    });
+  }
+  ~Upstream() {
+    ::shutdown(fd_.get(), SHUT_RDWR);
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  ScopedFd fd_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+class EscapeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (CachedProbe().backend == Backend::kNone) return;
+    char tmpl[] = "/var/tmp/escape_test.XXXXXX";
+    base_ = ::mkdtemp(tmpl);
+    home_ = base_ + "/home";
+    sesame_home_ = base_ + "/sesame";
+    workspace_ = sesame_home_ + "/sandboxes/default/box";
+    fs::create_directories(home_ + "/.ssh");
+    std::ofstream(home_ + "/.ssh/id_rsa") << "PRIVATE KEY\n";
+    std::ofstream(home_ + "/.bashrc") << "# host bashrc\n";
+    fs::create_directories(base_ + "/secrets");
+    std::ofstream(base_ + "/secrets/token") << "admin-denied\n";
+    fs::create_directories(sesame_home_ + "/sandboxes/default/other");
+    std::ofstream(sesame_home_ + "/sandboxes/default/other/secret.txt") << "other sandbox\n";
+    std::ofstream(sesame_home_ + "/state.db") << "db\n";
+    fs::create_directories(workspace_ + "/.git/hooks");
+    std::ofstream(workspace_ + "/.git/config") << "[core]\n";
+    std::ofstream(workspace_ + "/readonly.txt") << "keep\n";
+    upstream_ = new Upstream();
+
+    providers::filesystem::FilesystemOptions options;
+    options.state_root = sesame_home_ + "/run";
+    options.supervisor_command = {SESAME_BINARY, "__supervise"};
+    provider_ = providers::filesystem::NewFilesystemProvider(options).release();
+    providers::SandboxRequest r;
+    r.key = {"Sandbox", "default", "box"};
+    r.uid = "escape-test-box";
+    r.spec.command = {"sh", "-c", "sleep 600"};
+    r.spec.agent = "claude";
+    r.spec.security.network.allowed_domains = {"127.0.0.1:" + std::to_string(upstream_->port()),
+                                               "localhost"};
+    r.spec.security.filesystem.deny_write = {"readonly.txt"};
+    r.workspace_dir = workspace_;
+    PolicyInput in;
+    in.spec = &r.spec;
+    in.workspace = workspace_;
+    in.home = home_;
+    in.sesame_home = sesame_home_;
+    in.admin.deny_read = {base_ + "/secrets"};
+    r.policy = ComputePolicy(in);
+    auto created = provider_->Create(r);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    observed_ = new providers::Observed(*created);
+    state_dir_ = options.state_root + "/" + r.uid;
+  }
+
+  static void TearDownTestSuite() {
+    if (provider_ && observed_) (void)provider_->Delete(*observed_);
+    delete observed_;
+    delete provider_;
+    delete upstream_;
+    if (!base_.empty()) fs::remove_all(base_);
+  }
+
+  void SetUp() override {
+    if (CachedProbe().backend == Backend::kNone) GTEST_SKIP() << CachedProbe().problem;
+    ASSERT_NE(observed_, nullptr);
+  }
+
+  static ShResult Sh(const std::string& script) {
+    ShResult run;
+    providers::Streams streams;
+    streams.on_stdout = [&](std::string_view s) { run.out += s; };
+    streams.on_stderr = [&](std::string_view s) { run.err += s; };
+    providers::ExecRequest req;
+    req.command = {"sh", "-c", script};
+    req.timeout = Millis(20000);
+    auto code = provider_->Exec(*observed_, req, streams);
+    run.code = code.ok() ? *code : -1000;
+    if (!code.ok()) run.err += code.status().ToString();
+    return run;
+  }
+
+  // The violations recorded so far (the monitor writes asynchronously).
+  static std::string Violations(const std::string& expect = "") {
+    std::string text;
+    for (int i = 0; i < 100; ++i) {
+      std::ifstream in(state_dir_ + "/violations.jsonl");
+      text.assign(std::istreambuf_iterator<char>(in), {});
+      if (expect.empty() || text.find(expect) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return text;
+  }
+
+  static std::string Python(const std::string& code) { return "python3 -c '" + code + "'"; }
+
+  static inline std::string base_, home_, sesame_home_, workspace_, state_dir_;
+  static inline Upstream* upstream_ = nullptr;
+  static inline providers::Provider* provider_ = nullptr;
+  static inline providers::Observed* observed_ = nullptr;
+};
+
+TEST_F(EscapeTest, ReportsEnforcement) {
+  ASSERT_TRUE(observed_->security.has_value());
+  EXPECT_TRUE(observed_->security->enforced);
+  EXPECT_EQ(observed_->security->reason, "Enforced");
+}
+
+TEST_F(EscapeTest, RunsAsAnUnprivilegedUserWithoutCapabilities) {
+  ShResult r = Sh("id -u; grep CapEff /proc/self/status; grep NoNewPrivs /proc/self/status");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.substr(0, 2), "0\n") << r.out;
+  EXPECT_NE(r.out.find("CapEff:\t0000000000000000"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("NoNewPrivs:\t1"), std::string::npos) << r.out;
+}
+
+TEST_F(EscapeTest, SecretsAndOtherSandboxesAreUnreadable) {
+  for (const std::string& path : {home_ + "/.ssh/id_rsa", base_ + "/secrets/token",
+                                  sesame_home_ + "/sandboxes/default/other/secret.txt",
+                                  sesame_home_ + "/state.db", std::string("/run/user"),
+                                  std::string("/var/run/docker.sock")}) {
+    ShResult r = Sh("cat " + path);
+    EXPECT_NE(r.code, 0) << path << ": " << r.out;
+    EXPECT_EQ(r.out.find("PRIVATE"), std::string::npos);
+  }
+  ShResult host_bashrc = Sh("cat ~/.bashrc");
+  EXPECT_EQ(host_bashrc.out.find("host bashrc"), std::string::npos);
+}
+
+TEST_F(EscapeTest, WritesOutsideTheWorkspaceAndToProtectedFilesFail) {
+  struct Case {
+    std::string script, violation;
+  } cases[] = {
+      {"echo x >> ~/.bashrc", home_ + "/.bashrc"},
+      {"echo x > .git/hooks/pre-commit", workspace_ + "/.git/hooks/pre-commit"},
+      {"echo x >> .git/config", workspace_ + "/.git/config"},
+      {"mkdir -p .claude/commands && echo x > .claude/commands/evil.md", workspace_ + "/.claude/commands"},
+      {"echo x > .envrc", workspace_ + "/.envrc"},
+      {"echo x > /etc/sesame-escape", "/etc/sesame-escape"},
+      {"echo x > " + base_ + "/outside.txt", base_ + "/outside.txt"},
+      {"echo x > readonly.txt", workspace_ + "/readonly.txt"},
+  };
+  for (const Case& c : cases) {
+    ShResult r = Sh(c.script);
+    EXPECT_NE(r.code, 0) << c.script;
+    EXPECT_NE(Violations(c.violation).find(c.violation), std::string::npos) << c.script;
+  }
+  EXPECT_FALSE(fs::exists(base_ + "/outside.txt"));
+  EXPECT_FALSE(fs::exists(workspace_ + "/.git/hooks/pre-commit"));
+  std::ifstream bashrc(home_ + "/.bashrc");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(bashrc), {}), "# host bashrc\n");
+}
+
+TEST_F(EscapeTest, TruncatingAReadOnlyFileFails) {
+  EXPECT_NE(Sh("truncate -s 0 readonly.txt").code, 0);
+  EXPECT_NE(Sh("truncate -s 0 /etc/hostname").code, 0);
+}
+
+TEST_F(EscapeTest, SymlinkSwapDoesNotWidenWrites) {
+  ShResult r = Sh("ln -sfn " + home_ + " link && echo x > link/.ssh/evil; ln -sfn /etc link2 && echo x > link2/evil");
+  EXPECT_NE(r.code, 0);
+  EXPECT_FALSE(fs::exists(home_ + "/.ssh/evil"));
+  EXPECT_FALSE(fs::exists("/etc/evil"));
+}
+
+TEST_F(EscapeTest, WorkspaceStaysUsable) {
+  ShResult r = Sh("echo ok > a.txt && mkdir -p d && mv a.txt d/b.txt && cat d/b.txt && echo t > /tmp/t && cat /tmp/t");
+  EXPECT_EQ(r.code, 0) << r.err << Sh("id; ls -la; cat /proc/self/mountinfo | grep escape").out;
+  EXPECT_EQ(r.out, "ok\nt\n");
+}
+
+TEST_F(EscapeTest, AllowedDestinationWorksThroughTheProxy) {
+  // Explicitly through the proxy: NO_PROXY keeps the sandbox's own loopback
+  // direct.
+  ShResult r = Sh("env -u NO_PROXY -u no_proxy curl -sS -m 10 http://127.0.0.1:" + std::to_string(upstream_->port()) + "/");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "upstream-ok");
+}
+
+TEST_F(EscapeTest, DeniedDomainGets403AndIsRecorded) {
+  ShResult r = Sh("curl -sS -m 10 -i http://denied.example.com/");
+  EXPECT_NE(r.out.find("403"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("X-Proxy-Error: blocked-by-allowlist"), std::string::npos) << r.out;
+  ShResult tls = Sh("curl -sS -m 10 https://denied.example.com/");
+  EXPECT_NE(tls.code, 0);
+  EXPECT_NE(Violations("denied.example.com:443").find("denied.example.com:443"), std::string::npos);
+}
+
+TEST_F(EscapeTest, DirectConnectionsHaveNoRoute) {
+  ShResult r = Sh("curl -sS -m 5 --noproxy '*' http://127.0.0.1:" + std::to_string(upstream_->port()) +
+             "/; curl -sS -m 5 --noproxy '*' http://1.1.1.1/");
+  EXPECT_EQ(r.out.find("upstream-ok"), std::string::npos);
+  EXPECT_NE(r.code, 0);
+}
+
+TEST_F(EscapeTest, CloudMetadataAndRebindingToLoopbackAreRefused) {
+  ShResult meta = Sh("curl -sS -m 10 -i http://169.254.169.254/latest/meta-data/");
+  EXPECT_NE(meta.out.find("403"), std::string::npos) << meta.out;
+  // "localhost" is allowed by name but resolves to loopback.
+  ShResult rebind = Sh("env -u NO_PROXY -u no_proxy curl -sS -m 10 -i http://localhost:" + std::to_string(upstream_->port()) + "/");
+  EXPECT_NE(rebind.out.find("blocked-by-private-ip"), std::string::npos) << rebind.out;
+  EXPECT_NE(Violations("blocked-by-private-ip").find("blocked-by-private-ip"), std::string::npos);
+  EXPECT_NE(Violations("169.254.169.254").find("169.254.169.254:80"), std::string::npos);
+}
+
+TEST_F(EscapeTest, ForbiddenSocketFamiliesFail) {
+  for (const char* family : {"AF_NETLINK", "AF_PACKET", "AF_VSOCK"}) {
+    ShResult r = Sh(Python(std::string("import socket,errno\ntry:\n  socket.socket(socket.") + family +
+                      ", socket.SOCK_DGRAM)\n  print(\"open\")\nexcept OSError as e:\n  print(e.errno)"));
+    EXPECT_EQ(r.out, "1\n") << family << r.err;
+    EXPECT_NE(Violations(family).find(family), std::string::npos);
+  }
+  ShResult docker = Sh(Python("import socket\ns=socket.socket(socket.AF_UNIX)\ns.connect(\"/var/run/docker.sock\")"));
+  EXPECT_NE(docker.code, 0);
+}
+
+TEST_F(EscapeTest, DangerousSyscallsFail) {
+  // io_uring_setup (425), ptrace(PTRACE_ATTACH=16, 1), unshare -U, TIOCSTI.
+  ShResult uring = Sh(Python("import ctypes\nl=ctypes.CDLL(None,use_errno=True)\n"
+                        "print(l.syscall(425,1,ctypes.create_string_buffer(128)), ctypes.get_errno())"));
+  EXPECT_EQ(uring.out, "-1 1\n") << uring.err;
+  ShResult ptrace = Sh(Python("import ctypes\nl=ctypes.CDLL(None,use_errno=True)\n"
+                         "print(l.ptrace(16,1,0,0), ctypes.get_errno())"));
+  EXPECT_EQ(ptrace.out, "-1 1\n") << ptrace.err;
+  EXPECT_NE(Sh("unshare -U true").code, 0);
+  ShResult tiocsti = Sh(Python("import fcntl,termios\ntry:\n  fcntl.ioctl(0, termios.TIOCSTI, b\"x\")\n"
+                          "except OSError as e:\n  print(e.errno)"));
+  EXPECT_EQ(tiocsti.out, "1\n") << tiocsti.err;
+  std::string v = Violations("TIOCSTI");
+  for (const char* s : {"io_uring_setup", "ptrace", "CLONE_NEWUSER", "TIOCSTI"}) {
+    EXPECT_NE(v.find(s), std::string::npos) << s;
+  }
+}
+
+TEST_F(EscapeTest, HostProcessesCannotBeSignalled) {
+  ShResult r = Sh("kill -0 " + std::to_string(::getpid()));
+  EXPECT_NE(r.code, 0);
+  ShResult ps = Sh("ls /proc | grep -c '^[0-9]'");
+  EXPECT_LT(std::atoi(ps.out.c_str()), 20) << ps.out;
+}
+
+TEST_F(EscapeTest, ViolationsAreJsonLines) {
+  Sh("echo x > /etc/sesame-json");
+  std::string v = Violations("/etc/sesame-json");
+  std::string line = v.substr(v.rfind('{', v.find("/etc/sesame-json")));
+  line = line.substr(0, line.find('\n'));
+  for (const char* key : {"\"time\":", "\"kind\":\"filesystem\"", "\"operation\":", "\"target\":", "\"rule\":", "\"seq\":"}) {
+    EXPECT_NE(line.find(key), std::string::npos) << key << " in " << line;
+  }
+}
+
+}  // namespace
+}  // namespace sesame::security
