@@ -1,10 +1,13 @@
 #include "security/relay.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <vector>
+
 
 namespace sesame::security {
 
@@ -18,10 +21,53 @@ bool SendAll(int fd, std::string_view data) {
   return true;
 }
 
+namespace {
+
+// One direction through a kernel pipe (splice): no copy through user space.
+struct Pipe {
+  int r = -1, w = -1;
+  size_t buffered = 0;
+  Pipe() {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0) {
+      r = p[0];
+      w = p[1];
+      ::fcntl(w, F_SETPIPE_SZ, 1 << 20);
+    }
+  }
+  ~Pipe() {
+    if (r >= 0) ::close(r);
+    if (w >= 0) ::close(w);
+  }
+};
+
+// Moves what `from` has to `to`. False when the direction has ended.
+bool Pump(int from, int to, Pipe& p, bool& failed) {
+  ssize_t in = ::splice(from, nullptr, p.w, nullptr, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  if (in < 0 && (errno == EAGAIN || errno == EINTR)) return true;
+  if (in <= 0) {
+    failed = in < 0;
+    return false;
+  }
+  p.buffered += static_cast<size_t>(in);
+  while (p.buffered > 0) {
+    ssize_t out = ::splice(p.r, nullptr, to, nullptr, p.buffered, SPLICE_F_MOVE);
+    if (out < 0 && errno == EINTR) continue;
+    if (out <= 0) {
+      failed = true;
+      return false;
+    }
+    p.buffered -= static_cast<size_t>(out);
+  }
+  return true;
+}
+
+}  // namespace
+
 void Relay(int a, int b, std::string_view a_prefix, int stop) {
   if (!a_prefix.empty() && !SendAll(b, a_prefix)) return;
-  constexpr size_t kBuffer = 256 * 1024;
-  std::vector<char> buf(kBuffer);
+  Pipe ab, ba;
+  if (ab.r < 0 || ba.r < 0) return;
   bool a_open = true, b_open = true;  // direction a->b, b->a still flowing
   while (a_open || b_open) {
     pollfd fds[3] = {{a, static_cast<short>(a_open ? POLLIN : 0), 0},
@@ -32,17 +78,14 @@ void Relay(int a, int b, std::string_view a_prefix, int stop) {
     if (n < 0 || (stop >= 0 && fds[2].revents != 0)) return;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].revents == 0) continue;
-      int from = i == 0 ? a : b, to = i == 0 ? b : a;
       bool& open = i == 0 ? a_open : b_open;
-      ssize_t r = ::recv(from, buf.data(), buf.size(), 0);
-      if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (r <= 0) {
+      if (!open) continue;
+      bool failed = false;
+      if (!Pump(i == 0 ? a : b, i == 0 ? b : a, i == 0 ? ab : ba, failed)) {
         open = false;
-        ::shutdown(to, SHUT_WR);
-        if (r < 0) return;
-        continue;
+        ::shutdown(i == 0 ? b : a, SHUT_WR);
+        if (failed) return;
       }
-      if (!SendAll(to, std::string_view(buf.data(), static_cast<size_t>(r)))) return;
     }
   }
 }

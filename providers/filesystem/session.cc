@@ -12,7 +12,7 @@
 namespace sesame::providers::filesystem {
 namespace {
 
-constexpr Millis kStartPoll(20);
+constexpr Millis kStartPoll(2);
 constexpr Millis kSupervisorExitGrace(2000);
 
 std::string EnvBlock(const EnvList& env) {
