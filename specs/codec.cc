@@ -22,19 +22,29 @@ struct DecodeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The member `key` of the object `j`, or nullptr.
+const json* Find(const json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
 std::string Str(const json& j, const char* key, std::string fallback = "") {
-  return j.contains(key) ? j.at(key).get<std::string>() : fallback;
+  const json* v = Find(j, key);
+  return v != nullptr ? v->get<std::string>() : fallback;
 }
 
 template <typename T>
 std::optional<T> Opt(const json& j, const char* key) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  return j.at(key).get<T>();
+  const json* v = Find(j, key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  return v->get<T>();
 }
 
 const json& Sub(const json& j, const char* key) {
   static const json kEmpty = json::object();
-  return j.contains(key) ? j.at(key) : kEmpty;
+  const json* v = Find(j, key);
+  return v != nullptr ? *v : kEmpty;
 }
 
 std::optional<Quantity> QuantityField(const json& j, const char* key) {

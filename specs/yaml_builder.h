@@ -91,8 +91,8 @@ class DocumentBuilder {
 // Returns false when `text` is not within the subset this reader knows
 // yaml-cpp to read the same way, or has any error; what went to `sink` is
 // then to be forgotten. Sets `*sent` to the number of documents sent.
-bool ReadYamlWithLibyaml(std::string_view text, const std::string& file, YamlDocumentSink* sink,
-                         size_t* sent);
+bool ReadYamlWithSubset(std::string_view text, const std::string& file, YamlDocumentSink* sink,
+                        size_t* sent);
 // Reads anything; errors and positions are yaml-cpp's.
 std::vector<ManifestError> ReadYamlWithYamlCpp(std::string_view text, const std::string& file,
                                                YamlDocumentSink* sink, size_t* sent);

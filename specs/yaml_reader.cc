@@ -31,6 +31,7 @@ bool IsDocumentMarker(std::string_view line) {
 // YAML forbids tabs in block indentation, and yaml-cpp would misread them
 // silently; JSON documents may use tabs freely.
 std::optional<ManifestError> FindIndentationTab(std::string_view text, const std::string& file) {
+  if (text.find('\t') == std::string_view::npos) return std::nullopt;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte order mark
   bool document_start = true, json_document = false;
   int block_indent = -1;  // inside a block scalar below a line of this indentation
@@ -179,7 +180,7 @@ std::vector<ManifestError> ReadYaml(std::string_view text, const std::string& fi
   if (auto tab = FindIndentationTab(text, file)) return {*tab};
   std::vector<ManifestError> errors;
   size_t sent = 0;
-  if (!ReadYamlWithLibyaml(text, file, sink, &sent)) {
+  if (!ReadYamlWithSubset(text, file, sink, &sent)) {
     sink->Restart();
     errors = ReadYamlWithYamlCpp(text, file, sink, &sent);
   }

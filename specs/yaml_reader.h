@@ -7,10 +7,10 @@
 // keys, which a tree would silently merge. Scalars are typed with the YAML
 // 1.2 core schema; quoted scalars are always strings.
 //
-// Two parsers read the same language: libyaml, fast, for input within a
-// common subset of YAML (specs/yaml_reader_libyaml.cc), and yaml-cpp for
-// everything else, errors included, so that every message and position is
-// yaml-cpp's (specs/yaml_reader_yamlcpp.cc).
+// Two readers share the work: a fast scanner for the plain subset of YAML
+// that manifests are written in (specs/yaml_reader_subset.cc), and
+// yaml-cpp's parser for everything else, errors included, so that every
+// message and position is yaml-cpp's (specs/yaml_reader_yamlcpp.cc).
 
 #include <cstdint>
 #include <memory>
@@ -113,8 +113,8 @@ class YamlDocumentSink {
   // A document that is not null (empty documents are dropped). `doc` is
   // only valid during the call; it may be changed.
   virtual void Document(YamlDocument& doc) = 0;
-  // Forget every document received so far: they will be sent again. (The
-  // fast reader gave up part way; see above.)
+  // Forget every document received so far: they will be sent again (the
+  // fast reader gave up part way; see above).
   virtual void Restart() = 0;
 };
 
