@@ -264,10 +264,13 @@ Result<Observed> E2bProvider::Create(const SandboxRequest& request) {
   Result<http::Response> r = Status(Code::kInternal, "not sent");
   for (int attempt = 0; attempt < 3; ++attempt) {
     r = Call("POST", "/sandboxes", body.dump(), /*idempotent=*/false);
-    bool ambiguous = !r.ok() || r->status >= 500;
-    if (!ambiguous) break;
+    // No answer: the create may still be running server-side, so a lookup
+    // now proves nothing. Give up this round; the next reconcile observes.
+    if (!r.ok()) return r.status();
+    if (r->status < 500) break;
     auto found = Lookup(request.uid);
-    if (found.ok() && found->has_value()) return std::move(**found);
+    if (!found.ok()) return found.status();  // unknown outcome: do not send it again
+    if (found->has_value()) return std::move(**found);
   }
   if (!r.ok()) return r.status();
   if (!r->ok()) {

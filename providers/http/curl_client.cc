@@ -243,11 +243,11 @@ CurlHttpClient::Attempt CurlHttpClient::Perform(const Request& request,
       break;
     case CURLE_OPERATION_TIMEDOUT:
       what = "no response within " + std::to_string(total.count()) + " ms";
-      // A connect timeout also proves nothing was sent.
+      // Nothing sent (a connect timeout) proves the server did nothing.
       if (code == 0) {
-        double connect_time = 0;
-        curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME, &connect_time);
-        if (connect_time == 0) {
+        long sent = 0;
+        curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &sent);
+        if (sent == 0) {
           a.connect_failed = true;
           what = "could not connect within " + std::to_string(options_.connect_timeout.count()) + " ms";
         }

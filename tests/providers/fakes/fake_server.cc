@@ -73,6 +73,11 @@ void FakeServer::InjectFault(const std::string& prefix, Fault fault) {
   faults_.emplace_back(prefix, std::move(fault));
 }
 
+void FakeServer::ClearFaults() {
+  std::lock_guard<std::mutex> lock(mu_);
+  faults_.clear();
+}
+
 void FakeServer::SetLatency(std::chrono::milliseconds latency) {
   std::lock_guard<std::mutex> lock(mu_);
   latency_ = latency;

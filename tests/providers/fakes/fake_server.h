@@ -68,6 +68,7 @@ class FakeServer {
 
   // `prefix` is matched against "METHOD /path" (e.g. "POST /sandboxes").
   void InjectFault(const std::string& prefix, Fault fault);
+  void ClearFaults();
   // Added to every request (benchmarks).
   void SetLatency(std::chrono::milliseconds latency);
   // A route answered by `handler` (method "GET", "POST", ...; exact path).
