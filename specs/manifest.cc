@@ -128,8 +128,9 @@ void LoadFile(const std::string& path, ParsedManifests* out) {
     out->errors.push_back({{path, 0, 0}, "", "cannot read the file"});
     return;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  Append(ParseManifests(text, path), out);
+  std::ostringstream buffer;  // in one go, not a byte at a time
+  buffer << in.rdbuf();
+  Append(ParseManifests(std::move(buffer).str(), path), out);
 }
 
 bool IsManifestName(const fs::path& p) {

@@ -197,10 +197,11 @@ SubsetReader::Line SubsetReader::NextContentLine() {
       continue;
     }
     pos_ = p;
-    if (p == line_start_ && text_.substr(p, 3) == "---" && (Peek(p + 3) == ' ' || IsLineEnd(p + 3))) {
-      return Line::kDocumentStart;
+    std::string_view head = text_.substr(p, 3);
+    if (p == line_start_ && (head == "---" || head == "...")) {
+      if (head == "---" && (Peek(p + 3) == ' ' || IsLineEnd(p + 3))) return Line::kDocumentStart;
+      Fail();  // "...", or a scalar that starts like a marker
     }
-    if (p == line_start_ && (text_.substr(p, 3) == "---" || text_.substr(p, 3) == "...")) Fail();
     return Line::kContent;
   }
 }

@@ -60,7 +60,9 @@ void Handler::OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anc
   static const std::string kCore = "tag:yaml.org,2002:";
   // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
   if (tag == "?" || tag.empty()) return builder_.Scalar(ToMark(mark), value, Kind::kPlain);
-  if (tag == "!" || tag == kCore + "str") return builder_.Scalar(ToMark(mark), value, Kind::kString);
+  if (tag == "!" || tag == kCore + "str") {
+    return builder_.Scalar(ToMark(mark), value, Kind::kString);
+  }
   if (tag == kCore + "int" || tag == kCore + "float" || tag == kCore + "bool" ||
       tag == kCore + "null") {
     return builder_.Scalar(ToMark(mark), value, Kind::kPlain);
