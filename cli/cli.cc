@@ -13,11 +13,16 @@ int ExitCodeFor(const Status& status) {
 }
 
 Result<Client*> Context::client() {
-  if (!client_) {
-    auto opened = NewEmbeddedClient(store::DefaultDatabasePath());
-    if (!opened.ok()) return opened.status();
-    client_ = std::move(opened).value();
+  if (client_) return client_.get();
+  if (!server.empty()) {
+    auto remote = NewRemoteClient(server, token);
+    if (!remote.ok()) return remote.status();
+    client_ = std::move(remote).value();
+    return client_.get();
   }
+  auto opened = runtime();
+  if (!opened.ok()) return opened.status();
+  client_ = NewEmbeddedClient(**opened);
   return client_.get();
 }
 
@@ -108,6 +113,11 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   }
   Command& command = *it;
   command.flags.push_back({"help", 'h', false, "help for " + command.name});
+  bool server_side = command.name == "up" || command.name == "controller" || command.name == "gc";
+  if (!server_side) {
+    command.flags.push_back(
+        {"server", 0, true, "a Sesame server's URL (default: $SESAME_SERVER; none: the local store)", "URL"});
+  }
   std::vector<std::string> rest(args.begin() + 1, args.end());
   auto flags = ParseFlags(command.flags, rest);
   if (!flags.ok()) {
@@ -121,7 +131,18 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   }
   Context context(in, out, err);
   context.registry_factory = std::move(registry_factory);
-  return command.run(context, *flags);
+  const char* env_server = std::getenv("SESAME_SERVER");
+  const char* env_token = std::getenv("SESAME_TOKEN");
+  context.server = server_side ? "" : flags->Get("server", env_server ? env_server : "");
+  context.token = env_token ? env_token : "";
+  try {
+    return command.run(context, *flags);
+  } catch (const std::exception& e) {
+    // The edge for library exceptions (a server's malformed answer, say):
+    // a clear failure rather than an abort.
+    err << "error: " << e.what() << "\n";
+    return kExitFailure;
+  }
 }
 
 }  // namespace sesame::cli

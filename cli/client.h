@@ -1,13 +1,17 @@
 #pragma once
 // What the CLI asks of Sesame, whether the store is embedded (this process
-// opens $SESAME_HOME/state.db) or remote (a server's HTTP API). Commands
-// print only through this interface, so both modes share one printing path.
+// opens $SESAME_HOME/state.db and talks to the providers itself) or remote
+// (a server's HTTP API). Commands print only through this interface, so
+// both modes share one printing path.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "cli/runtime.h"
 #include "common/status.h"
+#include "providers/provider.h"
 #include "specs/object.h"
 #include "store/store.h"
 
@@ -27,9 +31,28 @@ class Client {
   virtual Result<ObjectList> List(const store::ListOptions& options) = 0;
   virtual Status Delete(const specs::ObjectKey& key) = 0;
   virtual Result<std::vector<store::Event>> ListEvents(const store::EventFilter& filter) = 0;
+  // Calls `on_event` for every change after `resource_version` (0: the
+  // current objects first, as ADDED) until it returns false.
+  virtual Status Watch(const store::ListOptions& options, int64_t resource_version,
+                       const std::function<bool(const store::WatchEvent&)>& on_event) = 0;
+
+  // Operations on a running sandbox.
+  virtual Status Logs(const std::string& ns, const std::string& name,
+                      const providers::LogOptions& options, providers::Streams& streams) = 0;
+  virtual Result<int> Exec(const std::string& ns, const std::string& name,
+                           const providers::ExecRequest& request, providers::Streams& streams) = 0;
+  virtual Status Attach(const std::string& ns, const std::string& name,
+                        providers::Streams& streams) = 0;
 };
 
-// A client on the embedded store at `db_path`.
-Result<std::unique_ptr<Client>> NewEmbeddedClient(const std::string& db_path);
+// A client on the embedded store and providers of `runtime` (borrowed).
+std::unique_ptr<Client> NewEmbeddedClient(Runtime& runtime);
+
+// A client of the server at `url` ("http://127.0.0.1:7777"), authenticating
+// with `token` when not empty.
+Result<std::unique_ptr<Client>> NewRemoteClient(const std::string& url, const std::string& token);
+
+// Shared by both clients: matches an object against a list's filter.
+bool MatchesList(const specs::Object& o, const store::ListOptions& options);
 
 }  // namespace sesame::cli

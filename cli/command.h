@@ -36,6 +36,9 @@ class Context {
   // themselves (up, controller, logs, exec, attach, gc), opened once.
   Result<Runtime*> runtime(const std::string& db_path = "");
   RegistryFactory registry_factory;
+  // --server / SESAME_SERVER and SESAME_TOKEN: remote mode when set.
+  std::string server;
+  std::string token;
   // Prints "error: MESSAGE" and returns the matching exit code.
   int Fail(const Status& status);
   int Usage(const std::string& message);  // "error: ...", exit 2

@@ -9,7 +9,13 @@ std::vector<FlagSpec> ControllerFlags() {
           {"workers", 0, true, "reconcile workers (default 2)", "N"},
           {"resync", 0, true, "how often every sandbox is observed again (default 30s)", "DURATION"},
           {"lease", 0, true, "how long a controller's leadership lasts unrenewed (default 10s)",
-           "DURATION"}};
+           "DURATION"},
+          {"listen", 0, true, "the HTTP API's address (default 127.0.0.1:7777; port 0 picks one)",
+           "HOST:PORT"},
+          {"token-file", 0, true, "bearer tokens, one per line: TOKEN NAMESPACE... (* for all)", "FILE"},
+          {"max-body", 0, true, "the largest request body the API accepts (default 8Mi)", "QUANTITY"},
+          {"tls-cert", 0, true, "serve HTTPS with this certificate", "FILE"},
+          {"tls-key", 0, true, "the certificate's private key", "FILE"}};
 }
 
 Result<controller::ManagerOptions> ManagerOptionsFromFlags(const ParsedFlags& flags) {
@@ -31,6 +37,33 @@ Result<controller::ManagerOptions> ManagerOptionsFromFlags(const ParsedFlags& fl
   if (lease->value < std::chrono::seconds(1)) return InvalidError("--lease: at least 1s");
   options.lease_duration = lease->value;
   return options;
+}
+
+Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager) {
+  controller::api::ApiServerOptions options;
+  options.listen = flags.Get("listen", "127.0.0.1:7777");
+  options.token_file = flags.Get("token-file");
+  options.tls_cert = flags.Get("tls-cert");
+  options.tls_key = flags.Get("tls-key");
+  if (flags.Has("max-body")) {
+    auto q = specs::ParseQuantity(flags.Get("max-body"));
+    if (!q.ok() || q->Value() < 1024) return InvalidError("--max-body: a size of at least 1Ki, e.g. 8Mi");
+    options.max_body_bytes = static_cast<size_t>(q->Value());
+  }
+  RunningApi api;
+  controller::api::ApiContext context;
+  context.store = runtime.store.get();
+  context.registry = runtime.registry.get();
+  context.on_write = [&manager] { manager.Notify(); };
+  context.is_leader = [&manager] { return manager.IsLeader(); };
+  context.version = SESAME_VERSION;
+  api.handlers = std::make_unique<controller::api::ApiHandlers>(context);
+  auto server = controller::api::ApiServer::Start(options, *api.handlers);
+  if (!server.ok()) return server.status();
+  api.server = std::move(server).value();
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  api.url = "http://" + host + ":" + std::to_string(api.server->port());
+  return api;
 }
 
 }  // namespace sesame::cli

@@ -1,40 +1,97 @@
+#include <thread>
+
 #include "cli/client.h"
+#include "reconcilers/sandbox_handle.h"
 
 namespace sesame::cli {
+
+bool MatchesList(const specs::Object& o, const store::ListOptions& options) {
+  return o.kind == options.kind &&
+         (options.namespace_.empty() || o.metadata.namespace_ == options.namespace_) &&
+         options.selector.Matches(o.metadata.labels);
+}
+
 namespace {
 
 class EmbeddedClient final : public Client {
  public:
-  explicit EmbeddedClient(std::unique_ptr<store::Store> store) : store_(std::move(store)) {}
+  explicit EmbeddedClient(Runtime& runtime) : runtime_(runtime), store_(*runtime.store) {}
 
   Result<std::vector<store::ApplyOutcome>> Apply(const std::vector<specs::Object>& objects,
                                                  const store::ApplyOptions& options) override {
-    return store_->Apply(objects, options);
+    return store_.Apply(objects, options);
   }
-  Result<specs::Object> Get(const specs::ObjectKey& key) override { return store_->Get(key); }
+  Result<specs::Object> Get(const specs::ObjectKey& key) override { return store_.Get(key); }
   Result<ObjectList> List(const store::ListOptions& options) override {
     // Read the version first: the list is at least that new.
-    auto rv = store_->CurrentResourceVersion();
+    auto rv = store_.CurrentResourceVersion();
     if (!rv.ok()) return rv.status();
-    auto items = store_->List(options);
+    auto items = store_.List(options);
     if (!items.ok()) return items.status();
     return ObjectList{std::move(items).value(), *rv};
   }
-  Status Delete(const specs::ObjectKey& key) override { return store_->Delete(key); }
+  Status Delete(const specs::ObjectKey& key) override { return store_.Delete(key); }
   Result<std::vector<store::Event>> ListEvents(const store::EventFilter& filter) override {
-    return store_->ListEvents(filter);
+    return store_.ListEvents(filter);
+  }
+
+  Status Watch(const store::ListOptions& options, int64_t resource_version,
+               const std::function<bool(const store::WatchEvent&)>& on_event) override {
+    if (resource_version == 0) {
+      auto list = List(options);
+      if (!list.ok()) return list.status();
+      for (auto& o : list->items) {
+        if (!on_event({list->resource_version, store::WatchType::kAdded, o})) return Status::Ok();
+      }
+      resource_version = list->resource_version;
+    }
+    while (true) {
+      auto changes = store_.ChangesSince(resource_version, 1000);
+      if (!changes.ok()) return changes.status();
+      for (const auto& c : *changes) {
+        resource_version = c.resource_version;
+        if (MatchesList(c.object, options) && !on_event(c)) return Status::Ok();
+      }
+      if (changes->empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  Status Logs(const std::string& ns, const std::string& name, const providers::LogOptions& options,
+              providers::Streams& streams) override {
+    auto handle = Find(ns, name);
+    if (!handle.ok()) return handle.status();
+    return handle->provider->Logs(handle->observed, options, streams);
+  }
+  Result<int> Exec(const std::string& ns, const std::string& name,
+                   const providers::ExecRequest& request, providers::Streams& streams) override {
+    auto handle = Find(ns, name);
+    if (!handle.ok()) return handle.status();
+    providers::ExecRequest with_env = request;
+    if (with_env.env.empty()) with_env.env = reconcilers::ExecEnvironment(handle->sandbox.spec);
+    return handle->provider->Exec(handle->observed, with_env, streams);
+  }
+  Status Attach(const std::string& ns, const std::string& name, providers::Streams& streams) override {
+    auto handle = Find(ns, name);
+    if (!handle.ok()) return handle.status();
+    if (!handle->sandbox.spec.stdin_open) {
+      return InvalidError("sandbox/" + name + " has no stdin: set spec.stdin: true to attach");
+    }
+    return handle->provider->Attach(handle->observed, streams);
   }
 
  private:
-  std::unique_ptr<store::Store> store_;
+  Result<reconcilers::SandboxHandle> Find(const std::string& ns, const std::string& name) {
+    return reconcilers::FindSandboxResource(store_, *runtime_.registry, ns, name);
+  }
+
+  Runtime& runtime_;
+  store::Store& store_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Client>> NewEmbeddedClient(const std::string& db_path) {
-  auto store = store::Store::Open(db_path);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<Client>(new EmbeddedClient(std::move(store).value()));
+std::unique_ptr<Client> NewEmbeddedClient(Runtime& runtime) {
+  return std::make_unique<EmbeddedClient>(runtime);
 }
 
 }  // namespace sesame::cli

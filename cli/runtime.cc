@@ -4,7 +4,6 @@
 
 #include <thread>
 
-#include "specs/codec.h"
 
 namespace sesame::cli {
 
@@ -20,29 +19,6 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const RegistryFactory& factory,
       *runtime->store, *runtime->registry, Clock::Real(),
       reconcilers::ReconcilerOptions{runtime->home, nullptr});
   return runtime;
-}
-
-Result<SandboxHandle> FindRunningSandbox(Runtime& runtime, const std::string& ns,
-                                         const std::string& name) {
-  auto object = runtime.store->Get({specs::kKindSandbox, ns, name});
-  if (!object.ok()) return object.status();
-  auto sandbox = reconcilers::ResolveSandbox(*runtime.store, *object);
-  if (!sandbox.ok()) return sandbox.status();
-  SandboxHandle handle;
-  handle.sandbox = std::move(sandbox).value();
-  handle.provider = runtime.registry->Find(handle.sandbox.spec.provider);
-  if (handle.provider == nullptr) {
-    return UnsupportedError("provider \"" + handle.sandbox.spec.provider + "\" is not available");
-  }
-  auto observed = handle.provider->Observe(object->metadata.uid);
-  if (!observed.ok()) return observed.status();
-  if (!*observed) {
-    return Status(Code::kUnavailable, "sandbox/" + name + " has no running resource (phase " +
-                                          handle.sandbox.status.phase +
-                                          "); is a controller running? (sesame up / sesame controller)");
-  }
-  handle.observed = **observed;
-  return handle;
 }
 
 void OnTerminationSignal(std::function<void()> on_signal) {

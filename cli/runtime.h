@@ -29,17 +29,6 @@ struct Runtime {
 Result<std::unique_ptr<Runtime>> OpenRuntime(const RegistryFactory& factory,
                                              const std::string& db_path = "");
 
-// The sandbox NAME in `ns` as its provider sees it: the provider and the
-// observed resource, or an error a user can act on ("sandbox/x is not
-// running (phase Pending)").
-struct SandboxHandle {
-  specs::Sandbox sandbox;
-  providers::Provider* provider = nullptr;
-  providers::Observed observed;
-};
-Result<SandboxHandle> FindRunningSandbox(Runtime& runtime, const std::string& ns,
-                                         const std::string& name);
-
 // Blocks SIGINT and SIGTERM in every thread and calls `on_signal` from a
 // helper thread when one arrives. Call before starting other threads.
 void OnTerminationSignal(std::function<void()> on_signal);

@@ -7,19 +7,11 @@ namespace {
 
 int RunAttach(Context& ctx, const ParsedFlags& flags) {
   if (flags.positional().size() != 1) return ctx.Usage("usage: sesame attach NAME");
-  auto runtime = ctx.runtime();
-  if (!runtime.ok()) return ctx.Fail(runtime.status());
-  std::string name = flags.positional()[0];
-  auto handle = FindRunningSandbox(**runtime, flags.Get("namespace", specs::kDefaultNamespace), name);
-  if (!handle.ok()) return ctx.Fail(handle.status());
-  if (!handle->sandbox.spec.stdin_open) {
-    return ctx.Fail(InvalidError("sandbox/" + name + " has no stdin: set spec.stdin: true to attach"));
-  }
-  if (!handle->provider->capabilities().supports_stdin) {
-    return ctx.Fail(UnsupportedError(handle->provider->name() + " sandboxes have no stdin to attach to"));
-  }
+  auto client = ctx.client();
+  if (!client.ok()) return ctx.Fail(client.status());
   providers::Streams streams = TerminalStreams(true);
-  Status status = handle->provider->Attach(handle->observed, streams);
+  Status status = (*client)->Attach(flags.Get("namespace", specs::kDefaultNamespace),
+                                    flags.positional()[0], streams);
   return status.ok() ? kExitOk : ctx.Fail(status);
 }
 

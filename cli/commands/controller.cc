@@ -12,6 +12,9 @@ int RunController(Context& ctx, const ParsedFlags& flags) {
   if (!runtime.ok()) return ctx.Fail(runtime.status());
   options->log = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
   controller::Manager manager(*(*runtime)->store, *(*runtime)->reconciler, *options);
+  auto api = StartApi(flags, **runtime, manager);
+  if (!api.ok()) return ctx.Fail(api.status());
+  ctx.err << "API listening on " << api->url << std::endl;
   OnTerminationSignal([&manager] { manager.Stop(); });
   Status status = manager.Run();
   if (!status.ok()) return ctx.Fail(status);
@@ -24,7 +27,7 @@ int RunController(Context& ctx, const ParsedFlags& flags) {
 Command ControllerCommand() {
   return {"controller",
           "Run the controller in the foreground",
-          "sesame controller [--db FILE] [--workers N] [--resync 30s]",
+          "sesame controller [--listen 127.0.0.1:7777] [--token-file F] [--workers N] [--resync 30s]",
           "One controller acts per database: a second one waits as a standby and\n"
           "takes over when the first stops. Ctrl-C stops the controller; sandboxes\n"
           "keep running and are re-adopted when a controller starts again.",

@@ -9,21 +9,15 @@ int RunExec(Context& ctx, const ParsedFlags& flags) {
   if (flags.positional().size() != 1 || flags.rest().empty()) {
     return ctx.Usage("usage: sesame exec NAME [-i] -- CMD ARGS...");
   }
-  auto runtime = ctx.runtime();
-  if (!runtime.ok()) return ctx.Fail(runtime.status());
-  auto handle = FindRunningSandbox(**runtime, flags.Get("namespace", specs::kDefaultNamespace),
-                                   flags.positional()[0]);
-  if (!handle.ok()) return ctx.Fail(handle.status());
+  auto client = ctx.client();
+  if (!client.ok()) return ctx.Fail(client.status());
   providers::ExecRequest request;
   request.command = flags.rest();
   request.stdin_open = flags.Has("stdin");
-  // The session's own environment, with hostEnv values from this process.
-  for (const auto& e : handle->sandbox.spec.env) {
-    if (e.value) request.env.emplace_back(e.name, *e.value);
-    else if (const char* v = e.host_env ? std::getenv(e.host_env->c_str()) : nullptr) request.env.emplace_back(e.name, v);
-  }
   providers::Streams streams = TerminalStreams(request.stdin_open);
-  auto code = handle->provider->Exec(handle->observed, request, streams);
+  // The environment is the session's own, filled in by the client.
+  auto code = (*client)->Exec(flags.Get("namespace", specs::kDefaultNamespace),
+                              flags.positional()[0], request, streams);
   if (!code.ok()) return ctx.Fail(code.status());
   return *code;
 }

@@ -2,6 +2,7 @@
 #include "cli/command.h"
 #include "cli/kinds.h"
 #include "cli/printer.h"
+#include "specs/codec.h"
 
 namespace sesame::cli {
 
@@ -14,6 +15,28 @@ int GetEvents(Context& ctx, Client& client, const std::string& ns, const PrintOp
   if (!events.ok()) return ctx.Fail(events.status());
   PrintEvents(ctx.out, *events, options);
   return kExitOk;
+}
+
+// get -w: the current objects, then one line (or document) per change,
+// until interrupted.
+int WatchObjects(Context& ctx, Client& client, const store::ListOptions& list_options,
+                 PrintOptions options, const TemplateLookup& templates) {
+  bool first = true;
+  Status status = client.Watch(list_options, 0, [&](const store::WatchEvent& e) {
+    if (options.format == OutputFormat::kJson) {
+      ctx.out << "{\"type\":\"" << store::ToString(e.type) << "\",\"object\":"
+              << specs::ObjectToJson(e.object, false) << "}\n";
+    } else {
+      PrintOptions row = options;
+      row.no_headers = options.no_headers || !first;
+      row.now = Clock::Real().Now();
+      PrintObjects(ctx.out, list_options.kind, {e.object}, e.resource_version, row, templates);
+    }
+    first = false;
+    ctx.out.flush();
+    return ctx.out.good();
+  });
+  return status.ok() ? kExitOk : ctx.Fail(status);
 }
 
 int RunGet(Context& ctx, const ParsedFlags& flags) {
@@ -48,6 +71,7 @@ int RunGet(Context& ctx, const ParsedFlags& flags) {
     return kExitOk;
   }
   store::ListOptions list_options{kind, ns, *selector};
+  if (flags.Has("watch")) return WatchObjects(ctx, **client, list_options, options, templates);
   auto list = (*client)->List(list_options);
   if (!list.ok()) return ctx.Fail(list.status());
   if (list->items.empty() && (*format == OutputFormat::kTable || *format == OutputFormat::kWide)) {
@@ -73,7 +97,8 @@ Command GetCommand() {
        {"all-namespaces", 'A', false, "list across all namespaces"},
        SelectorFlag(),
        {"output", 'o', true, "wide, yaml, json or name", "FORMAT"},
-       {"no-headers", 0, false, "omit the table header"}},
+       {"no-headers", 0, false, "omit the table header"},
+       {"watch", 'w', false, "after listing, print every change as it happens"}},
       RunGet,
   };
 }

@@ -23,13 +23,11 @@ int RunLogs(Context& ctx, const ParsedFlags& flags) {
       return ctx.Usage("--tail: \"" + flags.Get("tail") + "\" is not a number");
     }
   }
-  auto runtime = ctx.runtime();
-  if (!runtime.ok()) return ctx.Fail(runtime.status());
-  auto handle = FindRunningSandbox(**runtime, flags.Get("namespace", specs::kDefaultNamespace),
-                                   flags.positional()[0]);
-  if (!handle.ok()) return ctx.Fail(handle.status());
+  auto client = ctx.client();
+  if (!client.ok()) return ctx.Fail(client.status());
   providers::Streams streams = TerminalStreams(false);
-  Status status = handle->provider->Logs(handle->observed, options, streams);
+  Status status = (*client)->Logs(flags.Get("namespace", specs::kDefaultNamespace),
+                                  flags.positional()[0], options, streams);
   return status.ok() ? kExitOk : ctx.Fail(status);
 }
 

@@ -91,6 +91,9 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   options->log = remember;
   store::Store& store = *(*runtime)->store;
   controller::Manager manager(store, *(*runtime)->reconciler, *options);
+  auto api = StartApi(flags, **runtime, manager);
+  if (!api.ok()) return ctx.Fail(api.status());
+  remember("API listening on " + api->url);
   std::atomic<bool> stopping{false};
   OnTerminationSignal([&] {
     stopping = true;
@@ -130,7 +133,7 @@ Command UpCommand() {
   flags.push_back({"applyset", 0, true, "the applyset DIR is applied as (default: up-DIRNAME)", "NAME"});
   return {"up",
           "Run the controller and keep a directory of manifests applied",
-          "sesame up DIR [-R] [--workers N] [--resync 30s]",
+          "sesame up DIR [-R] [--listen 127.0.0.1:7777] [--workers N] [--resync 30s]",
           "Applies DIR (with prune) and again within a second of every change to it,\n"
           "reconciles the sandboxes, and shows them live. Ctrl-C stops the\n"
           "controller and leaves the sandboxes running; `sesame up DIR` again\n"

@@ -45,7 +45,8 @@ int E2eTest::Pid(const std::string& name) {
 
 std::unique_ptr<testing::BackgroundProcess> E2eTest::StartController(
     const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {SESAME_BINARY, "controller", "--resync", "2s"};
+  std::vector<std::string> argv = {SESAME_BINARY, "controller", "--resync", "2s", "--listen",
+                                   "127.0.0.1:0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::string log = dir_.path() + "/controller-" + std::to_string(++controllers_started_) + ".log";
   return std::make_unique<testing::BackgroundProcess>(argv, std::map<std::string, std::string>{{"SESAME_HOME", home()}},

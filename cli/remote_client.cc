@@ -1,0 +1,333 @@
+// The Client of a Sesame server over its HTTP API (docs/api.md). The only
+// file of cli/ that includes cpp-httplib.
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/client.h"
+#include "specs/codec.h"
+#include "specs/manifest.h"
+
+namespace sesame::cli {
+namespace {
+
+using nlohmann::json;
+
+Code CodeForHttp(int status) {
+  switch (status) {
+    case 400: case 413: case 415: case 422: return Code::kInvalid;
+    case 401: case 403: return Code::kPermissionDenied;
+    case 404: return Code::kNotFound;
+    case 409: return Code::kConflict;
+    case 410: return Code::kNotFound;
+    case 429: return Code::kRateLimited;
+    case 501: return Code::kUnsupported;
+    default: return status >= 500 ? Code::kUnavailable : Code::kInternal;
+  }
+}
+
+// A Status from an error response (a Kubernetes-style Status body).
+Status ErrorFrom(const httplib::Result& r, const std::string& url) {
+  if (!r) return UnavailableError("cannot reach " + url + ": " + httplib::to_string(r.error()));
+  json body = json::parse(r->body, nullptr, false);
+  std::string message = body.is_object() && body.contains("message")
+                            ? body["message"].get<std::string>()
+                            : "HTTP " + std::to_string(r->status);
+  if (r->status == 401) message += " (set SESAME_TOKEN)";
+  return Status(CodeForHttp(r->status), message);
+}
+
+// A JSON response body; a server that sends something else is an error,
+// not a crash.
+Result<json> ParseBody(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return InternalError("the server's answer is not a JSON object");
+  return j;
+}
+
+// An object as the server sends it, status included.
+Result<specs::Object> ObjectFromJson(const json& j) {
+  json without_status = j;
+  without_status.erase("status");
+  auto parsed = specs::ParseManifests(without_status.dump(), "<server>");
+  if (!parsed.ok() || parsed.objects.size() != 1) {
+    return InternalError("the server sent an object this sesame cannot read: " + parsed.ErrorText());
+  }
+  specs::Object o = parsed.objects[0];
+  if (j.contains("status")) o.status = specs::CanonicalJson(j["status"].dump());
+  return o;
+}
+
+std::string Resource(const std::string& kind) {
+  return kind == specs::kKindSandboxTemplate ? "templates" : "sandboxes";
+}
+
+std::string Collection(const std::string& kind, const std::string& ns) {
+  return ns.empty() ? "/v1/" + Resource(kind) : "/v1/namespaces/" + ns + "/" + Resource(kind);
+}
+
+std::string ObjectPath(const specs::ObjectKey& key) {
+  return Collection(key.kind, key.namespace_) + "/" + key.name;
+}
+
+std::string Query(const httplib::Params& params) {
+  return params.empty() ? "" : "?" + httplib::detail::params_to_query_str(params);
+}
+
+// Splits a stream into lines, across chunk boundaries.
+class LineSplitter {
+ public:
+  template <typename F>
+  bool Feed(const char* data, size_t n, F&& on_line) {
+    buffer_.append(data, n);
+    size_t start = 0;
+    for (size_t nl; (nl = buffer_.find('\n', start)) != std::string::npos; start = nl + 1) {
+      if (!on_line(std::string_view(buffer_).substr(start, nl - start))) return false;
+    }
+    buffer_.erase(0, start);
+    return true;
+  }
+
+ private:
+  std::string buffer_;
+};
+
+// Decodes exec/attach frames (1 byte stream, 4 bytes big-endian length).
+class FrameReader {
+ public:
+  template <typename F>
+  void Feed(const char* data, size_t n, F&& on_frame) {
+    buffer_.append(data, n);
+    while (buffer_.size() >= 5) {
+      uint32_t len = 0;
+      for (int i = 0; i < 4; ++i) len = (len << 8) | static_cast<unsigned char>(buffer_[1 + i]);
+      if (buffer_.size() < 5 + len) return;
+      on_frame(buffer_[0], std::string_view(buffer_).substr(5, len));
+      buffer_.erase(0, 5 + len);
+    }
+  }
+
+ private:
+  std::string buffer_;
+};
+
+class RemoteClient final : public Client {
+ public:
+  RemoteClient(std::string url, std::string token) : url_(std::move(url)), http_(url_) {
+    http_.set_connection_timeout(std::chrono::seconds(5));
+    http_.set_read_timeout(std::chrono::hours(24));  // watches and follows run long
+    if (!token.empty()) headers_.emplace("Authorization", "Bearer " + token);
+  }
+
+  Result<std::vector<store::ApplyOutcome>> Apply(const std::vector<specs::Object>& objects,
+                                                 const store::ApplyOptions& options) override {
+    json body = json::array();
+    for (const auto& o : objects) body.push_back(json::parse(specs::ObjectToJson(o, false)));
+    httplib::Params params;
+    if (options.dry_run) params.emplace("dryRun", "true");
+    if (options.prune) params.emplace("prune", "true");
+    if (!options.applyset.empty()) params.emplace("applyset", options.applyset);
+    auto r = http_.Post("/v1/apply" + Query(params), headers_, body.dump(), "application/json");
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    std::vector<store::ApplyOutcome> out;
+    auto body_json = ParseBody(r->body);  // must outlive the loop
+    if (!body_json.ok()) return body_json.status();
+    for (const auto& item : (*body_json)["items"]) {
+      store::ApplyOutcome o;
+      o.key = {item["kind"], item["namespace"], item["name"]};
+      std::string action = item["action"];
+      o.action = action == "created"      ? store::ApplyAction::kCreated
+                 : action == "configured" ? store::ApplyAction::kConfigured
+                 : action == "pruned"     ? store::ApplyAction::kPruned
+                                          : store::ApplyAction::kUnchanged;
+      o.object.kind = o.key.kind;
+      o.object.metadata.name = o.key.name;
+      o.object.metadata.namespace_ = o.key.namespace_;
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  Result<specs::Object> Get(const specs::ObjectKey& key) override {
+    auto r = http_.Get(ObjectPath(key), headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    auto body = ParseBody(r->body);
+    if (!body.ok()) return body.status();
+    return ObjectFromJson(*body);
+  }
+
+  Result<ObjectList> List(const store::ListOptions& options) override {
+    httplib::Params params;
+    if (!options.selector.empty()) params.emplace("labelSelector", options.selector.ToString());
+    auto r = http_.Get(Collection(options.kind, options.namespace_) + Query(params), headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    auto parsed = ParseBody(r->body);
+    if (!parsed.ok()) return parsed.status();
+    const json& body = *parsed;
+    ObjectList list;
+    list.resource_version = std::atoll(body["metadata"].value("resourceVersion", "0").c_str());
+    for (const auto& item : body["items"]) {
+      auto o = ObjectFromJson(item);
+      if (!o.ok()) return o.status();
+      list.items.push_back(std::move(o).value());
+    }
+    return list;
+  }
+
+  Status Delete(const specs::ObjectKey& key) override {
+    auto r = http_.Delete(ObjectPath(key), headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    return Status::Ok();
+  }
+
+  Result<std::vector<store::Event>> ListEvents(const store::EventFilter& filter) override {
+    std::string path = filter.namespace_.empty() ? "/v1/events" : "/v1/namespaces/" + filter.namespace_ + "/events";
+    auto r = http_.Get(path, headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    std::vector<store::Event> out;
+    auto body = ParseBody(r->body);  // must outlive the loop
+    if (!body.ok()) return body.status();
+    for (const auto& item : (*body)["items"]) {
+      store::Event e;
+      const auto& obj = item["involvedObject"];
+      e.object = {obj["kind"], obj["namespace"], obj["name"]};
+      if (filter.object && !(e.object == *filter.object)) continue;
+      e.object_uid = obj.value("uid", "");
+      e.type = item["type"];
+      e.reason = item["reason"];
+      e.message = item["message"];
+      e.count = item["count"];
+      e.first_timestamp = ParseTime(item["firstTimestamp"].get<std::string>()).value_or(Time{});
+      e.last_timestamp = ParseTime(item["lastTimestamp"].get<std::string>()).value_or(Time{});
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  Status Watch(const store::ListOptions& options, int64_t resource_version,
+               const std::function<bool(const store::WatchEvent&)>& on_event) override {
+    httplib::Params params{{"watch", "true"}, {"resourceVersion", std::to_string(resource_version)}};
+    if (!options.selector.empty()) params.emplace("labelSelector", options.selector.ToString());
+    LineSplitter lines;
+    Status failure;
+    auto r = http_.Get(Collection(options.kind, options.namespace_) + Query(params), headers_,
+                       [&](const char* data, size_t n) {
+                         return lines.Feed(data, n, [&](std::string_view line) {
+                           if (line.empty()) return true;  // keep-alive
+                           json e = json::parse(line, nullptr, false);
+                           auto o = e.is_object() ? ObjectFromJson(e["object"]) : Result<specs::Object>(InternalError("bad watch line"));
+                           if (!o.ok()) {
+                             failure = o.status();
+                             return false;
+                           }
+                           std::string type = e["type"];
+                           store::WatchEvent event{o->metadata.resource_version,
+                                                   type == "ADDED"     ? store::WatchType::kAdded
+                                                   : type == "DELETED" ? store::WatchType::kDeleted
+                                                                       : store::WatchType::kModified,
+                                                   std::move(o).value()};
+                           return on_event(event);
+                         });
+                       });
+    if (!failure.ok()) return failure;
+    if (r && r->status != 200) return ErrorFrom(r, url_);
+    return Status::Ok();
+  }
+
+  Status Logs(const std::string& ns, const std::string& name, const providers::LogOptions& options,
+              providers::Streams& streams) override {
+    httplib::Params params;
+    if (options.follow) params.emplace("follow", "true");
+    if (options.timestamps) params.emplace("timestamps", "true");
+    if (options.tail) params.emplace("tailLines", std::to_string(*options.tail));
+    if (options.since) {
+      auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::Real().Now() - *options.since);
+      params.emplace("sinceSeconds", std::to_string(secs.count()));
+    }
+    std::string path = "/v1/namespaces/" + ns + "/sandboxes/" + name + "/logs" + Query(params);
+    std::string error_body;
+    auto r = http_.Get(path, headers_, [&](const httplib::Response& res) { return true; },
+                       [&](const char* data, size_t n) {
+                         streams.on_stdout(std::string_view(data, n));
+                         return !streams.cancelled();
+                       });
+    if (!r) return UnavailableError("cannot reach " + url_ + ": " + httplib::to_string(r.error()));
+    if (r->status != 200) return Status(CodeForHttp(r->status), "logs failed (HTTP " + std::to_string(r->status) + ")");
+    return Status::Ok();
+  }
+
+  Result<int> Exec(const std::string& ns, const std::string& name, const providers::ExecRequest& request,
+                   providers::Streams& streams) override {
+    httplib::Params params;
+    for (const auto& arg : request.command) params.emplace("command", arg);
+    if (request.stdin_open) params.emplace("stdin", "true");
+    return Stream("/v1/namespaces/" + ns + "/sandboxes/" + name + "/exec" + Query(params),
+                  request.stdin_open, streams);
+  }
+
+  Status Attach(const std::string& ns, const std::string& name, providers::Streams& streams) override {
+    auto code = Stream("/v1/namespaces/" + ns + "/sandboxes/" + name + "/attach", true, streams);
+    return code.ok() ? Status::Ok() : code.status();
+  }
+
+ private:
+  // POSTs stdin (read to its end: the transport is half duplex) and plays
+  // the framed output back; returns the exit code frame's value.
+  Result<int> Stream(const std::string& path, bool with_stdin, providers::Streams& streams) {
+    std::string input;
+    if (with_stdin && streams.read_stdin) {
+      for (std::string chunk; streams.read_stdin(chunk);) input += chunk;
+    }
+    FrameReader frames;
+    int exit_code = 0;
+    Status failure;
+    std::string error_body;
+    int status = 0;
+    httplib::Request req;
+    req.method = "POST";
+    req.path = path;
+    req.headers = headers_;
+    req.body = input;
+    req.set_header("Content-Type", "application/octet-stream");
+    req.response_handler = [&](const httplib::Response& res) {
+      status = res.status;
+      return true;
+    };
+    req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+      if (status != 200) {
+        error_body.append(data, n);
+        return true;
+      }
+      frames.Feed(data, n, [&](char stream, std::string_view payload) {
+        if (stream == 1) streams.on_stdout(payload);
+        else if (stream == 2) streams.on_stderr(payload);
+        else if (stream == 3) exit_code = std::atoi(std::string(payload).c_str());
+        else failure = UnavailableError(std::string(payload));
+      });
+      return true;
+    };
+    auto r = http_.send(req);
+    if (!r) return UnavailableError("cannot reach " + url_ + ": " + httplib::to_string(r.error()));
+    if (status != 200) {
+      json body = json::parse(error_body, nullptr, false);
+      return Status(CodeForHttp(status), body.is_object() ? body.value("message", "") : error_body);
+    }
+    if (!failure.ok()) return failure;
+    return exit_code;
+  }
+
+  std::string url_;
+  httplib::Client http_;
+  httplib::Headers headers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Client>> NewRemoteClient(const std::string& url, const std::string& token) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    return InvalidError("--server: \"" + url + "\" is not a URL (use http://HOST:PORT)");
+  }
+  return std::unique_ptr<Client>(new RemoteClient(url, token));
+}
+
+}  // namespace sesame::cli

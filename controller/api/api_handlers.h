@@ -1,0 +1,76 @@
+#pragma once
+// The routes of DESIGN.md section 5, over HttpRequest/HttpResponse: objects
+// (list, watch, get, create, replace, merge-patch, delete, apply), events,
+// a sandbox's logs, exec, attach and files, and the probes. Wire formats
+// are documented in docs/api.md.
+//
+// Thread safety: Handle may be called from many threads at once.
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "common/time.h"
+#include "controller/api/auth.h"
+#include "controller/api/http_types.h"
+#include "providers/provider.h"
+#include "store/store.h"
+
+namespace sesame::controller::api {
+
+struct ApiContext {
+  store::Store* store = nullptr;
+  const providers::Registry* registry = nullptr;
+  // Called after every write, so the controller looks at it at once.
+  std::function<void()> on_write;
+  // Whether this process is the acting controller (for /readyz).
+  std::function<bool()> is_leader;
+  std::string version;
+};
+
+class ApiHandlers {
+ public:
+  explicit ApiHandlers(ApiContext context) : ctx_(std::move(context)) {}
+
+  // `allowed(ns)` says whether the caller may act in namespace `ns` ("" for
+  // every namespace); the server has already checked authentication.
+  HttpResponse Handle(const HttpRequest& request,
+                      const std::function<bool(const std::string& ns)>& allowed);
+
+  // The URL ("http://127.0.0.1:41234") that serves a sandbox's `port`, for
+  // the preview proxy.
+  Result<std::string> PreviewTarget(const std::string& ns, const std::string& name, int port);
+
+  // Counts a finished request, for /metrics.
+  void CountRequest(int status);
+
+ private:
+  HttpResponse Apply(const HttpRequest& r, const std::function<bool(const std::string&)>& allowed);
+  HttpResponse ListOrWatch(const HttpRequest& r, const std::string& kind, const std::string& ns);
+  HttpResponse Watch(const HttpRequest& r, const std::string& kind, const std::string& ns);
+  HttpResponse Events(const HttpRequest& r, const std::string& ns);
+  HttpResponse Create(const HttpRequest& r, const std::string& kind, const std::string& ns);
+  HttpResponse GetOne(const specs::ObjectKey& key);
+  HttpResponse Replace(const HttpRequest& r, const specs::ObjectKey& key);
+  HttpResponse Patch(const HttpRequest& r, const specs::ObjectKey& key);
+  HttpResponse Remove(const HttpRequest& r, const specs::ObjectKey& key);
+  HttpResponse Logs(const HttpRequest& r, const std::string& ns, const std::string& name);
+  HttpResponse Exec(const HttpRequest& r, const std::string& ns, const std::string& name, bool attach);
+  HttpResponse Files(const HttpRequest& r, const std::string& ns, const std::string& name);
+  HttpResponse Metrics();
+  HttpResponse Readyz();
+  void Wrote();
+
+  ApiContext ctx_;
+  std::mutex metrics_mutex_;
+  std::map<int, int64_t> requests_by_status_;  // Guarded by metrics_mutex_.
+};
+
+// Stream frames of exec and attach: one byte of stream id, four bytes of
+// big-endian length, then the payload (as Docker multiplexes streams).
+enum class Frame : char { kStdout = 1, kStderr = 2, kExit = 3, kError = 4 };
+std::string EncodeFrame(Frame stream, std::string_view payload);
+
+}  // namespace sesame::controller::api

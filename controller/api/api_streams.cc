@@ -1,0 +1,190 @@
+// The streaming routes: watch, logs, exec/attach, and files.
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "controller/api/api_errors.h"
+#include "controller/api/api_handlers.h"
+#include "reconcilers/sandbox_handle.h"
+#include "specs/codec.h"
+
+namespace sesame::controller::api {
+
+using nlohmann::json;
+
+std::string EncodeFrame(Frame stream, std::string_view payload) {
+  std::string out(5, '\0');
+  out[0] = static_cast<char>(stream);
+  uint32_t n = static_cast<uint32_t>(payload.size());
+  for (int i = 0; i < 4; ++i) out[1 + i] = static_cast<char>((n >> (24 - 8 * i)) & 0xff);
+  out.append(payload);
+  return out;
+}
+
+namespace {
+
+constexpr size_t kWatchPage = 1000;
+constexpr auto kWatchPoll = std::chrono::milliseconds(25);
+constexpr auto kKeepAlive = std::chrono::seconds(15);
+
+std::string WatchLine(const store::WatchEvent& e) {
+  return std::string("{\"type\":\"") + store::ToString(e.type) +
+         "\",\"object\":" + specs::ObjectToJson(e.object, false) + "}";
+}
+
+}  // namespace
+
+HttpResponse ApiHandlers::Watch(const HttpRequest& r, const std::string& kind, const std::string& ns) {
+  auto selector = store::Selector::Parse(r.Query("labelSelector"));
+  if (!selector.ok()) return ErrorResponse(400, "labelSelector: " + selector.status().message());
+  store::ListOptions options{kind, ns, *selector};
+  int64_t from = std::atoll(r.Query("resourceVersion", "0").c_str());
+  // Refuse a version the change log no longer reaches, before streaming.
+  if (from != 0) {
+    auto probe = ctx_.store->ChangesSince(from, 1);
+    if (!probe.ok()) {
+      return ErrorResponse(410, "resourceVersion " + std::to_string(from) +
+                                    " is too old; list again and watch from the list's version");
+    }
+  }
+  bool sse = r.Header("accept").find("text/event-stream") != std::string::npos;
+  HttpResponse response;
+  response.content_type = sse ? "text/event-stream" : "application/x-ndjson";
+  store::Store* store = ctx_.store;
+  response.stream = [store, options, from, sse](const ChunkWriter& write) {
+    auto send = [&](const store::WatchEvent& e) {
+      std::string line = WatchLine(e);
+      if (sse) {
+        return write("id: " + std::to_string(e.resource_version) + "\nevent: " +
+                     store::ToString(e.type) + "\ndata: " + line + "\n\n");
+      }
+      return write(line + "\n");
+    };
+    int64_t seen = from;
+    if (from == 0) {
+      // No version: the current objects first, as ADDED, then changes.
+      auto rv = store->CurrentResourceVersion();
+      auto items = store->List(options);
+      if (!rv.ok() || !items.ok()) return;
+      for (auto& o : *items) {
+        if (!send({*rv, store::WatchType::kAdded, o})) return;
+      }
+      seen = *rv;
+    }
+    auto last_write = std::chrono::steady_clock::now();
+    while (true) {
+      auto changes = store->ChangesSince(seen, kWatchPage);
+      if (!changes.ok()) return;  // fell behind the log: the client re-lists
+      for (const auto& c : *changes) {
+        seen = c.resource_version;
+        bool match = c.object.kind == options.kind &&
+                     (options.namespace_.empty() || c.object.metadata.namespace_ == options.namespace_) &&
+                     options.selector.Matches(c.object.metadata.labels);
+        if (match && !send(c)) return;
+        if (match) last_write = std::chrono::steady_clock::now();
+      }
+      if (changes->size() == kWatchPage) continue;
+      if (std::chrono::steady_clock::now() - last_write > kKeepAlive) {
+        // Detects clients that went away; SSE comments are ignored by browsers.
+        if (!write(sse ? ": keep-alive\n\n" : "\n")) return;
+        last_write = std::chrono::steady_clock::now();
+      } else if (!write("")) {
+        return;
+      }
+      std::this_thread::sleep_for(kWatchPoll);
+    }
+  };
+  return response;
+}
+
+HttpResponse ApiHandlers::Logs(const HttpRequest& r, const std::string& ns, const std::string& name) {
+  auto handle = reconcilers::FindSandboxResource(*ctx_.store, *ctx_.registry, ns, name);
+  if (!handle.ok()) return ErrorResponse(handle.status());
+  providers::LogOptions options;
+  options.follow = r.Query("follow") == "true";
+  options.timestamps = r.Query("timestamps") == "true";
+  if (auto tail = r.Query("tailLines"); !tail.empty()) {
+    options.tail = static_cast<size_t>(std::max(0LL, std::atoll(tail.c_str())));
+  }
+  if (auto since = r.Query("sinceSeconds"); !since.empty()) {
+    options.since = Clock::Real().Now() - std::chrono::seconds(std::atoll(since.c_str()));
+  }
+  HttpResponse response;
+  response.content_type = "text/plain; charset=utf-8";
+  auto h = std::make_shared<reconcilers::SandboxHandle>(std::move(handle).value());
+  response.stream = [h, options](const ChunkWriter& write) {
+    bool gone = false;
+    providers::Streams streams;
+    streams.on_stdout = [&](std::string_view d) { gone = gone || !write(d); };
+    streams.on_stderr = streams.on_stdout;
+    streams.cancelled = [&] { return gone || !write(""); };
+    Status status = h->provider->Logs(h->observed, options, streams);
+    if (!status.ok() && !gone) write("error: " + status.message() + "\n");
+  };
+  return response;
+}
+
+HttpResponse ApiHandlers::Exec(const HttpRequest& r, const std::string& ns, const std::string& name,
+                               bool attach) {
+  auto handle = reconcilers::FindSandboxResource(*ctx_.store, *ctx_.registry, ns, name);
+  if (!handle.ok()) return ErrorResponse(handle.status());
+  providers::ExecRequest request;
+  request.command = r.QueryAll("command");
+  request.stdin_open = r.Query("stdin") == "true";
+  if (!attach && request.command.empty()) return ErrorResponse(400, "exec needs ?command=... (repeatable)");
+  if (attach && !handle->sandbox.spec.stdin_open) {
+    return ErrorResponse(400, "sandbox/" + name + " has no stdin: set spec.stdin: true to attach");
+  }
+  request.env = reconcilers::ExecEnvironment(handle->sandbox.spec);
+  HttpResponse response;
+  response.content_type = "application/vnd.sesame.stream";
+  auto h = std::make_shared<reconcilers::SandboxHandle>(std::move(handle).value());
+  auto input = std::make_shared<std::string>(r.body);
+  response.stream = [h, request, input, attach](const ChunkWriter& write) {
+    bool gone = false, fed = false;
+    providers::Streams streams;
+    streams.on_stdout = [&](std::string_view d) { gone = gone || !write(EncodeFrame(Frame::kStdout, d)); };
+    streams.on_stderr = [&](std::string_view d) { gone = gone || !write(EncodeFrame(Frame::kStderr, d)); };
+    // The request body is the command's stdin.
+    streams.read_stdin = [&](std::string& chunk) {
+      if (fed || input->empty()) return false;
+      chunk = *input;
+      fed = true;
+      return true;
+    };
+    streams.cancelled = [&] { return gone; };
+    if (attach) {
+      Status s = h->provider->Attach(h->observed, streams);
+      if (!s.ok()) write(EncodeFrame(Frame::kError, s.message()));
+      return;
+    }
+    auto code = h->provider->Exec(h->observed, request, streams);
+    if (code.ok()) write(EncodeFrame(Frame::kExit, std::to_string(*code)));
+    else write(EncodeFrame(Frame::kError, code.status().message()));
+  };
+  return response;
+}
+
+HttpResponse ApiHandlers::Files(const HttpRequest& r, const std::string& ns, const std::string& name) {
+  std::string path = r.Query("path");
+  if (path.empty()) return ErrorResponse(400, "files needs ?path=PATH (relative to the workspace)");
+  auto handle = reconcilers::FindSandboxResource(*ctx_.store, *ctx_.registry, ns, name);
+  if (!handle.ok()) return ErrorResponse(handle.status());
+  if (r.method == "GET") {
+    auto content = handle->provider->ReadFile(handle->observed, path);
+    if (!content.ok()) return ErrorResponse(content.status());
+    HttpResponse response;
+    response.content_type = "application/octet-stream";
+    response.body = std::move(content).value();
+    return response;
+  }
+  if (r.method == "PUT") {
+    Status status = handle->provider->WriteFile(handle->observed, path, r.body);
+    if (!status.ok()) return ErrorResponse(status);
+    HttpResponse response;
+    response.status = 204;
+    return response;
+  }
+  return ErrorResponse(405, "use GET or PUT for files");
+}
+
+}  // namespace sesame::controller::api

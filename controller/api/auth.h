@@ -1,0 +1,36 @@
+#pragma once
+// Bearer tokens scoped to namespaces, from a token file of lines
+// `TOKEN NAMESPACE...` (`*` for every namespace; `#` starts a comment).
+// Tokens are compared in constant time and never logged.
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sesame::controller::api {
+
+class TokenTable {
+ public:
+  // Errors name the file and line, never the token.
+  static Result<TokenTable> Load(const std::string& path);
+  static Result<TokenTable> Parse(const std::string& text, const std::string& file);
+
+  bool empty() const { return entries_.empty(); }
+
+  enum class Decision { kAllowed, kUnauthenticated, kForbidden };
+  // `ns` empty: the request spans namespaces (needs `*`).
+  Decision Authorize(const std::string& authorization_header, const std::string& ns) const;
+
+ private:
+  struct Entry {
+    std::string token;
+    std::vector<std::string> namespaces;
+  };
+  std::vector<Entry> entries_;
+};
+
+// Equal length and contents, in time that depends only on the lengths.
+bool ConstantTimeEquals(const std::string& a, const std::string& b);
+
+}  // namespace sesame::controller::api

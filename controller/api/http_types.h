@@ -1,0 +1,41 @@
+#pragma once
+// Requests and responses of the HTTP API, free of any HTTP library, so the
+// handlers can be tested without a server and cpp-httplib stays in one file
+// (api_server.cc).
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sesame::controller::api {
+
+struct HttpRequest {
+  std::string method;  // "GET", "PUT", ...
+  std::string path;    // without the query
+  std::multimap<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;
+
+  std::string Query(const std::string& name, const std::string& fallback = "") const;
+  std::vector<std::string> QueryAll(const std::string& name) const;
+  std::string Header(const std::string& lower_name) const;
+};
+
+// Writes a chunk of a streamed body; returns false once the client is gone.
+using ChunkWriter = std::function<bool(std::string_view chunk)>;
+// Reads the next chunk of a streamed request body; returns false at its end.
+using ChunkReader = std::function<bool(std::string& chunk)>;
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+  // When set, the body is streamed: the function writes chunks until done
+  // or the client goes away.
+  std::function<void(const ChunkWriter&)> stream;
+};
+
+}  // namespace sesame::controller::api
