@@ -521,7 +521,10 @@ void SubsetReader::ScanPlain(size_t p, bool flow, Scalar* s) {
   size_t end = p;  // past the last character that is not a space
   for (;;) {
     char c = Peek(p);
-    if (IsPlainChar(c, flow)) {
+    // Indicators that only count at a scalar's start; '?' ends one in flow
+    // for yaml-cpp ("a@b", "x?y=1").
+    bool inner = c == '@' || c == '%' || (c == '?' && !flow);
+    if (IsPlainChar(c, flow) || inner) {
       end = ++p;
     } else if (c == ' ') {
       ++p;
