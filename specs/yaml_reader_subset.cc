@@ -258,9 +258,11 @@ void SubsetReader::ParseBlockMapping(int indent) {
     size_t colon;
     if (!ScanKey(&key, &colon)) Fail();
     Emit(key);
-    pos_ = colon + 1;
+    size_t after = colon + 1;
+    pos_ = after;
     while (Peek(pos_) == ' ') ++pos_;
     if (IsLineEnd(pos_) || Peek(pos_) == '#') {
+      pos_ = after;  // "key: # comment"
       EndLine();
       // The value is on the lines below: more indented, or a sequence at
       // the key's own indentation.
@@ -284,9 +286,10 @@ void SubsetReader::ParseBlockMapping(int indent) {
 void SubsetReader::ParseBlockSequence(int indent, bool indentless) {
   builder_.StartSequence(MarkAt(pos_));
   for (;;) {
-    ++pos_;  // the '-'
+    size_t after = ++pos_;  // past the '-'
     while (Peek(pos_) == ' ') ++pos_;
     if (IsLineEnd(pos_) || Peek(pos_) == '#') {
+      pos_ = after;  // "- # comment"
       EndLine();
       if (NextContentLine() != Line::kContent) Fail();
       ParseBlockNode(indent, false);  // fails on an empty item
