@@ -50,14 +50,22 @@ std::string ProviderName(const specs::Sandbox& sandbox) {
 }  // namespace
 
 Result<specs::Sandbox> ResolveSandbox(store::Store& store, const specs::Object& object) {
-  auto own = specs::DecodeSandboxSpec(object.spec);
+  // Spec and status are decoded once each: JSON decoding is most of what a
+  // reconcile of an unchanged sandbox costs.
+  auto own = specs::DecodeSandbox(object, nullptr);
   if (!own.ok()) return own.status();
-  if (own->template_ref.empty()) return specs::DecodeSandbox(object, nullptr);
-  auto tmpl = store.Get({specs::kKindSandboxTemplate, object.metadata.namespace_, own->template_ref});
-  if (tmpl.ok()) return specs::DecodeSandbox(object, &*tmpl);
+  if (own->spec.template_ref.empty()) return own;
+  auto tmpl = store.Get({specs::kKindSandboxTemplate, object.metadata.namespace_, own->spec.template_ref});
+  if (tmpl.ok()) {
+    // As DecodeSandbox(object, &*tmpl), keeping the status already decoded.
+    auto merged = specs::DecodeSandboxSpec(specs::MergeSpecJson(tmpl->spec, object.spec));
+    if (!merged.ok()) return merged.status();
+    own->spec = std::move(merged).value();
+    return own;
+  }
   if (tmpl.status().code() != Code::kNotFound) return tmpl.status();
-  if (object.metadata.deletion_timestamp) return specs::DecodeSandbox(object, nullptr);
-  return Status(Code::kTerminal, "template \"" + own->template_ref + "\" not found in namespace " +
+  if (object.metadata.deletion_timestamp) return own;
+  return Status(Code::kTerminal, "template \"" + own->spec.template_ref + "\" not found in namespace " +
                                      object.metadata.namespace_);
 }
 
@@ -254,6 +262,10 @@ Status SandboxReconciler::WriteStatus(Context& ctx) {
       ComputeStatus({&ctx.sandbox, ctx.observed ? &*ctx.observed : nullptr, &ctx.action,
                      ctx.result, "", clock_.Now()});
   if (ctx.action.type == ActionType::kExpire) status = ctx.sandbox.status;
+  // With no action, ctx.sandbox.status is still the stored status as
+  // decoded: an equal one need not be encoded to find that out (an idle
+  // resync ends here for every sandbox).
+  if (ctx.action.type == ActionType::kNothing && status == ctx.sandbox.status) return Status::Ok();
   std::string encoded = specs::EncodeSandboxStatus(status);
   if (encoded == ctx.object.status) return Status::Ok();
   specs::Object updated = ctx.object;
