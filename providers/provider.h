@@ -60,6 +60,20 @@ struct SecurityReport {
   std::string message;  // e.g. the backend: "native (namespaces, landlock ABI 7, ...)"
 };
 
+// Progress of the runtimes and dependency installs of a sandbox with
+// runtimes.mise: auto, for the RuntimeReady condition.
+struct RuntimeReport {
+  // Detecting | Installing | InstallingDependencies | Ready | Failed
+  std::string phase;
+  // The condition's reason: the phase, or a more precise failure
+  // ("MiseMissing").
+  std::string reason;
+  // What is being installed; for Failed the failing command and the last
+  // lines of its output.
+  std::string message;
+  bool ready() const { return phase == "Ready"; }
+};
+
 enum class ResourceState {
   kCreating,  // exists but not yet running
   kRunning,
@@ -86,6 +100,8 @@ struct Observed {
   std::string message;  // human detail, e.g. "exited with code 3"
   // nullopt: the provider does not report OS-level security.
   std::optional<SecurityReport> security;
+  // nullopt: the provider does not install runtimes (or runtimes.mise is off).
+  std::optional<RuntimeReport> runtime;
 };
 
 // What a provider can change without recreating the resource, and what it

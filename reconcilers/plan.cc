@@ -42,6 +42,8 @@ Millis RestartBackoff(int restarts) {
 
 namespace {
 
+constexpr Millis kProvisioningPoll(1000);
+
 Action Make(ActionType type, std::string reason, std::string message) {
   return {type, std::move(reason), std::move(message), std::nullopt};
 }
@@ -159,6 +161,13 @@ Action PlanExisting(const PlanInput& in) {
     return Make(ActionType::kResume, "Resuming", "spec.suspend is false");
   }
   if (o.state == ResourceState::kExited) return PlanExited(in);
+  if (o.state == ResourceState::kCreating) {
+    // Still starting (installing runtimes, say): look again soon rather
+    // than at the next resync.
+    Action a = Make(ActionType::kNothing, "Provisioning", o.message);
+    a.requeue_after = kProvisioningPoll;
+    return a;
+  }
   if (IdleTimedOut(in)) {
     return Make(ActionType::kSuspend, "IdleTimeout",
                 "no output, exec or attach for " + spec.lifetime.idle_timeout->text);

@@ -121,11 +121,21 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
     }
   }
   if (ctx.object_gone) return {};
+  RecordRuntimeEvent(object, ctx);
   if (Status w = WriteStatus(ctx); !w.ok()) return {w, std::nullopt};
   if (!ctx.result.ok()) return {ctx.result, std::nullopt};
   // After an action, look again soon: the next plan confirms it took.
   if (ctx.action.type != ActionType::kNothing) return {Status::Ok(), Millis(0)};
   return {Status::Ok(), ctx.action.requeue_after};
+}
+
+void SandboxReconciler::RecordRuntimeEvent(const specs::Object& object, const Context& ctx) {
+  if (!ctx.observed || !ctx.observed->runtime) return;
+  const providers::RuntimeReport& r = *ctx.observed->runtime;
+  const specs::Condition* before = ctx.sandbox.status.FindCondition("RuntimeReady");
+  if (before && before->reason == r.reason && before->message == r.message) return;
+  std::string reason = r.reason == "Ready" || r.reason == "Failed" ? "Runtime" + r.reason : r.reason;
+  RecordEvent(object, r.phase == "Failed", reason, r.message);
 }
 
 namespace {

@@ -62,6 +62,8 @@ class SandboxReconciler {
   Status WriteStatus(Context& ctx);
   void RecordEvent(const specs::Object& object, bool warning, const std::string& reason,
                    const std::string& message);
+  // An event when the runtimes install moved on (RuntimeReady changed).
+  void RecordRuntimeEvent(const specs::Object& object, const Context& ctx);
 
   store::Store& store_;
   const providers::Registry& registry_;

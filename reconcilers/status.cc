@@ -109,6 +109,20 @@ specs::SandboxStatus ComputeStatus(const StatusInput& in) {
   } else {
     RemoveCondition(s.conditions, "Expired");
   }
+  // RuntimeReady: from the provider's install report (runtimes.mise: auto).
+  if (in.observed && in.observed->runtime) {
+    const providers::RuntimeReport& r = *in.observed->runtime;
+    SetCondition(s.conditions, {"RuntimeReady", Bool(r.ready()), r.reason, r.message, std::nullopt, gen},
+                 in.now);
+  } else if (in.observed && desired.spec.runtimes.mise == "auto") {
+    SetCondition(s.conditions,
+                 {"RuntimeReady", "False", "NotSupported",
+                  "the " + desired.spec.provider + " provider does not install runtimes",
+                  std::nullopt, gen},
+                 in.now);
+  } else if (desired.spec.runtimes.mise != "auto") {
+    RemoveCondition(s.conditions, "RuntimeReady");
+  }
   // SecurityEnforced: from the provider's report, or from a create that
   // was refused because this host cannot sandbox.
   if (in.observed && in.observed->security) {

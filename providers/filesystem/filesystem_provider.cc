@@ -21,6 +21,7 @@
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
 #include "providers/filesystem/workspace_files.h"
+#include "runtimes/install_steps.h"
 #include "security/mount_plan.h"
 #include "security/namespace_launch.h"
 #include "security/notify_monitor.h"
@@ -41,6 +42,24 @@ bool ValidUid(const std::string& uid) {
   return true;
 }
 
+// The mise binary: the configured one, else the first on the PATH.
+std::string ResolveMise(const std::string& configured) {
+  if (!configured.empty()) return ::access(configured.c_str(), X_OK) == 0 ? configured : "";
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t pos = 0;
+  while (pos < dirs.size()) {
+    size_t colon = dirs.find(':', pos);
+    std::string dir = dirs.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+    if (!dir.empty() && dir[0] == '/' && ::access((dir + "/mise").c_str(), X_OK) == 0) {
+      return dir + "/mise";
+    }
+    if (colon == std::string::npos) break;
+    pos = colon + 1;
+  }
+  return "";
+}
+
 // The parts of a request that state.json keeps (env names, never values).
 void ApplyRequest(const SandboxRequest& r, SandboxState& s) {
   s.uid = r.uid;
@@ -52,6 +71,8 @@ void ApplyRequest(const SandboxRequest& r, SandboxState& s) {
   s.ports = r.spec.ports;
   s.limits = ResourceLimits::FromSpec(r.spec.resources);
   s.field_hashes = r.field_hashes;
+  s.runtimes_auto = r.spec.runtimes.mise == "auto";
+  s.install_dependencies = r.spec.runtimes.install_dependencies;
   // A request without a policy decision (enabled false, no reason) runs
   // unsecured and reports nothing about security.
   if (r.policy.enabled || !r.policy.disabled_reason.empty()) {
@@ -73,6 +94,10 @@ void ClearRuntime(SandboxState& s) {
   s.sandbox_init = {};
   s.sandbox_home.clear();
   s.port_map.clear();
+  s.runtime_phase.clear();
+  s.runtime_reason.clear();
+  s.runtime_message.clear();
+  s.runtime_exec_prefix.clear();
 }
 
 void Touch(const std::string& path) {
@@ -231,6 +256,11 @@ Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
     state.workspace_created = request.spec.workspace.path.empty();
   }
   ApplyRequest(request, state);
+  if (existing.ok()) {  // a sandbox made again keeps what it installed
+    state.installed_tools_hash = existing->installed_tools_hash;
+    state.installed_lock_hash = existing->installed_lock_hash;
+  }
+  if (state.runtimes_auto) state.mise_path = ResolveMise(options_.mise_path);
   state.security_message = security_message;
   SESAME_RETURN_IF_ERROR(StoreState(dir, state));
   SESAME_RETURN_IF_ERROR(StartSession(options_, dir, request.env));
@@ -314,6 +344,7 @@ Status FilesystemProvider::Restart(const Observed& current, const SandboxRequest
   SESAME_RETURN_IF_ERROR(UpdateState(dir, [&](SandboxState& s) {
     ApplyRequest(request, s);
     ClearRuntime(s);
+    if (s.runtimes_auto) s.mise_path = ResolveMise(options_.mise_path);
     if (request.policy.enabled) s.security_message = security::CachedProbe().Summary();
     ++s.restarts;
   }));
@@ -348,13 +379,24 @@ Result<int> FilesystemProvider::Exec(const Observed& current, const ExecRequest&
   Touch(activity);
   SpawnOptions spawn;
   spawn.argv = request.command;
-  spawn.env = SandboxEnvironment(request.env);
+  EnvList env = request.env;
+  if (state->runtime_phase == "Ready" && !state->runtime_exec_prefix.empty()) {
+    // Exec'd commands see the sandbox's runtimes, as its session does.
+    spawn.argv = state->runtime_exec_prefix;
+    spawn.argv.insert(spawn.argv.end(), request.command.begin(), request.command.end());
+    std::string home = state->policy && state->policy->enabled ? state->sandbox_home
+                                                                : Dir(current.uid) + "/home";
+    for (auto& v : runtimes::MiseEnvironment(runtimes::MiseLayoutUnder(home), state->workspace)) {
+      env.push_back(v);
+    }
+  }
+  spawn.env = SandboxEnvironment(env);
   spawn.cwd = state->workspace;
   spawn.cgroup = state->cgroup;
   spawn.rlimits = PlanRlimits(state->limits, !state->cgroup.empty());
   SecureExec secure;
   if (state->policy && state->policy->enabled) {
-    SESAME_RETURN_IF_ERROR(PrepareSecureExec(*state, Dir(current.uid), request.env, secure));
+    SESAME_RETURN_IF_ERROR(PrepareSecureExec(*state, Dir(current.uid), env, secure));
     spawn.env = SandboxEnvironment(secure.env);
     spawn.sandbox = &secure.launch;
   }

@@ -9,6 +9,9 @@
 //   stdin.sock  the session's stdin while it runs with spec.stdin
 //   activity    touched by exec and attach (for lifetime.idleTimeout)
 //   lock        flock for read-modify-write of state.json
+//   home/       the sandbox's own $HOME (secured) and, for runtimes.mise:
+//               auto, its own mise: home/.local/share/mise (MISE_DATA_DIR),
+//               .cache/mise, .config/mise, .local/state/mise
 //
 // Thread-safe for different uids (the contract in providers/provider.h).
 
@@ -34,6 +37,10 @@ struct FilesystemOptions {
   Millis start_timeout{10000};
   // Grace between SIGTERM and SIGKILL on Delete and Restart.
   Millis stop_timeout{5000};
+  // The mise binary for runtimes.mise: auto; empty: looked up on the PATH.
+  // Without one, a sandbox that needs mise installs its own copy from npm
+  // (@jdxcode/mise) into its home, or fails with reason MiseMissing.
+  std::string mise_path;
 };
 
 std::unique_ptr<Provider> NewFilesystemProvider(FilesystemOptions options);

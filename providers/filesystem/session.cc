@@ -78,7 +78,9 @@ Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis 
   for (;;) {
     Result<SandboxState> state = LoadState(dir);
     if (!state.ok()) return state.status();
-    if (state->started_at || state->exit_code) return Status::Ok();
+    // An install of runtimes in progress counts as started: it may take
+    // minutes, and the RuntimeReady condition shows how it goes.
+    if (state->started_at || state->exit_code || !state->runtime_phase.empty()) return Status::Ok();
     if (!IsAlive(supervisor)) {
       return UnavailableError("the supervisor of " + dir + " exited before starting the command");
     }
@@ -138,6 +140,11 @@ Observed ToObserved(const SandboxState& s, const std::string& dir) {
     }
     o.security = r;
   }
+  if (s.runtimes_auto) {
+    std::string phase = s.runtime_phase.empty() ? "Detecting" : s.runtime_phase;
+    o.runtime = RuntimeReport{phase, s.runtime_reason.empty() ? phase : s.runtime_reason,
+                              s.runtime_message};
+  }
   auto output = ModificationTime(dir + "/" + kOutputLog);
   auto activity = ModificationTime(dir + "/" + kActivityFile);
   o.last_activity = output && activity ? std::max(*output, *activity) : output ? output : activity;
@@ -149,8 +156,11 @@ Observed ToObserved(const SandboxState& s, const std::string& dir) {
     SetState(o, ResourceState::kExited,
              Join("exited with code " + std::to_string(*s.exit_code), s.message));
   } else if (!s.started_at) {
+    std::string starting = s.runtime_phase.empty() || s.runtime_phase == "Ready"
+                               ? "starting"
+                               : "runtimes: " + s.runtime_phase + ": " + s.runtime_message;
     SetState(o, supervisor_alive ? ResourceState::kCreating : ResourceState::kExited,
-             supervisor_alive ? "starting" : "the supervisor exited before starting the command");
+             supervisor_alive ? starting : "the supervisor exited before starting the command");
     if (!supervisor_alive) o.exit_code = -1;
   } else if (!supervisor_alive) {
     o.exit_code = -1;

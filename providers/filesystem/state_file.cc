@@ -69,6 +69,15 @@ json ToJson(const SandboxState& s) {
   json ports = json::object();
   for (const auto& [inside, host] : s.port_map) ports[std::to_string(inside)] = host;
   j["port_map"] = ports;
+  j["runtimes_auto"] = s.runtimes_auto;
+  j["install_dependencies"] = s.install_dependencies;
+  j["mise_path"] = s.mise_path;
+  j["installed_tools_hash"] = s.installed_tools_hash;
+  j["installed_lock_hash"] = s.installed_lock_hash;
+  j["runtime_phase"] = s.runtime_phase;
+  j["runtime_reason"] = s.runtime_reason;
+  j["runtime_message"] = s.runtime_message;
+  j["runtime_exec_prefix"] = s.runtime_exec_prefix;
   return j;
 }
 
@@ -108,6 +117,15 @@ SandboxState FromJson(const json& j) {
   if (j.contains("port_map") && j["port_map"].is_object()) {
     for (const auto& [inside, host] : j["port_map"].items()) s.port_map[std::stoi(inside)] = host.get<int>();
   }
+  s.runtimes_auto = j.value("runtimes_auto", false);
+  s.install_dependencies = j.value("install_dependencies", true);
+  s.mise_path = j.value("mise_path", "");
+  s.installed_tools_hash = j.value("installed_tools_hash", "");
+  s.installed_lock_hash = j.value("installed_lock_hash", "");
+  s.runtime_phase = j.value("runtime_phase", "");
+  s.runtime_reason = j.value("runtime_reason", "");
+  s.runtime_message = j.value("runtime_message", "");
+  s.runtime_exec_prefix = j.value("runtime_exec_prefix", std::vector<std::string>{});
   return s;
 }
 

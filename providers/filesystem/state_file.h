@@ -44,6 +44,17 @@ struct SandboxState {
   // The security policy (security/policy.h), when the request carried one;
   // policy.enabled decides whether the supervisor sandboxes the command.
   std::optional<security::SandboxPolicy> policy;
+  // runtimes.mise: auto (runtimes/): the supervisor installs the plan's
+  // tools and, with install_dependencies, its dependencies before the
+  // session command, and runs that command through `mise exec`.
+  bool runtimes_auto = false;
+  bool install_dependencies = true;
+  std::string mise_path;  // resolved by the provider; empty: not found
+
+  // Kept across restarts: the plan hashes of the last successful install,
+  // so an unchanged version file or lockfile is not installed again.
+  std::string installed_tools_hash;
+  std::string installed_lock_hash;
 
   // Runtime facts, from the supervisor. Cleared by the provider before it
   // starts a supervisor.
@@ -62,6 +73,12 @@ struct SandboxState {
   std::string sandbox_home;
   std::string security_message;
   std::map<int, int> port_map;
+  // Runtimes (when runtimes_auto): the install's progress (RuntimeReport)
+  // and the prefix that runs commands through the sandbox's mise.
+  std::string runtime_phase;
+  std::string runtime_reason;
+  std::string runtime_message;
+  std::vector<std::string> runtime_exec_prefix;
 };
 
 // Reads <dir>/state.json. kNotFound when there is none.

@@ -19,10 +19,13 @@
 #include "providers/filesystem/limits.h"
 #include "providers/filesystem/log_format.h"
 #include "providers/filesystem/process.h"
+#include "providers/filesystem/runtime_install.h"
 #include "providers/filesystem/secure_session.h"
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
+#include "providers/filesystem/step_runner.h"
 #include "providers/filesystem/unique_fd.h"
+#include "runtimes/install_steps.h"
 
 namespace sesame::providers::filesystem {
 namespace {
@@ -91,7 +94,12 @@ class Supervisor {
   bool Secured() const { return state_.policy && state_.policy->enabled; }
   // A secured sandbox that could not be set up: recorded as the command's
   // failure (exit code 126).
-  int FailSetup(const Status& status);
+  int FailSetup(const Status& status, int code = 126);
+  // runtimes.mise: auto: installs what the workspace declares
+  // (runtime_install.h). False when the sandbox failed (recorded).
+  bool InstallRuntimes();
+  // The session's environment additions for the sandbox's own mise.
+  Env RuntimeEnvironment(const std::string& home) const;
   int RunIdle();
   int RunCommand();
   void Loop();
@@ -126,10 +134,12 @@ class Supervisor {
   std::chrono::steady_clock::time_point drain_deadline_;
   bool stop_requested_ = false;
   std::unique_ptr<SecureSession> secure_;
+  std::vector<std::string> exec_prefix_;  // {mise, "exec", "--"} or empty
 };
 
 int Supervisor::Run() {
   if (!Prepare()) return 1;
+  if (state_.runtimes_auto && !InstallRuntimes()) return 0;
   return state_.command.empty() ? RunIdle() : RunCommand();
 }
 
@@ -148,14 +158,37 @@ bool Supervisor::Prepare() {
   return signals_.valid() && log_.valid();
 }
 
-int Supervisor::FailSetup(const Status& status) {
+bool Supervisor::InstallRuntimes() {
+  StepRunnerOptions options;
+  options.state_dir = args_.state_dir;
+  options.state = state_;
+  options.env = env_;
+  options.log = [this](const LogEntry& e) { WriteEntry(e); };
+  options.signal_fd = signals_.get();
+  options.on_stop = [this] { stop_requested_ = true; };
+  std::unique_ptr<StepRunner> runner = NewSandboxStepRunner(std::move(options));
+  InstallOutcome outcome = filesystem::InstallRuntimes(args_.state_dir, state_, *runner);
+  if (!outcome.ok || stop_requested_) {
+    (void)FailSetup(InternalError("runtime install failed: " + outcome.message), 1);
+    return false;
+  }
+  exec_prefix_ = outcome.exec_prefix;
+  return true;
+}
+
+Env Supervisor::RuntimeEnvironment(const std::string& home) const {
+  if (exec_prefix_.empty()) return {};
+  return runtimes::MiseEnvironment(runtimes::MiseLayoutUnder(home), state_.workspace);
+}
+
+int Supervisor::FailSetup(const Status& status, int code) {
   Log(LogStream::kStderr, "sesame: " + status.message());
   (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
     s.supervisor = CaptureProcess(::getpid());
     s.child = {};
     s.started_at = Clock::Real().Now();
   });
-  RecordFinish(126, status.message());
+  RecordFinish(code, status.message());
   return 0;
 }
 
@@ -196,7 +229,13 @@ int Supervisor::RunCommand() {
   cgroup_ = SetUpCgroup(args_.cgroup_root, state_.uid, state_.limits);
   SpawnOptions spawn;
   spawn.argv = state_.command;
-  spawn.env = SandboxEnvironment(env_);
+  if (!exec_prefix_.empty()) {
+    spawn.argv = exec_prefix_;
+    spawn.argv.insert(spawn.argv.end(), state_.command.begin(), state_.command.end());
+  }
+  Env base_env = env_;
+  for (auto& v : RuntimeEnvironment(SandboxHomeFor(args_.state_dir, state_))) base_env.push_back(v);
+  spawn.env = SandboxEnvironment(base_env);
   spawn.cwd = state_.workspace;
   spawn.cgroup = cgroup_.path;
   spawn.rlimits = PlanRlimits(state_.limits, cgroup_.limits_memory);
@@ -206,6 +245,7 @@ int Supervisor::RunCommand() {
     secure_ = std::move(*session);
     auto env = env_;
     for (auto& v : secure_->Environment()) env.push_back(v);
+    for (auto& v : RuntimeEnvironment(secure_->home())) env.push_back(v);
     spawn.env = SandboxEnvironment(env);
     spawn.sandbox = secure_->launch();
   }
