@@ -64,7 +64,8 @@ FlagSpec SelectorFlag() {
 std::vector<Command> AllCommands() {
   return {UpCommand(),     ControllerCommand(), ApplyCommand(),  DiffCommand(),
           GetCommand(),    DescribeCommand(),   DeleteCommand(), LogsCommand(),
-          ExecCommand(),   AttachCommand(),     WaitCommand(),   GcCommand()};
+          ExecCommand(),   AttachCommand(),     WaitCommand(),   GcCommand(),
+          RuntimesCommand()};
 }
 
 namespace {

@@ -72,6 +72,7 @@ Command ExecCommand();
 Command AttachCommand();
 Command WaitCommand();
 Command GcCommand();
+Command RuntimesCommand();
 
 // Flags several commands share.
 FlagSpec NamespaceFlag();
