@@ -25,11 +25,11 @@
 
 namespace fs = std::filesystem;
 using namespace sesame;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 namespace {
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 void Write(const fs::path& p, const std::string& content) {
   fs::create_directories(p.parent_path());
@@ -65,9 +65,9 @@ void BenchDetect(const fs::path& base) {
   std::vector<double> times;
   runtimes::Plan plan;
   for (int i = 0; i < 50; ++i) {
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     auto p = runtimes::DetectPlan(root.string());
-    times.push_back(Ms(Clock::now() - t0));
+    times.push_back(Ms(Steady::now() - t0));
     if (p.ok()) plan = *p;
   }
   std::sort(times.begin(), times.end());
@@ -99,12 +99,12 @@ StartTimes TimeRestarts(providers::Provider& provider, providers::SandboxRequest
   o = wait_exit();  // the first run installs
   if (o.exit_code != 0) std::fprintf(stderr, "first run failed: %s\n", o.message.c_str());
   for (int i = 0; i < runs; ++i) {
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     Status st = provider.Restart(o, r);
-    t.start.push_back(Ms(Clock::now() - t0));
+    t.start.push_back(Ms(Steady::now() - t0));
     if (!st.ok()) std::fprintf(stderr, "restart: %s\n", st.ToString().c_str());
     o = wait_exit();
-    t.exit.push_back(Ms(Clock::now() - t0));
+    t.exit.push_back(Ms(Steady::now() - t0));
   }
   (void)provider.Delete(o);
   return t;
@@ -121,7 +121,11 @@ void BenchStart(const fs::path& base, bool secured) {
     std::printf("start: secured skipped (%s)\n", security::CachedProbe().problem.c_str());
     return;
   }
-  fs::permissions(base, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  // The sandbox's own uid (secured, as root) walks to its workspace and home.
+  fs::create_directories(base);
+  for (const fs::path& p : {base.parent_path(), base}) {
+    fs::permissions(p, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  }
   providers::filesystem::FilesystemOptions options;
   options.state_root = (base / "sesame/run").string();
   options.supervisor_command = {SESAME_BINARY, "__supervise"};
