@@ -62,6 +62,9 @@ class TimingProvider final : public providers::Provider {
                    const std::string& content) override {
     return inner_->WriteFile(current, path, content);
   }
+  Result<std::vector<providers::ViolationRecord>> DrainViolations() override {
+    return inner_->DrainViolations();
+  }
 
  private:
   std::unique_ptr<providers::Provider> inner_;

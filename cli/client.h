@@ -11,7 +11,9 @@
 
 #include "cli/runtime.h"
 #include "common/status.h"
+#include "controller/sync_status.h"
 #include "providers/provider.h"
+#include "security/admin_settings.h"
 #include "specs/object.h"
 #include "store/store.h"
 
@@ -35,6 +37,23 @@ class Client {
   // current objects first, as ADDED) until it returns false.
   virtual Status Watch(const store::ListOptions& options, int64_t resource_version,
                        const std::function<bool(const store::WatchEvent&)>& on_event) = 0;
+
+  // Security: the admin settings (with the platform probe, as text), and
+  // the violations sandboxes reported.
+  struct SecurityState {
+    security::AdminSettings settings;
+    std::string probe;  // what the kernel allows and the backend chosen
+  };
+  virtual Result<SecurityState> GetSecurity() = 0;
+  virtual Status SetSecurity(const security::AdminSettings& settings) = 0;
+  virtual Result<std::vector<store::Violation>> ListViolations(const store::ViolationFilter& filter) = 0;
+  // Calls `on_violation` for each violation after filter.after_id, as they
+  // are recorded, until it returns false.
+  virtual Status WatchViolations(const store::ViolationFilter& filter,
+                                 const std::function<bool(const store::Violation&)>& on_violation) = 0;
+
+  // The recorded state of every GitOps sync (controller/sync_status.h).
+  virtual Result<std::vector<controller::SyncStatus>> ListSyncs() = 0;
 
   // Operations on a running sandbox.
   virtual Status Logs(const std::string& ns, const std::string& name,

@@ -73,6 +73,7 @@ Command AttachCommand();
 Command WaitCommand();
 Command GcCommand();
 Command RuntimesCommand();
+Command SecurityCommand();
 
 // Flags several commands share.
 FlagSpec NamespaceFlag();

@@ -1,5 +1,8 @@
 #include "cli/controller_flags.h"
 
+#include <filesystem>
+
+#include "common/logging.h"
 #include "specs/quantity.h"
 
 namespace sesame::cli {
@@ -15,7 +18,10 @@ std::vector<FlagSpec> ControllerFlags() {
           {"token-file", 0, true, "bearer tokens, one per line: TOKEN NAMESPACE... (* for all)", "FILE"},
           {"max-body", 0, true, "the largest request body the API accepts (default 8Mi)", "QUANTITY"},
           {"tls-cert", 0, true, "serve HTTPS with this certificate", "FILE"},
-          {"tls-key", 0, true, "the certificate's private key", "FILE"}};
+          {"tls-key", 0, true, "the certificate's private key", "FILE"},
+          {"log-format", 0, true, "log lines as text or json, one object per line (default text)",
+           "text|json"},
+          {"log-level", 0, true, "the least severe lines logged (default info)", "debug|info|warn|error"}};
 }
 
 Result<controller::ManagerOptions> ManagerOptionsFromFlags(const ParsedFlags& flags) {
@@ -36,10 +42,58 @@ Result<controller::ManagerOptions> ManagerOptionsFromFlags(const ParsedFlags& fl
   if (!lease.ok()) return InvalidError("--lease: " + lease.status().message());
   if (lease->value < std::chrono::seconds(1)) return InvalidError("--lease: at least 1s");
   options.lease_duration = lease->value;
+  auto format = ParseLogFormat(flags.Get("log-format", "text"));
+  if (!format.ok()) return format.status();
+  auto level = ParseLogLevel(flags.Get("log-level", "info"));
+  if (!level.ok()) return level.status();
+  ConfigureLogging(*format, *level);
+  options.log = LogInfo;
+  options.log_warning = LogWarn;
+  options.log_debug = [](const std::string& line) {
+    if (LogEnabled(LogLevel::kDebug)) LogDebug(line);
+  };
   return options;
 }
 
-Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager) {
+std::vector<FlagSpec> GitFlags() {
+  return {{"git", 0, true, "keep the store equal to this Git repository (URL or local path)", "REPO"},
+          {"branch", 0, true, "the branch --git follows (default main)", "BRANCH"},
+          {"path", 0, true, "the directory of manifests inside the repository (default: its root)", "DIR"},
+          {"interval", 0, true, "how often --git is fetched (default 30s; POST /v1/sync for now)",
+           "DURATION"}};
+}
+
+Result<std::optional<GitSyncOptions>> GitSyncOptionsFromFlags(const ParsedFlags& flags) {
+  if (!flags.Has("git")) {
+    for (const char* name : {"branch", "path", "interval"}) {
+      if (flags.Has(name)) return InvalidError(std::string("--") + name + " needs --git");
+    }
+    return std::optional<GitSyncOptions>();
+  }
+  GitSyncOptions options;
+  options.repo = flags.Get("git");
+  if (options.repo.empty() || options.repo[0] == '-') return InvalidError("--git: a repository URL or path");
+  options.branch = flags.Get("branch", "main");
+  if (options.branch.empty() || options.branch[0] == '-' || options.branch.find("..") != std::string::npos) {
+    return InvalidError("--branch: \"" + options.branch + "\" is not a branch name");
+  }
+  options.path = flags.Get("path", ".");
+  std::filesystem::path path(options.path);
+  for (const auto& part : path) {
+    if (path.is_absolute() || part == "..") {
+      return InvalidError("--path: a directory inside the repository, without \"..\"");
+    }
+  }
+  auto interval = specs::ParseDuration(flags.Get("interval", "30s"));
+  if (!interval.ok()) return InvalidError("--interval: " + interval.status().message());
+  if (interval->value < std::chrono::seconds(1)) return InvalidError("--interval: at least 1s");
+  options.interval = interval->value;
+  if (flags.Has("applyset")) options.applyset = flags.Get("applyset");
+  return std::optional<GitSyncOptions>(std::move(options));
+}
+
+Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager,
+                            std::function<Status()> trigger_sync) {
   controller::api::ApiServerOptions options;
   options.listen = flags.Get("listen", "127.0.0.1:7777");
   options.token_file = flags.Get("token-file");
@@ -56,7 +110,9 @@ Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controll
   context.registry = runtime.registry.get();
   context.on_write = [&manager] { manager.Notify(); };
   context.is_leader = [&manager] { return manager.IsLeader(); };
+  context.trigger_sync = std::move(trigger_sync);
   context.version = SESAME_VERSION;
+  context.metrics = &manager.metrics();
   api.handlers = std::make_unique<controller::api::ApiHandlers>(context);
   auto server = controller::api::ApiServer::Start(options, *api.handlers);
   if (!server.ok()) return server.status();

@@ -1,9 +1,12 @@
 #pragma once
 // Flags shared by `sesame controller` and `sesame up`.
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "cli/flags.h"
+#include "cli/git_sync.h"
 #include "cli/runtime.h"
 #include "controller/api/api_handlers.h"
 #include "controller/api/api_server.h"
@@ -12,7 +15,15 @@
 namespace sesame::cli {
 
 std::vector<FlagSpec> ControllerFlags();
+// Also configures the process's log from --log-format and --log-level and
+// routes the manager's lines to it (common/logging.h).
 Result<controller::ManagerOptions> ManagerOptionsFromFlags(const ParsedFlags& flags);
+
+// --git REPO [--branch main] [--path DIR] [--interval 30s]: GitOps.
+std::vector<FlagSpec> GitFlags();
+// The sync --git asks for (applyset from --applyset when given), or
+// nullopt without --git.
+Result<std::optional<GitSyncOptions>> GitSyncOptionsFromFlags(const ParsedFlags& flags);
 
 // The HTTP API next to a manager: the handlers and the server that owns
 // them, stopped on destruction.
@@ -21,6 +32,8 @@ struct RunningApi {
   std::unique_ptr<controller::api::ApiServer> server;
   std::string url;  // "http://127.0.0.1:7777"
 };
-Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager);
+// `trigger_sync`, when set, serves POST /v1/sync.
+Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager,
+                            std::function<Status()> trigger_sync = {});
 
 }  // namespace sesame::cli

@@ -1,7 +1,9 @@
 #include <thread>
 
 #include "cli/client.h"
+#include "reconcilers/admin_settings_store.h"
 #include "reconcilers/sandbox_handle.h"
+#include "security/probe.h"
 
 namespace sesame::cli {
 
@@ -54,6 +56,37 @@ class EmbeddedClient final : public Client {
       }
       if (changes->empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+  }
+
+  Result<SecurityState> GetSecurity() override {
+    auto settings = reconcilers::LoadAdminSettings(store_, security::AdminSettingsFromEnv());
+    if (!settings.ok()) return settings.status();
+    return SecurityState{*settings, security::CachedProbe().ToString()};
+  }
+  Status SetSecurity(const security::AdminSettings& settings) override {
+    auto before = reconcilers::LoadAdminSettings(store_, security::AdminSettingsFromEnv());
+    if (!before.ok()) return before.status();
+    return reconcilers::ChangeAdminSettings(store_, *before, settings, Clock::Real().Now());
+  }
+  Result<std::vector<store::Violation>> ListViolations(const store::ViolationFilter& filter) override {
+    return store_.ListViolations(filter);
+  }
+  Status WatchViolations(const store::ViolationFilter& filter,
+                         const std::function<bool(const store::Violation&)>& on_violation) override {
+    store::ViolationFilter next = filter;
+    while (true) {
+      auto batch = store_.ListViolations(next);
+      if (!batch.ok()) return batch.status();
+      for (const auto& v : *batch) {
+        next.after_id = v.id;
+        if (!on_violation(v)) return Status::Ok();
+      }
+      if (batch->empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+
+  Result<std::vector<controller::SyncStatus>> ListSyncs() override {
+    return controller::ListSyncStatuses(store_);
   }
 
   Status Logs(const std::string& ns, const std::string& name, const providers::LogOptions& options,

@@ -11,6 +11,8 @@ std::optional<Resource> ParseResource(const std::string& word) {
     return Resource::kTemplates;
   }
   if (word == "events" || word == "event" || word == "ev") return Resource::kEvents;
+  if (word == "violations" || word == "violation") return Resource::kViolations;
+  if (word == "syncs" || word == "sync") return Resource::kSyncs;
   return std::nullopt;
 }
 

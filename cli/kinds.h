@@ -7,7 +7,7 @@
 
 namespace sesame::cli {
 
-enum class Resource { kSandboxes, kTemplates, kEvents };
+enum class Resource { kSandboxes, kTemplates, kEvents, kViolations, kSyncs };
 
 std::optional<Resource> ParseResource(const std::string& word);
 // "Sandbox" or "SandboxTemplate"; events have no kind.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/client.h"
+#include "reconcilers/admin_settings_store.h"
 #include "specs/codec.h"
 #include "specs/manifest.h"
 
@@ -110,6 +111,40 @@ class FrameReader {
  private:
   std::string buffer_;
 };
+
+Result<Client::SecurityState> SecurityFrom(const std::string& text) {
+  auto body = ParseBody(text);
+  if (!body.ok()) return body.status();
+  json probe = (*body).value("probe", json::object());
+  json settings = *body;
+  settings.erase("probe");
+  auto parsed = reconcilers::AdminSettingsFromJson(settings.dump(), {});
+  if (!parsed.ok()) return parsed.status();
+  return Client::SecurityState{*parsed, probe.value("details", "")};
+}
+
+store::Violation ViolationFrom(const json& j) {
+  store::Violation v;
+  v.id = j.value("id", int64_t{0});
+  json sandbox = j.value("sandbox", json::object());
+  v.sandbox = {specs::kKindSandbox, sandbox.value("namespace", ""), sandbox.value("name", "")};
+  v.sandbox_uid = sandbox.value("uid", "");
+  v.time = ParseTime(j.value("time", "")).value_or(Time{});
+  v.kind = j.value("kind", "");
+  v.operation = j.value("operation", "");
+  v.target = j.value("target", "");
+  v.rule = j.value("rule", "");
+  return v;
+}
+
+std::string ViolationsPath(const store::ViolationFilter& filter, bool watch) {
+  httplib::Params params;
+  if (!filter.name.empty()) params.emplace("sandbox", filter.name);
+  if (filter.after_id) params.emplace("after", std::to_string(filter.after_id));
+  if (watch) params.emplace("watch", "true");
+  std::string base = filter.namespace_.empty() ? "/v1/violations" : "/v1/namespaces/" + filter.namespace_ + "/violations";
+  return base + Query(params);
+}
 
 class RemoteClient final : public Client {
  public:
@@ -230,6 +265,55 @@ class RemoteClient final : public Client {
                          });
                        });
     if (!failure.ok()) return failure;
+    if (r && r->status != 200) return ErrorFrom(r, url_);
+    return Status::Ok();
+  }
+
+  Result<SecurityState> GetSecurity() override {
+    auto r = http_.Get("/admin/sandbox", headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    return SecurityFrom(r->body);
+  }
+
+  Status SetSecurity(const security::AdminSettings& settings) override {
+    auto r = http_.Put("/admin/sandbox", headers_, reconcilers::AdminSettingsToJson(settings), "application/json");
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    return Status::Ok();
+  }
+
+  Result<std::vector<store::Violation>> ListViolations(const store::ViolationFilter& filter) override {
+    auto r = http_.Get(ViolationsPath(filter, false), headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    auto body = ParseBody(r->body);  // must outlive the loop
+    if (!body.ok()) return body.status();
+    std::vector<store::Violation> out;
+    for (const auto& item : (*body)["items"]) out.push_back(ViolationFrom(item));
+    return out;
+  }
+
+  Result<std::vector<controller::SyncStatus>> ListSyncs() override {
+    auto r = http_.Get("/v1/syncs", headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    auto body = ParseBody(r->body);  // must outlive the loop
+    if (!body.ok()) return body.status();
+    std::vector<controller::SyncStatus> out;
+    for (const auto& item : (*body)["items"]) {
+      auto s = controller::SyncStatusFromJson(item.dump());
+      if (s.ok()) out.push_back(std::move(s).value());
+    }
+    return out;
+  }
+
+  Status WatchViolations(const store::ViolationFilter& filter,
+                         const std::function<bool(const store::Violation&)>& on_violation) override {
+    LineSplitter lines;
+    auto r = http_.Get(ViolationsPath(filter, true), headers_, [&](const char* data, size_t n) {
+      return lines.Feed(data, n, [&](std::string_view line) {
+        if (line.empty()) return true;  // keep-alive
+        json j = json::parse(line, nullptr, false);
+        return !j.is_object() || on_violation(ViolationFrom(j));
+      });
+    });
     if (r && r->status != 200) return ErrorFrom(r, url_);
     return Status::Ok();
   }

@@ -20,8 +20,21 @@ std::string DefaultHolder() {
 
 Manager::Manager(store::Store& store, reconcilers::SandboxReconciler& reconciler,
                  ManagerOptions options)
-    : store_(store), reconciler_(reconciler), options_(std::move(options)) {
+    : store_(store),
+      reconciler_(reconciler),
+      options_(std::move(options)),
+      reconciles_(metrics_.AddCounter("sesame_reconciles_total",
+                                      "Reconciles by result (success, requeue_after, error, terminal).",
+                                      {"result"})),
+      reconcile_seconds_(metrics_.AddHistogram("sesame_reconcile_duration_seconds",
+                                               "How long one reconcile took.", {},
+                                               Histogram::LatencyBuckets())) {
   if (options_.lease_holder.empty()) options_.lease_holder = DefaultHolder();
+  metrics_.AddGauge("sesame_workqueue_depth", "Keys waiting in the work queue.", {}, [this] {
+    std::lock_guard lock(mutex_);
+    double depth = queue_ ? static_cast<double>(queue_->Len()) : 0;
+    return std::vector<std::pair<LabelValues, double>>{{{}, depth}};
+  });
 }
 
 Manager::~Manager() { Stop(); }
@@ -138,24 +151,43 @@ void Manager::Resync() {
   }
 }
 
+ReconcileResult Manager::ReconcileKey(const std::string& key) {
+  auto started = std::chrono::steady_clock::now();
+  auto parsed = ParseKeyString(key);
+  if (!parsed) return ReconcileResult::Terminal("malformed key " + key);
+  auto outcome = reconciler_.Reconcile(*parsed);
+  reconcile_seconds_.Observe({}, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (outcome.status.ok()) {
+    return outcome.requeue_after ? ReconcileResult::RequeueAfter(*outcome.requeue_after)
+                                 : ReconcileResult::Done();
+  }
+  Code code = outcome.status.code();
+  if (code == Code::kTerminal || code == Code::kInvalid || code == Code::kUnsupported) {
+    return ReconcileResult::Terminal(outcome.status.message());
+  }
+  std::optional<Millis> hint;
+  if (auto ms = outcome.status.retry_after_ms()) hint = Millis(*ms);
+  return ReconcileResult::Retry(outcome.status.message(), hint);
+}
+
+void Manager::Observe(const std::string& key, const ReconcileResult& result) {
+  const char* label = result.outcome == ReconcileResult::kRetry      ? "error"
+                      : result.outcome == ReconcileResult::kTerminal ? "terminal"
+                      : result.requeue_after                         ? "requeue_after"
+                                                                     : "success";
+  reconciles_.Add({label});
+  if (!result.error.empty() && options_.log_warning) {
+    options_.log_warning("reconcile " + key + " failed (" + label + "): " + result.error);
+  } else if (options_.log_debug) {
+    options_.log_debug("reconciled " + key + ": " + label);
+  }
+}
+
 void Manager::Lead() {
   WorkQueue& queue = this->queue();
-  WorkerPool pool(queue, [this](const std::string& key) -> ReconcileResult {
-    auto parsed = ParseKeyString(key);
-    if (!parsed) return ReconcileResult::Terminal("malformed key " + key);
-    auto outcome = reconciler_.Reconcile(*parsed);
-    if (outcome.status.ok()) {
-      return outcome.requeue_after ? ReconcileResult::RequeueAfter(*outcome.requeue_after)
-                                   : ReconcileResult::Done();
-    }
-    Code code = outcome.status.code();
-    if (code == Code::kTerminal || code == Code::kInvalid || code == Code::kUnsupported) {
-      return ReconcileResult::Terminal(outcome.status.message());
-    }
-    std::optional<Millis> hint;
-    if (auto ms = outcome.status.retry_after_ms()) hint = Millis(*ms);
-    return ReconcileResult::Retry(outcome.status.message(), hint);
-  });
+  WorkerPool pool(
+      queue, [this](const std::string& key) { return ReconcileKey(key); },
+      [this](const std::string& key, const ReconcileResult& result) { Observe(key, result); });
   int64_t seen_version = store_.CurrentResourceVersion().ok() ? *store_.CurrentResourceVersion() : 0;
   pool.Start(options_.workers);
   Resync();
@@ -164,6 +196,7 @@ void Manager::Lead() {
   auto steady = std::chrono::steady_clock::now;
   auto next_resync = steady() + options_.resync_period;
   auto next_renew = steady() + options_.lease_duration / 3;
+  auto next_violations = steady();
   auto last_renewed = steady();
   while (!stopping_) {
     SleepFor(options_.poll_interval);
@@ -183,6 +216,12 @@ void Manager::Lead() {
     bool changed = notified_.exchange(false) || (dv.ok() && *dv != last_data_version);
     if (dv.ok()) last_data_version = *dv;
     if (changed) EnqueueChanges(seen_version);
+    if (steady() >= next_violations) {
+      // Violations stream live: picked up within a quarter second.
+      auto collected = reconciler_.CollectViolations();
+      if (!collected.ok()) Log("collecting violations failed: " + collected.status().message());
+      next_violations = steady() + std::chrono::milliseconds(250);
+    }
     if (steady() >= next_resync) {
       Resync();
       next_resync = steady() + options_.resync_period;

@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "controller/metrics.h"
 #include "controller/work_queue.h"
 #include "controller/worker_pool.h"
 #include "reconcilers/sandbox_reconciler.h"
@@ -30,6 +31,10 @@ struct ManagerOptions {
   std::string lease_holder;  // empty: hostname:pid
   // Called with one line per notable event (leadership, resync results).
   std::function<void(const std::string&)> log;
+  // Called with one line per failed reconcile (warning) and per reconcile
+  // (debug: key, result, duration). Either may be empty.
+  std::function<void(const std::string&)> log_warning;
+  std::function<void(const std::string&)> log_debug;
 };
 
 class Manager {
@@ -49,6 +54,10 @@ class Manager {
   // Tells the watcher that this process wrote to the store (writes on the
   // same connection do not change SQLite's data_version).
   void Notify();
+  // The process's metrics: the manager registers sesame_reconciles_total
+  // {result}, sesame_reconcile_duration_seconds and sesame_workqueue_depth;
+  // the API server adds its own. Lives as long as the manager.
+  Metrics& metrics() { return metrics_; }
 
   // "Sandbox/ns/name" <-> key.
   static std::string KeyString(const specs::ObjectKey& key);
@@ -62,6 +71,8 @@ class Manager {
   void EnqueueChanges(int64_t& seen_version);
   void Resync();
   void Log(const std::string& line);
+  ReconcileResult ReconcileKey(const std::string& key);
+  void Observe(const std::string& key, const ReconcileResult& result);
   bool SleepFor(Millis d);  // false when stopped
 
   store::Store& store_;
@@ -74,6 +85,9 @@ class Manager {
   std::atomic<bool> notified_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
+  Metrics metrics_;
+  Counter& reconciles_;
+  Histogram& reconcile_seconds_;
 };
 
 }  // namespace sesame::controller

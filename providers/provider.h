@@ -138,6 +138,15 @@ struct LogOptions {
   bool timestamps = false;
 };
 
+// A blocked attempt reported by a sandbox (see store::Violation).
+struct ViolationRecord {
+  std::string uid;
+  specs::ObjectKey key;
+  int64_t seq = 0;  // increasing per sandbox; the store ignores repeats
+  Time time{};
+  std::string kind, operation, target, rule;
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -171,6 +180,13 @@ class Provider {
   virtual Result<std::string> ReadFile(const Observed& current, const std::string& path) = 0;
   virtual Status WriteFile(const Observed& current, const std::string& path,
                            const std::string& content) = 0;
+
+  // Violations its sandboxes recorded since the last call (after a
+  // restart: all that are still kept). Providers without OS-level
+  // sandboxing have none.
+  virtual Result<std::vector<ViolationRecord>> DrainViolations() {
+    return std::vector<ViolationRecord>{};
+  }
 };
 
 // Providers by name, registered explicitly from main (self-registration

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "reconcilers/admin_settings_store.h"
 #include "reconcilers/plan.h"
 #include "reconcilers/status.h"
 #include "specs/codec.h"
@@ -33,10 +34,46 @@ SandboxReconciler::SandboxReconciler(store::Store& store, const providers::Regis
 ReconcileOutcome SandboxReconciler::Reconcile(const specs::ObjectKey& key) {
   auto object = store_.Get(key);
   if (!object.ok()) {
-    if (object.status().code() == Code::kNotFound) return {};
+    if (object.status().code() == Code::kNotFound) {
+      std::lock_guard lock(decoded_mutex_);
+      decoded_.erase(key.ToString());
+      return {};
+    }
     return {object.status(), std::nullopt};
   }
   return ReconcileObject(*object);
+}
+
+int64_t SandboxReconciler::TemplateVersion(const specs::Object& object, const std::string& template_ref) {
+  if (template_ref.empty()) return 0;
+  auto tmpl = store_.Get({specs::kKindSandboxTemplate, object.metadata.namespace_, template_ref});
+  return tmpl.ok() ? tmpl->metadata.resource_version : 0;
+}
+
+Result<std::shared_ptr<const SandboxReconciler::Decoded>> SandboxReconciler::Decode(
+    const specs::Object& object) {
+  std::string key = specs::KeyOf(object).ToString();
+  std::shared_ptr<const Decoded> hit;
+  {
+    std::lock_guard lock(decoded_mutex_);
+    auto it = decoded_.find(key);
+    if (it != decoded_.end()) hit = it->second;
+  }
+  // Every write bumps the object's version; only the template can have
+  // changed underneath.
+  if (hit && hit->object_version == object.metadata.resource_version &&
+      hit->sandbox.metadata.uid == object.metadata.uid &&
+      TemplateVersion(object, hit->sandbox.spec.template_ref) == hit->template_version) {
+    return hit;
+  }
+  auto sandbox = ResolveSandbox(store_, object);
+  if (!sandbox.ok()) return sandbox.status();
+  auto fresh = std::make_shared<const Decoded>(
+      Decoded{object.metadata.resource_version, TemplateVersion(object, sandbox->spec.template_ref),
+              *sandbox, providers::FieldHashes(sandbox->spec)});
+  std::lock_guard lock(decoded_mutex_);
+  decoded_[key] = fresh;
+  return fresh;
 }
 
 namespace {
@@ -66,7 +103,8 @@ Result<specs::Sandbox> ResolveSandbox(store::Store& store, const specs::Object& 
   if (tmpl.status().code() != Code::kNotFound) return tmpl.status();
   if (object.metadata.deletion_timestamp) return own;
   return Status(Code::kTerminal, "template \"" + own->spec.template_ref + "\" not found in namespace " +
-                                     object.metadata.namespace_);
+                                     object.metadata.namespace_)
+      .WithReason("TemplateNotFound");
 }
 
 
@@ -79,7 +117,9 @@ std::string EventMessage(const SandboxReconciler::Context& ctx);
 ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object) {
   Context ctx;
   ctx.object = object;
-  auto sandbox = ResolveSandbox(store_, object);
+  auto decoded = Decode(object);
+  Result<specs::Sandbox> sandbox = decoded.ok() ? Result<specs::Sandbox>((*decoded)->sandbox)
+                                                : Result<specs::Sandbox>(decoded.status());
   if (!sandbox.ok()) {
     // Keep the stored status, but say why nothing can happen.
     auto status = specs::DecodeSandboxStatus(object.status);
@@ -87,6 +127,7 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
     ctx.sandbox.status = status.ok() ? *status : specs::SandboxStatus{};
     ctx.action = {ActionType::kNothing, "InvalidSpec", sandbox.status().message(), std::nullopt};
     ctx.result = sandbox.status();
+    if (ctx.result.reason().empty()) ctx.result.WithReason("InvalidSpec");
     RecordEvent(object, true, "InvalidSpec", sandbox.status().message());
     if (Status w = WriteStatus(ctx); !w.ok()) return {w, std::nullopt};
     return {sandbox.status(), std::nullopt};
@@ -106,8 +147,8 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
   ctx.observed = *observed;
 
   providers::Capabilities caps = ctx.provider->capabilities();
-  PlanInput input{&ctx.sandbox, ctx.observed ? &*ctx.observed : nullptr, &caps,
-                  providers::FieldHashes(ctx.sandbox.spec), clock_.Now()};
+  PlanInput input{&ctx.sandbox, ctx.observed ? &*ctx.observed : nullptr, &caps, (*decoded)->hashes,
+                  clock_.Now()};
   ctx.action = Plan(input);
   ctx.result = Execute(ctx);
   if (ctx.action.type != ActionType::kNothing) {
@@ -180,7 +221,11 @@ Result<providers::SandboxRequest> SandboxReconciler::BuildRequest(const Context&
   policy.workspace = r.workspace_dir;
   policy.home = options_.host_env("HOME").value_or("/root");
   policy.sesame_home = options_.home;
-  policy.admin = options_.admin;
+  // Read at every create, so an admin change applies to new sandboxes at
+  // once and to running ones when they restart.
+  auto admin = LoadAdminSettings(store_, options_.admin);
+  if (!admin.ok()) return admin.status();
+  policy.admin = *admin;
   r.policy = security::ComputePolicy(policy);
   // Only the filesystem provider sandboxes on this host; the others report
   // isolation their own way.
@@ -301,6 +346,22 @@ void SandboxReconciler::RecordEvent(const specs::Object& object, bool warning,
   e.message = message;
   e.first_timestamp = e.last_timestamp = clock_.Now();
   (void)store_.RecordEvent(e);  // events are best effort: never block reconciliation
+}
+
+Result<int> SandboxReconciler::CollectViolations() {
+  int count = 0;
+  for (providers::Provider* p : registry_.All()) {
+    auto records = p->DrainViolations();
+    if (!records.ok()) return records.status();
+    if (records->empty()) continue;
+    std::vector<store::Violation> violations;
+    for (auto& r : *records) {
+      violations.push_back({0, r.key, r.uid, r.seq, r.time, r.kind, r.operation, r.target, r.rule});
+    }
+    SESAME_RETURN_IF_ERROR(store_.RecordViolations(violations));
+    count += static_cast<int>(violations.size());
+  }
+  return count;
 }
 
 Result<std::vector<std::string>> SandboxReconciler::CollectOrphans(bool dry_run) {

@@ -8,6 +8,10 @@
 // keys (never for the same key: the work queue guarantees that).
 
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 
@@ -52,6 +56,10 @@ class SandboxReconciler {
   // Returns one line per orphan ("filesystem 1234 (default/old-box)").
   Result<std::vector<std::string>> CollectOrphans(bool dry_run);
 
+  // Moves the violations the providers' sandboxes reported into the store;
+  // returns how many.
+  Result<int> CollectViolations();
+
  public:
   struct Context;  // one reconcile's state (sandbox_reconciler.cc)
 
@@ -65,10 +73,26 @@ class SandboxReconciler {
   // An event when the runtimes install moved on (RuntimeReady changed).
   void RecordRuntimeEvent(const specs::Object& object, const Context& ctx);
 
+  // The effective sandbox and its field fingerprints, decoded once per
+  // version of the object (and of its template): an idle resync then costs
+  // a store read and an Observe per key, not JSON decoding.
+  struct Decoded {
+    int64_t object_version = 0;
+    int64_t template_version = 0;  // 0: no template
+    specs::Sandbox sandbox;
+    std::map<std::string, std::string> hashes;
+  };
+  // Shared, so that a cache hit copies nothing.
+  Result<std::shared_ptr<const Decoded>> Decode(const specs::Object& object);
+  // The template's resourceVersion (0 when it has none or it is missing).
+  int64_t TemplateVersion(const specs::Object& object, const std::string& template_ref);
+
   store::Store& store_;
   const providers::Registry& registry_;
   const Clock& clock_;
   ReconcilerOptions options_;
+  std::mutex decoded_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const Decoded>> decoded_;  // by ObjectKey::ToString; guarded by decoded_mutex_
 };
 
 }  // namespace sesame::reconcilers

@@ -69,6 +69,31 @@ CREATE TABLE leases (
   expires_ms INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: security violations (bounded per sandbox, with lifetime
+    // totals by kind) and settings (the admin's sandbox-security settings).
+    R"sql(
+CREATE TABLE violations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  namespace TEXT NOT NULL,
+  name TEXT NOT NULL,
+  uid TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL,
+  violation TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  target TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  UNIQUE (uid, seq)
+);
+CREATE INDEX violations_sandbox ON violations(uid, id);
+CREATE TABLE violation_totals (
+  violation TEXT PRIMARY KEY,
+  recorded INTEGER NOT NULL,
+  dropped INTEGER NOT NULL
+);
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");

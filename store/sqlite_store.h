@@ -50,6 +50,11 @@ class SqliteStore final : public Store {
   Result<bool> TryAcquireLease(const std::string& name, const std::string& holder,
                                Millis duration) override;
   Status ReleaseLease(const std::string& name, const std::string& holder) override;
+  Status RecordViolations(const std::vector<Violation>& violations) override;
+  Result<std::vector<Violation>> ListViolations(const ViolationFilter& filter) override;
+  Result<std::vector<ViolationTotal>> ViolationTotals() override;
+  Result<std::optional<std::string>> GetSetting(const std::string& name) override;
+  Status PutSetting(const std::string& name, const std::string& value) override;
 
  private:
   // Hands out resourceVersions inside one write transaction; the counter

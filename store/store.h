@@ -24,7 +24,10 @@ using specs::Object;
 using specs::ObjectKey;
 
 // Schema version this binary writes; a database with a newer one is refused.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
+
+// Violations kept per sandbox; older ones are dropped (and counted).
+inline constexpr int64_t kMaxViolationsPerSandbox = 1000;
 
 struct ListOptions {
   std::string kind;        // required
@@ -65,6 +68,33 @@ struct EventFilter {
   std::string namespace_;  // empty: all
   std::optional<ObjectKey> object;
   size_t limit = 500;      // newest first when limited
+};
+
+// A blocked attempt inside a sandbox: a network connection, a file write,
+// a syscall.
+struct Violation {
+  int64_t id = 0;            // set by the store: increasing, the watch position
+  ObjectKey sandbox;
+  std::string sandbox_uid;
+  int64_t seq = 0;           // the sandbox's own sequence number (dedup)
+  Time time{};
+  std::string kind;          // network | filesystem | syscall
+  std::string operation;     // connect, write, socket(AF_NETLINK), ...
+  std::string target;        // host:port, path, ...
+  std::string rule;          // the rule that blocked it
+};
+
+struct ViolationFilter {
+  std::string namespace_;  // empty: all
+  std::string name;        // empty: every sandbox
+  int64_t after_id = 0;    // only newer than this
+  size_t limit = 1000;     // oldest first
+};
+
+struct ViolationTotal {
+  std::string kind;
+  int64_t recorded = 0;  // ever, including those dropped since
+  int64_t dropped = 0;   // dropped to keep kMaxViolationsPerSandbox
 };
 
 enum class WatchType { kAdded, kModified, kDeleted };
@@ -126,6 +156,16 @@ class Store {
                                        Millis duration) = 0;
   // Gives the lease up at once if `holder` holds it.
   virtual Status ReleaseLease(const std::string& name, const std::string& holder) = 0;
+
+  // Stores violations, ignoring ones already stored (same uid and seq),
+  // and drops the oldest beyond kMaxViolationsPerSandbox per sandbox.
+  virtual Status RecordViolations(const std::vector<Violation>& violations) = 0;
+  virtual Result<std::vector<Violation>> ListViolations(const ViolationFilter& filter) = 0;
+  virtual Result<std::vector<ViolationTotal>> ViolationTotals() = 0;
+
+  // Small named settings (JSON text), e.g. "sandbox-security".
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& name) = 0;
+  virtual Status PutSetting(const std::string& name, const std::string& value) = 0;
 
   // A number that changes whenever another connection commits a write
   // (SQLite PRAGMA data_version); cheap enough to poll every few ms.

@@ -19,7 +19,8 @@ Result<std::vector<specs::ObjectKey>> Targets(Client& client, const ParsedFlags&
   }
   if (args.empty()) return InvalidError("delete needs a resource and NAME, -l SEL, or -f PATH");
   auto resource = ParseResource(args[0]);
-  if (!resource || *resource == Resource::kEvents) {
+  if (!resource || *resource == Resource::kEvents || *resource == Resource::kViolations ||
+      *resource == Resource::kSyncs) {
     return InvalidError("unknown resource \"" + args[0] + "\" (use sandbox or template)");
   }
   std::string kind = KindOf(*resource);

@@ -53,7 +53,8 @@ int RunDescribe(Context& ctx, const ParsedFlags& flags) {
   const auto& args = flags.positional();
   if (args.size() != 2) return ctx.Usage("usage: sesame describe sandbox|template NAME");
   auto resource = ParseResource(args[0]);
-  if (!resource || *resource == Resource::kEvents) {
+  if (!resource || *resource == Resource::kEvents || *resource == Resource::kViolations ||
+      *resource == Resource::kSyncs) {
     return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandbox or template)");
   }
   std::string ns = flags.Get("namespace", specs::kDefaultNamespace);

@@ -1,7 +1,10 @@
-// sesame get sandboxes|templates|events [NAME] [-n NS|-A] [-l SEL] [-o FORMAT]
+// sesame get sandboxes|templates|events|violations|syncs [NAME] [-n NS|-A] [-l SEL] [-o FORMAT]
+#include <algorithm>
+
 #include "cli/command.h"
 #include "cli/kinds.h"
 #include "cli/printer.h"
+#include "controller/api/api_handlers.h"
 #include "specs/codec.h"
 
 namespace sesame::cli {
@@ -39,12 +42,100 @@ int WatchObjects(Context& ctx, Client& client, const store::ListOptions& list_op
   return status.ok() ? kExitOk : ctx.Fail(status);
 }
 
+std::vector<std::string> ViolationRow(const store::Violation& v, const PrintOptions& options) {
+  std::vector<std::string> row = {FormatTime(v.time), v.sandbox.name, v.kind, v.operation, v.target, v.rule};
+  if (options.all_namespaces) row.insert(row.begin(), v.sandbox.namespace_);
+  return row;
+}
+
+// get violations [NAME] [-w]: blocked attempts, oldest first; with -w, new
+// ones as they happen.
+int GetViolations(Context& ctx, Client& client, const std::string& ns, const std::string& name,
+                  const PrintOptions& options, bool watch) {
+  store::ViolationFilter filter;
+  filter.namespace_ = ns;
+  filter.name = name;
+  filter.limit = 0;
+  auto list = client.ListViolations(filter);
+  if (!list.ok()) return ctx.Fail(list.status());
+  bool json = options.format == OutputFormat::kJson;
+  std::vector<std::vector<std::string>> rows;
+  if (!options.no_headers && !json) {
+    rows.push_back(ViolationRow({0, {"", "NAMESPACE", "SANDBOX"}, "", 0, {}, "KIND", "OPERATION", "TARGET", "RULE"},
+                                options));
+    rows[0][options.all_namespaces ? 1 : 0] = "TIME";
+  }
+  for (const auto& v : *list) {
+    filter.after_id = v.id;
+    if (json) ctx.out << controller::api::ViolationToJson(v) << "\n";
+    else rows.push_back(ViolationRow(v, options));
+  }
+  if (!json) ctx.out << FormatTable(rows);
+  if (list->empty() && !watch && !json) ctx.err << "No violations recorded\n";
+  ctx.out.flush();
+  if (!watch) return kExitOk;
+  // Rows printed one by one cannot share column widths: tab-separate them.
+  Status status = client.WatchViolations(filter, [&](const store::Violation& v) {
+    if (json) {
+      ctx.out << controller::api::ViolationToJson(v) << "\n";
+    } else {
+      std::string line;
+      for (const auto& cell : ViolationRow(v, options)) line += (line.empty() ? "" : "   ") + cell;
+      ctx.out << line << "\n";
+    }
+    ctx.out.flush();
+    return ctx.out.good();
+  });
+  return status.ok() ? kExitOk : ctx.Fail(status);
+}
+
+// The first line of an error, and how many more there are.
+std::string FirstLine(const std::string& text) {
+  size_t nl = text.find('\n');
+  if (nl == std::string::npos) return text;
+  size_t more = std::count(text.begin(), text.end(), '\n');
+  return text.substr(0, nl) + " (+" + std::to_string(more) + " more)";
+}
+
+// get syncs [NAME]: the GitOps syncs, their applied commit and last outcome.
+int GetSyncs(Context& ctx, Client& client, const std::string& name, const PrintOptions& options) {
+  auto list = client.ListSyncs();
+  if (!list.ok()) return ctx.Fail(list.status());
+  std::vector<controller::SyncStatus> syncs;
+  for (auto& s : *list) {
+    if (name.empty() || s.applyset == name) syncs.push_back(std::move(s));
+  }
+  if (!name.empty() && syncs.empty()) return ctx.Fail(NotFoundError("sync \"" + name + "\" not found"));
+  if (options.format == OutputFormat::kJson) {
+    for (const auto& s : syncs) ctx.out << controller::SyncStatusToJson(s) << "\n";
+    return kExitOk;
+  }
+  bool wide = options.format == OutputFormat::kWide;
+  std::vector<std::vector<std::string>> rows;
+  if (!options.no_headers) {
+    rows.push_back({"NAME", "REPO", "BRANCH", "PATH", "REVISION", "OUTCOME", "LAST SYNC", "ERROR"});
+  }
+  for (const auto& s : syncs) {
+    std::string age = s.time == Time{} ? "<never>" : HumanDuration(std::chrono::duration_cast<Millis>(options.now - s.time));
+    std::string revision = s.revision.empty() ? "<none>" : wide ? s.revision : s.revision.substr(0, 12);
+    std::string error = wide ? s.error : FirstLine(s.error);
+    std::replace(error.begin(), error.end(), '\n', ';');
+    rows.push_back({s.applyset, s.repo, s.branch, s.path, revision, s.outcome, age, error});
+  }
+  if (syncs.empty()) {
+    ctx.err << "No syncs recorded (start `sesame up` or `sesame controller` with --git)\n";
+    return kExitOk;
+  }
+  ctx.out << FormatTable(rows);
+  return kExitOk;
+}
+
 int RunGet(Context& ctx, const ParsedFlags& flags) {
   const auto& args = flags.positional();
-  if (args.empty()) return ctx.Usage("get needs a resource: sandboxes, templates or events");
+  if (args.empty()) return ctx.Usage("get needs a resource: sandboxes, templates, events, violations or syncs");
   auto resource = ParseResource(args[0]);
   if (!resource) {
-    return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandboxes, templates or events)");
+    return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandboxes, templates, events, violations or syncs)");
   }
   if (args.size() > 2) return ctx.Usage("get takes at most one NAME");
   auto format = ParseOutputFormat(flags.Get("output"));
@@ -60,6 +151,10 @@ int RunGet(Context& ctx, const ParsedFlags& flags) {
   auto client = ctx.client();
   if (!client.ok()) return ctx.Fail(client.status());
   if (*resource == Resource::kEvents) return GetEvents(ctx, **client, ns, options);
+  if (*resource == Resource::kSyncs) return GetSyncs(ctx, **client, args.size() == 2 ? args[1] : "", options);
+  if (*resource == Resource::kViolations) {
+    return GetViolations(ctx, **client, ns, args.size() == 2 ? args[1] : "", options, flags.Has("watch"));
+  }
 
   TemplateLookup templates = FetchTemplates(**client, ns);
   std::string kind = KindOf(*resource);
@@ -88,11 +183,13 @@ Command GetCommand() {
   return {
       "get",
       "List or show sandboxes, templates and events",
-      "sesame get sandboxes|templates|events [NAME] [-n NS | -A] [-l SEL] [-o FORMAT]",
+      "sesame get sandboxes|templates|events|violations|syncs [NAME] [-n NS | -A] [-l SEL] [-o FORMAT] [-w]",
       "Examples:\n"
       "  sesame get sandboxes -o wide\n"
       "  sesame get sandbox fix-login-bug -o yaml\n"
-      "  sesame get sandboxes -A -l 'app in (reviewer,writer)'",
+      "  sesame get sandboxes -A -l 'app in (reviewer,writer)'\n"
+      "  sesame get violations -A -w\n"
+      "  sesame get syncs -o wide",
       {NamespaceFlag(),
        {"all-namespaces", 'A', false, "list across all namespaces"},
        SelectorFlag(),

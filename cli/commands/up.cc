@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -71,9 +73,12 @@ class LiveView {
 };
 
 int RunUp(Context& ctx, const ParsedFlags& flags) {
-  if (flags.positional().size() != 1) return ctx.Usage("usage: sesame up DIR");
-  std::string dir = flags.positional()[0];
-  if (!std::filesystem::is_directory(dir)) return ctx.Usage(dir + " is not a directory");
+  auto git = GitSyncOptionsFromFlags(flags);
+  if (!git.ok()) return ctx.Fail(git.status());
+  if (*git && !flags.positional().empty()) return ctx.Usage("sesame up takes DIR or --git REPO, not both");
+  if (!*git && flags.positional().size() != 1) return ctx.Usage("usage: sesame up DIR | --git REPO");
+  std::string dir = *git ? "" : flags.positional()[0];
+  if (!*git && !std::filesystem::is_directory(dir)) return ctx.Usage(dir + " is not a directory");
   auto options = ManagerOptionsFromFlags(flags);
   if (!options.ok()) return ctx.Fail(options.status());
   auto runtime = ctx.runtime(flags.Get("db"));
@@ -88,12 +93,31 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
     recent.push_back(line);
     if (recent.size() > 8) recent.erase(recent.begin());
   };
+  // Shown in the live view (which prints each line once when stdout is not
+  // a terminal); warnings also go to the log on stderr.
   options->log = remember;
+  options->log_warning = [&remember, logged = options->log_warning](const std::string& line) {
+    remember(line);
+    if (logged) logged(line);
+  };
   store::Store& store = *(*runtime)->store;
   controller::Manager manager(store, *(*runtime)->reconciler, *options);
-  auto api = StartApi(flags, **runtime, manager);
+  // Declared after the manager and before the API: stopped before the
+  // manager goes, and outlives the API's trigger.
+  std::unique_ptr<GitSync> git_sync;
+  std::function<Status()> trigger;
+  if (*git) {
+    (*git)->active = [&manager] { return manager.IsLeader(); };
+    git_sync = std::make_unique<GitSync>(store, std::move(**git), remember, [&manager] { manager.Notify(); });
+    trigger = [s = git_sync.get()] { return s->Trigger(); };
+  }
+  auto api = StartApi(flags, **runtime, manager, trigger);
   if (!api.ok()) return ctx.Fail(api.status());
   remember("API listening on " + api->url);
+  if (git_sync) {
+    remember("syncing " + flags.Get("git") + " as applyset " + git_sync->applyset());
+    git_sync->Start();
+  }
   std::atomic<bool> stopping{false};
   OnTerminationSignal([&] {
     stopping = true;
@@ -101,12 +125,15 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   });
   std::thread controller_thread([&] { (void)manager.Run(); });
 
-  DirectorySync sync(store, dir, flags.Has("recursive"),
-                     flags.Get("applyset", DirectorySync::ApplysetFor(dir)), remember);
+  std::optional<DirectorySync> sync;
+  if (!git_sync) {
+    sync.emplace(store, dir, flags.Has("recursive"), flags.Get("applyset", DirectorySync::ApplysetFor(dir)),
+                 remember);
+  }
   LiveView view(ctx, **client);
   auto next_draw = std::chrono::steady_clock::now();
   while (!stopping) {
-    if (sync.SyncIfChanged()) manager.Notify();
+    if (sync && sync->SyncIfChanged()) manager.Notify();
     if (std::chrono::steady_clock::now() >= next_draw) {
       std::vector<std::string> lines;
       {
@@ -121,7 +148,9 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   controller_thread.join();
-  ctx.err << "\nstopped; sandboxes keep running: `sesame up " << dir << "` re-adopts them\n";
+  if (git_sync) git_sync->Stop();
+  std::string again = git_sync ? "--git " + flags.Get("git") : dir;
+  ctx.err << "\nstopped; sandboxes keep running: `sesame up " << again << "` re-adopts them\n";
   return kExitOk;
 }
 
@@ -130,15 +159,21 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
 Command UpCommand() {
   std::vector<FlagSpec> flags = ControllerFlags();
   flags.push_back(RecursiveFlag());
-  flags.push_back({"applyset", 0, true, "the applyset DIR is applied as (default: up-DIRNAME)", "NAME"});
+  for (auto& f : GitFlags()) flags.push_back(f);
+  flags.push_back({"applyset", 0, true,
+                   "the applyset DIR or --git is applied as (default: up-DIRNAME, git-REPONAME)", "NAME"});
   return {"up",
-          "Run the controller and keep a directory of manifests applied",
-          "sesame up DIR [-R] [--listen 127.0.0.1:7777] [--workers N] [--resync 30s]",
+          "Run the controller and keep a directory or a Git branch of manifests applied",
+          "sesame up DIR [-R] [--listen 127.0.0.1:7777] [--workers N] [--resync 30s]\n"
+          "       sesame up --git REPO [--branch main] [--path DIR] [--interval 30s] [--listen ...]",
           "Applies DIR (with prune) and again within a second of every change to it,\n"
           "reconciles the sandboxes, and shows them live. Ctrl-C stops the\n"
           "controller and leaves the sandboxes running; `sesame up DIR` again\n"
           "re-adopts them.\n\n"
-          "Example:\n  sesame up examples/",
+          "With --git, the branch's head is fetched every --interval (or on POST\n"
+          "/v1/sync) and --path in it applied with prune; a fetch or parse error\n"
+          "changes nothing and shows in `sesame get syncs`.\n\n"
+          "Examples:\n  sesame up examples/\n  sesame up --git https://example.com/fleet.git --path sandboxes",
           flags,
           RunUp};
 }

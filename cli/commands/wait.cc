@@ -12,7 +12,8 @@ int RunWait(Context& ctx, const ParsedFlags& flags) {
   std::string target = flags.positional()[0];
   auto slash = target.find('/');
   auto resource = slash == std::string::npos ? std::nullopt : ParseResource(target.substr(0, slash));
-  if (!resource || *resource == Resource::kEvents) {
+  if (!resource || *resource == Resource::kEvents || *resource == Resource::kViolations ||
+      *resource == Resource::kSyncs) {
     return ctx.Usage("\"" + target + "\": name the object as sandbox/NAME");
   }
   auto condition = ParseWaitCondition(flags.Get("for", "condition=Ready"));

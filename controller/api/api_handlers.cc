@@ -2,9 +2,12 @@
 
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "controller/api/api_errors.h"
+#include "controller/sync_status.h"
 #include "reconcilers/sandbox_handle.h"
+#include "security/probe.h"
 #include "specs/codec.h"
 #include "specs/manifest.h"
 
@@ -96,8 +99,9 @@ Result<specs::Object> OneObject(const HttpRequest& r, const specs::ObjectKey& ke
 
 HttpResponse ApiHandlers::Handle(const HttpRequest& r,
                                  const std::function<bool(const std::string&)>& allowed) {
-  static const std::regex kCollection(R"(^/v1/(sandboxes|templates|events)$)");
-  static const std::regex kNamespaced(R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|events)$)");
+  static const std::regex kCollection(R"(^/v1/(sandboxes|templates|events|violations)$)");
+  static const std::regex kNamespaced(
+      R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|events|violations)$)");
   static const std::regex kObject(R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates)/([a-z0-9-]+)$)");
   static const std::regex kSub(R"(^/v1/namespaces/([a-z0-9-]+)/sandboxes/([a-z0-9-]+)/(logs|exec|attach|files)$)");
   const std::string& m = r.method;
@@ -106,6 +110,14 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
   if (r.path == "/readyz") return Readyz();
   if (r.path == "/version") return JsonResponse(200, json{{"version", ctx_.version}}.dump());
   if (r.path == "/metrics") return Metrics();
+  if (r.path == "/admin/sandbox") {
+    if (!allowed("")) return ErrorResponse(403, "the admin settings need a token for every namespace");
+    return AdminSandbox(r);
+  }
+  if (r.path == "/v1/sync" || r.path == "/v1/syncs") {
+    if (!allowed("")) return ErrorResponse(403, "syncs need a token for every namespace");
+    return r.path == "/v1/sync" ? Sync(r) : Syncs();
+  }
   if (r.path == "/v1/apply") {
     if (m != "POST") return ErrorResponse(405, "use POST /v1/apply");
     return Apply(r, allowed);
@@ -113,12 +125,16 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
   if (std::regex_match(r.path, match, kCollection)) {
     if (!allowed("")) return ErrorResponse(403, "this token may not list across namespaces");
     if (m != "GET") return ErrorResponse(405, m + " is not allowed on " + r.path);
+    if (match[1] == "violations") return Violations(r, "");
     return match[1] == "events" ? Events(r, "") : ListOrWatch(r, KindFor(match[1]), "");
   }
   if (std::regex_match(r.path, match, kNamespaced)) {
     std::string ns = match[1];
     if (!allowed(ns)) return ErrorResponse(403, "this token may not act in namespace " + ns);
     if (match[2] == "events") return m == "GET" ? Events(r, ns) : ErrorResponse(405, "events are read-only");
+    if (match[2] == "violations") {
+      return m == "GET" ? Violations(r, ns) : ErrorResponse(405, "violations are read-only");
+    }
     if (m == "GET") return ListOrWatch(r, KindFor(match[2]), ns);
     if (m == "POST") return Create(r, KindFor(match[2]), ns);
     return ErrorResponse(405, m + " is not allowed on " + r.path);
@@ -293,10 +309,35 @@ HttpResponse ApiHandlers::Remove(const HttpRequest& r, const specs::ObjectKey& k
                                 {"code", 200}, {"details", {{"name", key.name}}}}.dump());
 }
 
+// POST /v1/sync: the webhook a Git host calls on push. The sync runs on
+// its own thread; the caller follows it with GET /v1/syncs.
+HttpResponse ApiHandlers::Sync(const HttpRequest& r) {
+  if (r.method != "POST") return ErrorResponse(405, "use POST /v1/sync");
+  if (!ctx_.trigger_sync) return ErrorResponse(404, "this controller syncs no Git repository (start it with --git)");
+  Status triggered = ctx_.trigger_sync();
+  if (!triggered.ok()) return ErrorResponse(triggered);
+  return JsonResponse(202, R"({"kind":"Status","code":202,"status":"Success","message":"sync triggered"})");
+}
+
+// GET /v1/syncs: the recorded state of every GitOps sync.
+HttpResponse ApiHandlers::Syncs() {
+  auto list = controller::ListSyncStatuses(*ctx_.store);
+  if (!list.ok()) return ErrorResponse(list.status());
+  std::string items;
+  for (const auto& s : *list) items += (items.empty() ? "" : ",") + controller::SyncStatusToJson(s);
+  return JsonResponse(200, R"({"kind":"SyncList","items":[)" + items + "]}");
+}
+
 HttpResponse ApiHandlers::Readyz() {
   bool leader = ctx_.is_leader && ctx_.is_leader();
-  json body = {{"status", leader ? "ok" : "standby"}, {"leader", leader}};
-  return JsonResponse(leader ? 200 : 503, body.dump());
+  auto rv = ctx_.store ? ctx_.store->CurrentResourceVersion() : Result<int64_t>(UnavailableError("no store"));
+  const auto& probe = security::CachedProbe();
+  json body = {{"status", !rv.ok() ? "unavailable" : leader ? "ok" : "standby"},
+               {"role", leader ? "leader" : "standby"},
+               {"leader", leader},
+               {"store", rv.ok() ? "ok" : rv.status().message()},
+               {"security", probe.Summary()}};
+  return JsonResponse(rv.ok() && leader ? 200 : 503, body.dump());
 }
 
 Result<std::string> ApiHandlers::PreviewTarget(const std::string& ns, const std::string& name, int port) {
@@ -311,33 +352,100 @@ Result<std::string> ApiHandlers::PreviewTarget(const std::string& ns, const std:
   return NotFoundError("sandbox/" + name + " has no preview for port " + std::to_string(port));
 }
 
-void ApiHandlers::CountRequest(int status) {
-  std::lock_guard lock(metrics_mutex_);
-  requests_by_status_[status]++;
+ApiHandlers::ApiHandlers(ApiContext context)
+    : ctx_(std::move(context)),
+      local_metrics_(std::make_unique<controller::Metrics>()),
+      metrics_(ctx_.metrics ? *ctx_.metrics : *local_metrics_),
+      requests_(metrics_.AddCounter("sesame_api_requests_total", "API requests by method, route and status code.",
+                                    {"method", "route", "code"})),
+      request_seconds_(metrics_.AddHistogram("sesame_api_request_duration_seconds",
+                                             "API request latency, until the response or a stream's headers.",
+                                             {"method", "route"}, Histogram::LatencyBuckets())) {
+  // Read at scrape time through `this`: kept in the handlers' own registry,
+  // which cannot outlive them.
+  local_metrics_->AddGauge("sesame_sandboxes", "Sandboxes by phase and provider.", {"phase", "provider"},
+                    [this] { return SandboxCounts(); });
+  local_metrics_->AddGauge("sesame_leader", "Whether this controller is the acting one.", {}, [this] {
+    double leader = ctx_.is_leader && ctx_.is_leader() ? 1 : 0;
+    return std::vector<std::pair<LabelValues, double>>{{{}, leader}};
+  });
+}
+
+std::string ApiHandlers::RoutePattern(const std::string& path) {
+  static const char* const kFixed[] = {"/healthz", "/readyz", "/version", "/metrics", "/v1/apply",
+                                       "/v1/sync", "/admin/sandbox"};
+  for (const char* fixed : kFixed) {
+    if (path == fixed) return fixed;
+  }
+  static const std::pair<std::regex, const char*> kPatterns[] = {
+      {std::regex(R"(^/v1/(sandboxes|templates|events|violations|syncs)$)"), "/v1/$1"},
+      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates|events|violations)$)"),
+       "/v1/namespaces/{ns}/$1"},
+      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates)/[^/]+$)"), "/v1/namespaces/{ns}/$1/{name}"},
+      {std::regex(R"(^/v1/namespaces/[^/]+/sandboxes/[^/]+/(logs|exec|attach|files)$)"),
+       "/v1/namespaces/{ns}/sandboxes/{name}/$1"},
+      {std::regex(R"(^/preview/.*)"), "/preview/{ns}/{name}/{port}/{path}"},
+  };
+  std::smatch m;
+  for (const auto& [pattern, format] : kPatterns) {
+    if (std::regex_match(path, m, pattern)) return m.format(format);
+  }
+  return "other";
+}
+
+void ApiHandlers::CountRequest(const std::string& method, const std::string& path, int status,
+                               double seconds) {
+  static const std::set<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+  std::string route = RoutePattern(path);
+  const std::string& m = kMethods.count(method) ? method : "other";
+  requests_.Add({m, route, std::to_string(status)});
+  request_seconds_.Observe({m, route}, seconds);
+}
+
+std::vector<std::pair<LabelValues, double>> ApiHandlers::SandboxCounts() {
+  std::map<LabelValues, double> counts;
+  auto list = ctx_.store ? ctx_.store->List({specs::kKindSandbox, "", {}})
+                         : Result<std::vector<specs::Object>>(UnavailableError("no store"));
+  if (!list.ok()) return {};
+  std::map<std::string, std::optional<specs::Object>> templates;  // "ns/name"
+  for (const auto& o : *list) {
+    auto status = specs::DecodeSandboxStatus(o.status);
+    std::string phase = o.metadata.deletion_timestamp ? "Terminating" : status.ok() ? status->phase : "Unknown";
+    std::string provider = status.ok() && status->provider_ref ? status->provider_ref->provider : "";
+    if (provider.empty()) {
+      // Not created yet: the provider the spec (or its template) names.
+      auto spec = specs::DecodeSandboxSpec(o.spec);
+      std::optional<specs::Object>* tmpl = nullptr;
+      if (spec.ok() && !spec->template_ref.empty()) {
+        std::string k = o.metadata.namespace_ + "/" + spec->template_ref;
+        if (!templates.count(k)) {
+          auto got = ctx_.store->Get({specs::kKindSandboxTemplate, o.metadata.namespace_, spec->template_ref});
+          templates[k] = got.ok() ? std::optional<specs::Object>(*got) : std::nullopt;
+        }
+        tmpl = &templates[k];
+      }
+      auto sandbox = specs::DecodeSandbox(o, tmpl && *tmpl ? &**tmpl : nullptr);
+      provider = sandbox.ok() ? sandbox->spec.provider : "unknown";
+    }
+    counts[{phase, provider}] += 1;
+  }
+  return {counts.begin(), counts.end()};
 }
 
 HttpResponse ApiHandlers::Metrics() {
-  std::string out = "# HELP sesame_sandboxes Sandboxes by phase.\n# TYPE sesame_sandboxes gauge\n";
-  std::map<std::string, int> phases;
-  if (auto list = ctx_.store->List({specs::kKindSandbox, "", {}}); list.ok()) {
-    for (const auto& o : *list) {
-      auto status = specs::DecodeSandboxStatus(o.status);
-      phases[o.metadata.deletion_timestamp ? "Terminating" : status.ok() ? status->phase : "Unknown"]++;
+  std::string out = metrics_.Render();
+  if (&metrics_ != local_metrics_.get()) out += local_metrics_->Render();
+  out += "# HELP sesame_violations_total Blocked attempts recorded, by kind.\n";
+  out += "# TYPE sesame_violations_total counter\n";
+  std::string dropped = "# HELP sesame_violations_dropped_total Violations dropped to keep the per-sandbox limit.\n"
+                        "# TYPE sesame_violations_dropped_total counter\n";
+  if (auto totals = ctx_.store->ViolationTotals(); totals.ok()) {
+    for (const auto& t : *totals) {
+      out += "sesame_violations_total{kind=\"" + t.kind + "\"} " + std::to_string(t.recorded) + "\n";
+      dropped += "sesame_violations_dropped_total{kind=\"" + t.kind + "\"} " + std::to_string(t.dropped) + "\n";
     }
   }
-  for (const auto& [phase, n] : phases) {
-    out += "sesame_sandboxes{phase=\"" + phase + "\"} " + std::to_string(n) + "\n";
-  }
-  out += "# HELP sesame_leader Whether this controller is the acting one.\n# TYPE sesame_leader gauge\n";
-  out += std::string("sesame_leader ") + (ctx_.is_leader && ctx_.is_leader() ? "1" : "0") + "\n";
-  out += "# HELP sesame_http_requests_total HTTP requests by status code.\n";
-  out += "# TYPE sesame_http_requests_total counter\n";
-  {
-    std::lock_guard lock(metrics_mutex_);
-    for (const auto& [code, n] : requests_by_status_) {
-      out += "sesame_http_requests_total{code=\"" + std::to_string(code) + "\"} " + std::to_string(n) + "\n";
-    }
-  }
+  out += dropped;
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4";
   r.body = out;

@@ -9,12 +9,14 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
 #include "common/time.h"
 #include "controller/api/auth.h"
 #include "controller/api/http_types.h"
+#include "controller/metrics.h"
 #include "providers/provider.h"
 #include "store/store.h"
 
@@ -27,12 +29,19 @@ struct ApiContext {
   std::function<void()> on_write;
   // Whether this process is the acting controller (for /readyz).
   std::function<bool()> is_leader;
+  // Asks the GitOps sync for an immediate sync (POST /v1/sync); unset when
+  // this process syncs no repository.
+  std::function<Status()> trigger_sync;
   std::string version;
+  // Where the API's metrics go and what /metrics renders (the manager's
+  // registry, so one scrape shows both). Borrowed; null: the handlers keep
+  // a registry of their own.
+  controller::Metrics* metrics = nullptr;
 };
 
 class ApiHandlers {
  public:
-  explicit ApiHandlers(ApiContext context) : ctx_(std::move(context)) {}
+  explicit ApiHandlers(ApiContext context);
 
   // `allowed(ns)` says whether the caller may act in namespace `ns` ("" for
   // every namespace); the server has already checked authentication.
@@ -43,8 +52,16 @@ class ApiHandlers {
   // the preview proxy.
   Result<std::string> PreviewTarget(const std::string& ns, const std::string& name, int port);
 
-  // Counts a finished request, for /metrics.
-  void CountRequest(int status);
+  // Counts a finished request for /metrics: sesame_api_requests_total
+  // {method,route,code} and sesame_api_request_duration_seconds
+  // {method,route}, where route is RoutePattern(path). `seconds` runs until
+  // the response (or, for a stream, its headers) is ready.
+  void CountRequest(const std::string& method, const std::string& path, int status, double seconds);
+
+  // The route a path matched, as a pattern with placeholders
+  // ("/v1/namespaces/{ns}/sandboxes/{name}"); "other" for no route, so
+  // that labels stay a small set whatever clients send.
+  static std::string RoutePattern(const std::string& path);
 
  private:
   HttpResponse Apply(const HttpRequest& r, const std::function<bool(const std::string&)>& allowed);
@@ -59,14 +76,27 @@ class ApiHandlers {
   HttpResponse Logs(const HttpRequest& r, const std::string& ns, const std::string& name);
   HttpResponse Exec(const HttpRequest& r, const std::string& ns, const std::string& name, bool attach);
   HttpResponse Files(const HttpRequest& r, const std::string& ns, const std::string& name);
+  HttpResponse AdminSandbox(const HttpRequest& r);
+  HttpResponse Violations(const HttpRequest& r, const std::string& ns);
+  HttpResponse Sync(const HttpRequest& r);
+  HttpResponse Syncs();
   HttpResponse Metrics();
+  // sesame_sandboxes series: ({phase, provider}, count).
+  std::vector<std::pair<LabelValues, double>> SandboxCounts();
   HttpResponse Readyz();
   void Wrote();
 
   ApiContext ctx_;
-  std::mutex metrics_mutex_;
-  std::map<int, int64_t> requests_by_status_;  // Guarded by metrics_mutex_.
+  // Gauges read through `this` at scrape time, and everything else too
+  // when ctx_.metrics is null.
+  std::unique_ptr<controller::Metrics> local_metrics_;
+  controller::Metrics& metrics_;
+  Counter& requests_;
+  Histogram& request_seconds_;
 };
+
+// {"id","sandbox":{"namespace","name","uid"},"time","kind","operation","target","rule"}
+std::string ViolationToJson(const store::Violation& v);
 
 // Stream frames of exec and attach: one byte of stream id, four bytes of
 // big-endian length, then the payload (as Docker multiplexes streams).

@@ -3,10 +3,15 @@
 
 #include <httplib.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <regex>
 #include <thread>
 
+#include "common/logging.h"
 #include "controller/api/api_errors.h"
 #include "reconcilers/sandbox_handle.h"
 #include "specs/codec.h"
@@ -84,12 +89,29 @@ class HttplibApiServer final : public ApiServer {
     server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       return PreRoute(req, res);
     });
-    server_.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
+    server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
+      // Refused by the HTTP library itself (413, 400...): Serve never ran.
+      Count(req, res.status, std::chrono::steady_clock::now());
       std::string message = res.status == 413
                                 ? "the body is larger than " + std::to_string(options_.max_body_bytes) + " bytes"
                                 : "request failed";
       Send(ErrorResponse(res.status, message), res);
+    });
+    // This cpp-httplib listens with a backlog of 5 and closes a keep-alive
+    // connection after 5 requests: under 64 clients, refused SYNs cost a
+    // 1 s retransmit each. Keep connections longer and re-listen (Linux
+    // updates the backlog of a listening socket) with the system's maximum;
+    // and no Nagle delay.
+    server_.set_keep_alive_max_count(1000);
+    server_.set_socket_options([this](int sock) {
+      httplib::default_socket_options(sock);
+      // Inherited by accepted sockets: without it, a response written in
+      // pieces (headers, body, each watch line) waits on the peer's
+      // delayed ACK, 40 ms a time.
+      int yes = 1;
+      setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+      listen_fd_ = sock;
     });
     auto handler = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); };
     for (const char* pattern : {".*"}) {
@@ -109,6 +131,7 @@ class HttplibApiServer final : public ApiServer {
       }
       port_ = port;
     }
+    if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // stop() is a no-op until the accept loop runs: wait for it, so that a
     // quick Stop() cannot leave the thread listening forever.
@@ -129,7 +152,7 @@ class HttplibApiServer final : public ApiServer {
     if (in_flight_.load() >= options_.max_in_flight) {
       Send(ErrorResponse(429, "too many requests in flight; retry shortly"), res);
       res.set_header("Retry-After", "1");
-      handlers_.CountRequest(429);
+      Count(req, 429, std::chrono::steady_clock::now());
       return httplib::Server::HandlerResponse::Handled;
     }
     if (!tokens_ || IsProbe(req.path)) return httplib::Server::HandlerResponse::Unhandled;
@@ -137,14 +160,27 @@ class HttplibApiServer final : public ApiServer {
     if (decision == TokenTable::Decision::kUnauthenticated) {
       Send(ErrorResponse(401, "a valid bearer token is required (Authorization: Bearer TOKEN)"), res);
       res.set_header("WWW-Authenticate", "Bearer");
-      handlers_.CountRequest(401);
+      Count(req, 401, std::chrono::steady_clock::now());
       return httplib::Server::HandlerResponse::Handled;
     }
     // kForbidden is decided per namespace by the handlers (apply spans several).
     return httplib::Server::HandlerResponse::Unhandled;
   }
 
+  // Metrics, and a debug line without the query (which may carry names a
+  // caller considers private) or any header.
+  void Count(const httplib::Request& req, int status, std::chrono::steady_clock::time_point started) {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    handlers_.CountRequest(req.method, req.path, status, seconds);
+    if (LogEnabled(LogLevel::kDebug)) {
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.2f", seconds * 1e3);
+      LogDebug("api " + req.method + " " + req.path + " " + std::to_string(status) + " " + ms + " ms");
+    }
+  }
+
   void Serve(const httplib::Request& req, httplib::Response& res) {
+    auto started = std::chrono::steady_clock::now();
     struct InFlight {
       std::atomic<int>& n;
       explicit InFlight(std::atomic<int>& c) : n(c) { ++n; }
@@ -159,7 +195,7 @@ class HttplibApiServer final : public ApiServer {
                                 ? (allowed(NamespaceOf(request.path)) ? Preview(request)
                                                                       : ErrorResponse(403, "forbidden"))
                                 : handlers_.Handle(request, allowed);
-    handlers_.CountRequest(response.status);
+    Count(req, response.status, started);
     Send(response, res);
   }
 
@@ -212,6 +248,7 @@ class HttplibApiServer final : public ApiServer {
   httplib::Server& server_;
   std::thread thread_;
   int port_ = 0;
+  int listen_fd_ = -1;  // owned by server_
   std::atomic<int> in_flight_{0};
 };
 

@@ -15,8 +15,12 @@ struct ApiServerOptions {
   std::string listen = "127.0.0.1:7777";  // HOST:PORT; port 0 picks one
   std::string token_file;                 // required off loopback
   size_t max_body_bytes = 8u << 20;       // larger bodies get 413
-  int threads = 16;
-  int max_in_flight = 64;                 // more concurrent requests get 429
+  // Every open connection holds one of these threads: a keep-alive client
+  // between requests, and each stream (watch, logs, exec) for its whole
+  // life; connections beyond them wait to be accepted. Threads are cheap
+  // while idle; the work done at once is bounded by max_in_flight.
+  int threads = 256;
+  int max_in_flight = 64;                 // more concurrent handlers get 429
   std::string tls_cert, tls_key;
 };
 

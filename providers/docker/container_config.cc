@@ -119,6 +119,7 @@ json CreateBody(const SandboxRequest& r, const CreateParams& params) {
                  {kHashesLabel, json(r.field_hashes).dump()},
                  {kLimitsLabel, LimitsJson(limits)}};
   if (!params.disk_note.empty()) labels[kDiskLabel] = params.disk_note;
+  if (!params.owner.empty()) labels[kOwnerLabel] = params.owner;
 
   json env = json::array();
   for (const auto& [name, value] : r.env) env.push_back(name + "=" + value);
@@ -220,9 +221,11 @@ Observed ObservedFromSummary(const json& summary) {
   return o;
 }
 
-std::string OwnedFilter(const std::string& uid) {
+std::string OwnedFilter(const std::string& uid, const std::string& owner) {
   std::string label = uid.empty() ? std::string(kUidLabel) : std::string(kUidLabel) + "=" + uid;
-  return UrlEncode(json{{"label", json::array({label})}}.dump());
+  json labels = json::array({label});
+  if (!owner.empty()) labels.push_back(std::string(kOwnerLabel) + "=" + owner);
+  return UrlEncode(json{{"label", labels}}.dump());
 }
 
 }  // namespace sesame::providers::docker

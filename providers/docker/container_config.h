@@ -36,6 +36,10 @@ inline constexpr char kNameLabel[] = "dev.sesame.name";
 inline constexpr char kHashesLabel[] = "dev.sesame.hashes";
 inline constexpr char kLimitsLabel[] = "dev.sesame.limits";
 inline constexpr char kDiskLabel[] = "dev.sesame.disk";
+// Which Sesame installation made the container, so that two controllers
+// (two $SESAME_HOMEs) on one engine never take each other's containers
+// for orphans.
+inline constexpr char kOwnerLabel[] = "dev.sesame.owner";
 
 // Container limits in the engine's units; 0 means none.
 struct Limits {
@@ -73,6 +77,7 @@ struct CreateParams {
   // driver refused it, and then `disk_note` explains why.
   bool disk_limit = true;
   std::string disk_note;
+  std::string owner;  // the kOwnerLabel value; empty: none
 };
 
 // "sesame-NAMESPACE-NAME-UID8": unique per uid, readable in `docker ps`.
@@ -88,6 +93,6 @@ Observed ObservedFromSummary(const nlohmann::json& summary);
 
 // The `filters` query value (URL-encoded) selecting Sesame's containers,
 // or those of one uid.
-std::string OwnedFilter(const std::string& uid = "");
+std::string OwnedFilter(const std::string& uid = "", const std::string& owner = "");
 
 }  // namespace sesame::providers::docker

@@ -185,7 +185,7 @@ Result<std::optional<Observed>> DockerProvider::Observe(const std::string& uid) 
 
 Result<std::vector<Observed>> DockerProvider::ListOwned() {
   HttpRequest list;
-  list.path = "/containers/json?all=1&filters=" + OwnedFilter();
+  list.path = "/containers/json?all=1&filters=" + OwnedFilter("", options_.owner);
   Result<json> found = CallJson(list, "listing containers");
   if (!found.ok()) return found.status();
   std::vector<Observed> out;
@@ -288,6 +288,7 @@ Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& reques
   CreateParams params;
   params.image = image;
   params.volume_mount_path = options_.volume_mount_path;
+  params.owner = options_.owner;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     params.disk_limit = disk_limit_supported_;

@@ -37,6 +37,9 @@ namespace sesame::providers::docker {
 
 struct DockerOptions {
   std::string socket_path = "/var/run/docker.sock";
+  // Labels this installation's containers (dev.sesame.owner) and limits
+  // ListOwned (orphan collection) to them; empty: every Sesame container.
+  std::string owner;
   // The image of a sandbox without spec.image. Built locally, never pulled.
   std::string default_image = "sesame-sandbox:latest";
   // Where the per-uid state files live (e.g. $SESAME_HOME/docker); empty:

@@ -20,6 +20,7 @@
 #include "providers/filesystem/session.h"
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
+#include "providers/filesystem/violation_reader.h"
 #include "providers/filesystem/workspace_files.h"
 #include "runtimes/install_steps.h"
 #include "security/mount_plan.h"
@@ -162,7 +163,8 @@ Status PrepareSecureExec(const SandboxState& state, const std::string& dir, cons
 
 class FilesystemProvider final : public Provider {
  public:
-  explicit FilesystemProvider(FilesystemOptions options) : options_(std::move(options)) {}
+  explicit FilesystemProvider(FilesystemOptions options)
+      : options_(std::move(options)), violations_(options_.state_root) {}
 
   std::string name() const override { return "filesystem"; }
   Capabilities capabilities() const override;
@@ -181,6 +183,7 @@ class FilesystemProvider final : public Provider {
   Result<std::string> ReadFile(const Observed& current, const std::string& path) override;
   Status WriteFile(const Observed& current, const std::string& path,
                    const std::string& content) override;
+  Result<std::vector<ViolationRecord>> DrainViolations() override { return violations_.Drain(); }
 
  private:
   std::string Dir(const std::string& uid) const { return options_.state_root + "/" + uid; }
@@ -189,6 +192,7 @@ class FilesystemProvider final : public Provider {
   Status Signal(const std::string& uid, int signal, bool suspended);
 
   const FilesystemOptions options_;
+  ViolationReader violations_;
 };
 
 Capabilities FilesystemProvider::capabilities() const {

@@ -89,7 +89,11 @@ class ApiTest : public ::testing::Test {
       store_ = std::move(store).value();
       registry_.Register(std::make_unique<FakeProvider>());
     }
-    ApiContext context{store_.get(), &registry_, [this] { ++writes_; }, [] { return true; }, "test"};
+    ApiContext context{.store = store_.get(),
+                       .registry = &registry_,
+                       .on_write = [this] { ++writes_; },
+                       .is_leader = [this] { return leader_.load(); },
+                       .version = "test"};
     handlers_ = std::make_unique<ApiHandlers>(context);
     ApiServerOptions options;
     options.listen = "127.0.0.1:0";
@@ -113,6 +117,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<ApiServer> server_;
   std::unique_ptr<httplib::Client> client_;
   std::atomic<int> writes_{0};
+  std::atomic<bool> leader_{true};
 };
 
 TEST_F(ApiTest, ApplyDryRunThenForReal) {
@@ -330,10 +335,105 @@ TEST(AuthTest, ConstantTimeEqualsAndParsing) {
 TEST_F(ApiTest, ProbesAndMetrics) {
   EXPECT_EQ(client_->Get("/readyz")->status, 200);
   ASSERT_EQ(ApplyYaml(kSandbox)->status, 200);
+  ASSERT_EQ(client_->Get("/v1/namespaces/team-a/sandboxes/web")->status, 200);
+  ASSERT_EQ(client_->Get("/v1/namespaces/team-a/sandboxes/nope")->status, 404);
+  ASSERT_EQ(client_->Get("/no/such/route/abc123")->status, 404);
   auto metrics = client_->Get("/metrics");
   ASSERT_EQ(metrics->status, 200);
-  EXPECT_NE(metrics->body.find("sesame_sandboxes{phase=\"Pending\"} 1"), std::string::npos) << metrics->body;
-  EXPECT_NE(metrics->body.find("sesame_http_requests_total{code=\"200\"}"), std::string::npos);
+  EXPECT_EQ(metrics->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0), 0u);
+  const std::string& body = metrics->body;
+  auto has = [&](const std::string& line) { return body.find(line) != std::string::npos; };
+  EXPECT_TRUE(has("sesame_sandboxes{phase=\"Pending\",provider=\"filesystem\"} 1\n")) << body;
+  EXPECT_TRUE(has("# TYPE sesame_api_requests_total counter\n"));
+  EXPECT_TRUE(has("sesame_api_requests_total{method=\"POST\",route=\"/v1/apply\",code=\"200\"} 1\n")) << body;
+  // Routes are patterns, never raw paths: the two GETs share one route.
+  EXPECT_TRUE(has("sesame_api_requests_total{method=\"GET\",route=\"/v1/namespaces/{ns}/sandboxes/{name}\","
+                  "code=\"200\"} 1\n")) << body;
+  EXPECT_TRUE(has("sesame_api_requests_total{method=\"GET\",route=\"/v1/namespaces/{ns}/sandboxes/{name}\","
+                  "code=\"404\"} 1\n")) << body;
+  EXPECT_TRUE(has("route=\"other\",code=\"404\"} 1\n")) << body;
+  EXPECT_FALSE(has("abc123")) << body;
+  EXPECT_FALSE(has("route=\"/v1/namespaces/team-a")) << body;
+  EXPECT_TRUE(has("# TYPE sesame_api_request_duration_seconds histogram\n"));
+  EXPECT_TRUE(has("sesame_api_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/apply\",le=\"+Inf\"} 1\n"))
+      << body;
+  EXPECT_TRUE(has("sesame_api_request_duration_seconds_count{method=\"POST\",route=\"/v1/apply\"} 1\n"));
+  EXPECT_TRUE(has("sesame_leader 1\n"));
+}
+
+TEST_F(ApiTest, ReadyzSaysLeaderOrStandbyAndChecksTheStore) {
+  auto ready = client_->Get("/readyz");
+  ASSERT_EQ(ready->status, 200) << ready->body;
+  auto body = json::parse(ready->body);
+  EXPECT_EQ(body["role"], "leader");
+  EXPECT_EQ(body["store"], "ok");
+  leader_ = false;
+  auto standby = client_->Get("/readyz");
+  EXPECT_EQ(standby->status, 503);
+  body = json::parse(standby->body);
+  EXPECT_EQ(body["status"], "standby");
+  EXPECT_EQ(body["role"], "standby");
+  EXPECT_EQ(body["store"], "ok");
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  // No store to reach: not ready, whatever the role.
+  ApiHandlers without_store(ApiContext{.is_leader = [] { return true; }});
+  HttpRequest probe;
+  probe.method = "GET";
+  probe.path = "/readyz";
+  auto unreachable = without_store.Handle(probe, [](const std::string&) { return true; });
+  EXPECT_EQ(unreachable.status, 503);
+  EXPECT_EQ(json::parse(unreachable.body)["status"], "unavailable");
+}
+
+TEST(ApiRoutesTest, PatternsForMetrics) {
+  EXPECT_EQ(ApiHandlers::RoutePattern("/v1/apply"), "/v1/apply");
+  EXPECT_EQ(ApiHandlers::RoutePattern("/v1/sandboxes"), "/v1/sandboxes");
+  EXPECT_EQ(ApiHandlers::RoutePattern("/v1/namespaces/a/templates"), "/v1/namespaces/{ns}/templates");
+  EXPECT_EQ(ApiHandlers::RoutePattern("/v1/namespaces/a/sandboxes/b"), "/v1/namespaces/{ns}/sandboxes/{name}");
+  EXPECT_EQ(ApiHandlers::RoutePattern("/v1/namespaces/a/sandboxes/b/exec"),
+            "/v1/namespaces/{ns}/sandboxes/{name}/exec");
+  EXPECT_EQ(ApiHandlers::RoutePattern("/preview/a/b/3000/x/y"), "/preview/{ns}/{name}/{port}/{path}");
+  EXPECT_EQ(ApiHandlers::RoutePattern("/etc/passwd"), "other");
+}
+
+// Eight clients read, change and write one object with its resourceVersion,
+// retrying on 409: every increment lands (no lost update).
+TEST_F(ApiTest, ConcurrentWritersLoseNoUpdate) {
+  ASSERT_EQ(ApplyYaml(kSandbox)->status, 200);
+  const int kWriters = 8, kIncrements = 25;
+  std::atomic<int> conflicts{0}, failures{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&] {
+      httplib::Client client("127.0.0.1", server_->port());
+      client.set_read_timeout(std::chrono::seconds(30));
+      for (int done = 0; done < kIncrements;) {
+        auto got = client.Get("/v1/namespaces/team-a/sandboxes/web");
+        if (!got || got->status != 200) {
+          ++failures;
+          return;
+        }
+        auto object = json::parse(got->body);
+        int n = std::atoi(object["metadata"]["labels"].value("count", "0").c_str());
+        object["metadata"]["labels"]["count"] = std::to_string(n + 1);
+        auto put = client.Put("/v1/namespaces/team-a/sandboxes/web", object.dump(), "application/json");
+        if (put && put->status == 200) {
+          ++done;
+        } else if (put && put->status == 409) {
+          ++conflicts;
+        } else {
+          ++failures;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto final_object = json::parse(client_->Get("/v1/namespaces/team-a/sandboxes/web")->body);
+  EXPECT_EQ(final_object["metadata"]["labels"]["count"], std::to_string(kWriters * kIncrements))
+      << conflicts.load() << " conflicts";
+  EXPECT_EQ(final_object["metadata"]["labels"]["app"], "web");
 }
 
 }  // namespace

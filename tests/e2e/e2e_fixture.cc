@@ -10,8 +10,16 @@
 namespace sesame::e2e {
 
 E2eTest::~E2eTest() {
-  // Leave nothing running: every sandbox process of this home is killed.
+  // Leave nothing running: the supervisors (their command lines name this
+  // home) and the sessions they ran (working in a directory under it).
   testing::RunCommand({"pkill", "-9", "-f", home() + "/run"});
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string pid = entry.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto cwd = std::filesystem::read_symlink(entry.path() / "cwd", ec);
+    if (!ec && cwd.string().rfind(dir_.path(), 0) == 0) kill(std::stoi(pid), SIGKILL);
+  }
 }
 
 testing::CommandResult E2eTest::Sesame(std::vector<std::string> args, const std::string& input) {

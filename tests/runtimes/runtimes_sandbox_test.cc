@@ -56,9 +56,9 @@ bool HaveMiseAndNode() {
 class RuntimesSandboxTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    if (!HaveMiseAndNode()) GTEST_SKIP() << "needs mise (npm install -g @jdxcode/mise) and node";
+    if (!HaveMiseAndNode()) GTEST_FAIL() << "needs mise (npm install -g @jdxcode/mise) and node";
     if (GetParam() && security::CachedProbe().backend == security::Backend::kNone) {
-      GTEST_SKIP() << "cannot sandbox here: " << security::CachedProbe().problem;
+      GTEST_FAIL() << "cannot sandbox here: " << security::CachedProbe().problem;
     }
     char tmpl[] = "/var/tmp/runtimes_test.XXXXXX";
     base_ = ::mkdtemp(tmpl);

@@ -70,8 +70,21 @@ TEST(MigrationsTest, NewerSchemaIsRefused) {
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Code::kTerminal);
   EXPECT_EQ(store.status().message(),
-            "state.db has schema version 7, newer than this sesame understands (1); "
-            "upgrade sesame");
+            "state.db has schema version 7, newer than this sesame understands (" +
+                std::to_string(kSchemaVersion) + "); upgrade sesame");
+}
+
+TEST(MigrationsTest, AVersionOneDatabaseIsMigrated) {
+  TempDir dir;
+  std::string path = dir.File("state.db");
+  { ASSERT_TRUE(Store::Open(path).ok()); }
+  // Back to the first schema, as an older sesame left it.
+  RawExec(path, "DROP TABLE violations; DROP TABLE violation_totals; DROP TABLE settings; "
+                "UPDATE schema_version SET version = 1");
+  auto store = Store::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(RawQuery(path, "SELECT version FROM schema_version"), std::to_string(kSchemaVersion));
+  EXPECT_TRUE((*store)->PutSetting("x", "1").ok());
 }
 
 TEST(MigrationsTest, UnwritableLocationIsAnError) {
