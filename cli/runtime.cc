@@ -21,12 +21,24 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const RegistryFactory& factory,
   return runtime;
 }
 
-void OnTerminationSignal(std::function<void()> on_signal) {
+namespace {
+sigset_t TerminationSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  return set;
+}
+}  // namespace
+
+void BlockTerminationSignals() {
+  sigset_t set = TerminationSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void OnTerminationSignal(std::function<void()> on_signal) {
+  BlockTerminationSignals();
+  sigset_t set = TerminationSignals();
   std::thread([set, on_signal = std::move(on_signal)]() mutable {
     int sig = 0;
     sigwait(&set, &sig);

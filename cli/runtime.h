@@ -29,8 +29,14 @@ struct Runtime {
 Result<std::unique_ptr<Runtime>> OpenRuntime(const RegistryFactory& factory,
                                              const std::string& db_path = "");
 
-// Blocks SIGINT and SIGTERM in every thread and calls `on_signal` from a
-// helper thread when one arrives. Call before starting other threads.
+// Blocks SIGINT and SIGTERM in this thread and in every thread it starts
+// afterwards. Call first thing, before any thread exists, so that the
+// signals reach only OnTerminationSignal's thread.
+void BlockTerminationSignals();
+
+// Blocks SIGINT and SIGTERM and calls `on_signal` from a helper thread when
+// one arrives. Threads started before BlockTerminationSignals() could
+// still take the signal, so call that first.
 void OnTerminationSignal(std::function<void()> on_signal);
 
 }  // namespace sesame::cli

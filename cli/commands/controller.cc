@@ -14,6 +14,9 @@ int RunController(Context& ctx, const ParsedFlags& flags) {
   if (!options.ok()) return ctx.Fail(options.status());
   auto git = GitSyncOptionsFromFlags(flags);
   if (!git.ok()) return ctx.Fail(git.status());
+  // Before any thread starts (the API server's, the workers'), so that
+  // Ctrl-C reaches the thread that stops the controller cleanly.
+  BlockTerminationSignals();
   auto runtime = ctx.runtime(flags.Get("db"));
   if (!runtime.ok()) return ctx.Fail(runtime.status());
   std::mutex log_mutex;

@@ -81,6 +81,9 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   if (!*git && !std::filesystem::is_directory(dir)) return ctx.Usage(dir + " is not a directory");
   auto options = ManagerOptionsFromFlags(flags);
   if (!options.ok()) return ctx.Fail(options.status());
+  // Before any thread starts (the API server's, the workers'), so that
+  // Ctrl-C reaches the thread that stops the controller cleanly.
+  BlockTerminationSignals();
   auto runtime = ctx.runtime(flags.Get("db"));
   if (!runtime.ok()) return ctx.Fail(runtime.status());
   auto client = ctx.client();

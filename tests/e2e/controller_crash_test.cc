@@ -83,6 +83,24 @@ TEST_F(CrashTest, KillDuringCreateAndDeleteLosesAndLeaksNothing) {
   EXPECT_EQ(StateDirs(home()), 0);
 }
 
+TEST_F(CrashTest, CtrlCStopsCleanlyAndHandsTheLeaseOver) {
+  auto first = StartController({"--lease", "60s"});
+  ASSERT_TRUE(Eventually([&] { return ControllerLogs().find("leader") != std::string::npos; }, 10000));
+  Apply(Sleeper("kept"));
+  ASSERT_EQ(Sesame({"wait", "sandbox/kept", "--timeout", "30s"}).exit_code, 0) << ControllerLogs();
+  int pid = Pid("kept");
+  first->Signal(SIGINT);
+  EXPECT_EQ(first->Wait(), 0) << ControllerLogs();
+  EXPECT_TRUE(ProcessAlive(pid));
+  // The lease was released: the next controller leads at once, not after 60 s.
+  auto second = StartController({"--lease", "60s"});
+  ASSERT_TRUE(Eventually([&] {
+    std::string logs = ControllerLogs();
+    return logs.find("leader", logs.find("--- controller 2")) != std::string::npos;
+  }, 10000)) << ControllerLogs();
+  EXPECT_EQ(ControllerLogs().find("standby"), std::string::npos);
+}
+
 TEST_F(CrashTest, TwoControllersNeverBothAct) {
   auto first = StartController({"--lease", "2s"});
   ASSERT_TRUE(Eventually([&] { return ControllerLogs().find("leader") != std::string::npos; }, 10000));
