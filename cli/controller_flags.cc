@@ -118,7 +118,8 @@ Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controll
   if (!server.ok()) return server.status();
   api.server = std::move(server).value();
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  api.url = "http://" + host + ":" + std::to_string(api.server->port());
+  api.url = std::string(options.tls_cert.empty() ? "http://" : "https://") + host + ":" +
+            std::to_string(api.server->port());
   return api;
 }
 

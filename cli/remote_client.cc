@@ -151,6 +151,11 @@ class RemoteClient final : public Client {
   RemoteClient(std::string url, std::string token) : url_(std::move(url)), http_(url_) {
     http_.set_connection_timeout(std::chrono::seconds(5));
     http_.set_read_timeout(std::chrono::hours(24));  // watches and follows run long
+    // A server with a private CA (or a self-signed certificate) is trusted
+    // through SESAME_CA_FILE; the system's CAs otherwise.
+    if (const char* ca = std::getenv("SESAME_CA_FILE"); ca != nullptr && *ca != '\0') {
+      http_.set_ca_cert_path(ca);
+    }
     if (!token.empty()) headers_.emplace("Authorization", "Bearer " + token);
   }
 
