@@ -4,11 +4,11 @@
 #include <unistd.h>
 
 #include <climits>
-#include <cstdio>
 #include <cstring>
 #include <iostream>
 
 #include "cli/cli.h"
+#include "common/fingerprint.h"
 #include "providers/daytona/daytona_provider.h"
 #include "providers/docker/docker_provider.h"
 #include "providers/e2b/e2b_provider.h"
@@ -24,15 +24,6 @@ std::string SelfPath() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "sesame";
 }
 
-// A short stable id of this installation ($SESAME_HOME), for labels.
-std::string InstallationId(const std::string& home) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char c : home) h = (h ^ c) * 1099511628211ull;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 std::unique_ptr<sesame::providers::Registry> MakeRegistry(const std::string& home) {
   auto registry = std::make_unique<sesame::providers::Registry>();
   sesame::providers::filesystem::FilesystemOptions fs;
@@ -42,7 +33,7 @@ std::unique_ptr<sesame::providers::Registry> MakeRegistry(const std::string& hom
 
   sesame::providers::docker::DockerOptions docker;
   docker.state_root = home + "/docker";
-  docker.owner = InstallationId(home);
+  docker.owner = sesame::Fingerprint(home);  // this installation's id
   registry->Register(sesame::providers::docker::NewDockerProvider(docker));
 
   // Cloud providers read their keys and base URLs from the environment; a

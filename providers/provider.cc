@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/fingerprint.h"
 #include "specs/codec.h"
 
 namespace sesame::providers {
@@ -34,22 +35,6 @@ std::vector<Provider*> Registry::All() const {
   return out;
 }
 
-namespace {
-
-// FNV-1a: short, stable across builds and platforms, enough to tell
-// whether a field changed (not a security boundary).
-std::string Fingerprint(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-}  // namespace
 
 std::map<std::string, std::string> FieldHashes(const specs::SandboxSpec& spec) {
   // Fields the provider resource is made from; provider, templateRef,

@@ -1,3 +1,4 @@
+#include "providers/http/response_fields.h"
 #include "providers/daytona/daytona_provider.h"
 
 #include <cstdlib>
@@ -20,20 +21,12 @@ constexpr char kManagedLabel[] = "sesame.managed";
 constexpr char kSnapshotPrefix[] = "snapshot:";
 constexpr auto kAbsentFresh = std::chrono::seconds(2);
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
 Status Malformed(const std::string& what) {
-  Status s(Code::kInternal, "daytona: malformed response from the API: " + what);
-  s.WithReason("MalformedResponse");
-  return s;
+  return http::MalformedResponse("daytona: malformed response from the API: ", what);
 }
 
 std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return http::StringField(j, key);
 }
 
 ResourceState StateOf(const std::string& s) {
@@ -500,9 +493,9 @@ Status DaytonaProvider::Logs(const Observed& current, const LogOptions& options,
 
 DaytonaOptions DaytonaOptionsFromEnv() {
   DaytonaOptions o;
-  o.api_key = Env("DAYTONA_API_KEY");
-  if (!Env("DAYTONA_API_URL").empty()) o.api_url = Env("DAYTONA_API_URL");
-  o.target = Env("DAYTONA_TARGET");
+  o.api_key = http::EnvOr("DAYTONA_API_KEY");
+  if (!http::EnvOr("DAYTONA_API_URL").empty()) o.api_url = http::EnvOr("DAYTONA_API_URL");
+  o.target = http::EnvOr("DAYTONA_TARGET");
   return o;
 }
 

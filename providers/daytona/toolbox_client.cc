@@ -1,3 +1,4 @@
+#include "providers/http/response_fields.h"
 #include "providers/daytona/toolbox_client.h"
 
 #include <atomic>
@@ -13,9 +14,7 @@ using nlohmann::json;
 namespace {
 
 Status Malformed(const std::string& what) {
-  Status s(Code::kInternal, "daytona: malformed response: " + what);
-  s.WithReason("MalformedResponse");
-  return s;
+  return http::MalformedResponse("daytona: malformed response: ", what);
 }
 
 std::string SessionId() {

@@ -1,3 +1,4 @@
+#include "providers/http/response_fields.h"
 #include "providers/e2b/e2b_provider.h"
 
 #include <cstdlib>
@@ -22,15 +23,8 @@ constexpr char kSessionTag[] = "sesame-session";
 // (the reconciler always observes right before creating).
 constexpr auto kAbsentFresh = std::chrono::seconds(2);
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
 Status Malformed(const std::string& what) {
-  Status s(Code::kInternal, "e2b: malformed response from the API: " + what);
-  s.WithReason("MalformedResponse");
-  return s;
+  return http::MalformedResponse("e2b: malformed response from the API: ", what);
 }
 
 // {"code":404,"message":"...","error_code":"..."} -> Status.
@@ -49,8 +43,7 @@ Status ApiError(const http::HttpClient& client, const http::Response& r, const s
 }
 
 std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return http::StringField(j, key);
 }
 
 class E2bProvider final : public Provider {
@@ -503,9 +496,9 @@ Status E2bProvider::WriteFile(const Observed& current, const std::string& path,
 
 E2bOptions E2bOptionsFromEnv() {
   E2bOptions o;
-  o.api_key = Env("E2B_API_KEY");
-  if (!Env("E2B_API_URL").empty()) o.api_url = Env("E2B_API_URL");
-  o.envd_url = Env("E2B_ENVD_URL");
+  o.api_key = http::EnvOr("E2B_API_KEY");
+  if (!http::EnvOr("E2B_API_URL").empty()) o.api_url = http::EnvOr("E2B_API_URL");
+  o.envd_url = http::EnvOr("E2B_ENVD_URL");
   return o;
 }
 

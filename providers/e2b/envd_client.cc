@@ -1,3 +1,4 @@
+#include "providers/http/response_fields.h"
 #include "providers/e2b/envd_client.h"
 
 #include <nlohmann/json.hpp>
@@ -14,9 +15,7 @@ namespace {
 constexpr char kEnvdPort[] = "49983";
 
 Status Malformed(const std::string& what) {
-  Status s(Code::kInternal, "e2b: malformed response from envd: " + what);
-  s.WithReason("MalformedResponse");
-  return s;
+  return http::MalformedResponse("e2b: malformed response from envd: ", what);
 }
 
 }  // namespace

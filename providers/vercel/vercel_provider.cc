@@ -1,3 +1,4 @@
+#include "providers/http/response_fields.h"
 #include "providers/vercel/vercel_provider.h"
 
 #include <cstdlib>
@@ -21,11 +22,6 @@ constexpr char kSandboxCwd[] = "/vercel/sandbox";
 // How far before the recorded intent a candidate's createdAt may be (clock skew).
 constexpr long long kSkewMs = 60 * 1000;
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
 long long NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              Clock::Real().Now().time_since_epoch())
@@ -33,14 +29,11 @@ long long NowMs() {
 }
 
 Status Malformed(const std::string& what) {
-  Status s(Code::kInternal, "vercel: malformed response: " + what);
-  s.WithReason("MalformedResponse");
-  return s;
+  return http::MalformedResponse("vercel: malformed response: ", what);
 }
 
 std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return http::StringField(j, key);
 }
 
 long long Num(const json& j, const char* key) {
@@ -539,12 +532,12 @@ Status VercelProvider::WriteFile(const Observed& current, const std::string& pat
 
 VercelOptions VercelOptionsFromEnv() {
   VercelOptions o;
-  o.token = Env("VERCEL_TOKEN");
-  o.team_id = Env("VERCEL_TEAM_ID");
-  o.project_id = Env("VERCEL_PROJECT_ID");
-  if (!Env("VERCEL_API_URL").empty()) o.api_url = Env("VERCEL_API_URL");
-  std::string home = Env("SESAME_HOME");
-  if (home.empty()) home = Env("HOME") + "/.sesame";
+  o.token = http::EnvOr("VERCEL_TOKEN");
+  o.team_id = http::EnvOr("VERCEL_TEAM_ID");
+  o.project_id = http::EnvOr("VERCEL_PROJECT_ID");
+  if (!http::EnvOr("VERCEL_API_URL").empty()) o.api_url = http::EnvOr("VERCEL_API_URL");
+  std::string home = http::EnvOr("SESAME_HOME");
+  if (home.empty()) home = http::EnvOr("HOME") + "/.sesame";
   o.state_dir = home + "/providers/vercel";
   return o;
 }
