@@ -422,6 +422,12 @@ Status FilesystemProvider::Attach(const Observed& current, Streams& streams) {
   if (!state.ok()) return state.status();
   std::string dir = Dir(current.uid);
   Touch(dir + "/" + kActivityFile);
+  // Output from this moment on (the log keeps milliseconds): taken before
+  // any input is sent, so an answer written before the log is opened for
+  // following is not missed.
+  LogOptions follow;
+  follow.follow = true;
+  follow.since = std::chrono::time_point_cast<Millis>(Clock::Real().Now());
   std::thread feeder;
   UniqueFd sock;
   if (state->stdin_open && streams.read_stdin && !SessionEnded(dir)) {
@@ -437,9 +443,6 @@ Status FilesystemProvider::Attach(const Observed& current, Streams& streams) {
       ::shutdown(fd, SHUT_WR);
     });
   }
-  LogOptions follow;
-  follow.follow = true;
-  follow.tail = 0;
   Status status = StreamLog(dir + "/" + kOutputLog, follow, streams,
                             [&dir] { return SessionEnded(dir); });
   if (feeder.joinable()) feeder.join();
