@@ -255,8 +255,22 @@ Result<MountPlan> CompileMountPlan(const SandboxPolicy& policy, const MountPlanO
   std::vector<std::string> protect;
   for (const std::string& d : f.deny_write) protect.push_back(d);
   std::ofstream stubs(opt.state_dir + "/stubs", std::ios::app);
+  // A workspace that is not a git repository gets an empty read-only .git
+  // for the sandbox's life: otherwise the agent could create .git/hooks and
+  // have the user's next `git init` or clone-into run its hooks. (Nothing
+  // can be made inside, so `git init` fails inside such a sandbox; an empty
+  // .git is not a repository to git on the host, which looks further up.)
+  const std::string git_dir = workspace + "/.git";
+  bool git_stub = false;
+  if (!Exists(git_dir) && ::mkdir(git_dir.c_str(), 0555) == 0) {
+    stubs << git_dir << '\n';
+    plan.stubs.push_back(git_dir);
+    protect.push_back(git_dir);
+    git_stub = true;
+  }
   for (const std::string& name : f.protected_names) {
     protect.push_back(plan.home + "/" + name);
+    if (git_stub && name.rfind(".git/", 0) == 0) continue;  // inside the read-only stub
     std::string path = workspace + "/" + name;
     if (Exists(path)) {
       protect.push_back(path);

@@ -40,9 +40,29 @@ std::string ReadString(pid_t pid, uint64_t address) {
   return std::string(buf, strnlen(buf, static_cast<size_t>(n)));
 }
 
+// Whether the notified call is an open for reading only.
+bool IsRead(const seccomp_notif& req, const NotifyClass& c) {
+  uint64_t flags = 0;
+  switch (c.open_flags) {
+    case NotifyClass::OpenFlags::kNone: return false;
+    case NotifyClass::OpenFlags::kArg1: flags = req.data.args[1]; break;
+    case NotifyClass::OpenFlags::kArg2: flags = req.data.args[2]; break;
+    case NotifyClass::OpenFlags::kHowArg2: {
+      // struct open_how starts with its u64 flags.
+      ScopedFd mem(::open(("/proc/" + std::to_string(req.pid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC));
+      if (!mem.valid() || ::pread(mem.get(), &flags, sizeof flags, static_cast<off_t>(req.data.args[2])) !=
+                              static_cast<ssize_t>(sizeof flags)) {
+        return false;
+      }
+      break;
+    }
+  }
+  return (flags & O_ACCMODE) == O_RDONLY && (flags & (O_CREAT | O_TRUNC)) == 0;
+}
+
 class MonitorImpl final : public NotifyMonitor {
  public:
-  MonitorImpl(WriteRules rules, ViolationLog* log, int server_fd)
+  MonitorImpl(AccessRules rules, ViolationLog* log, int server_fd)
       : rules_(std::move(rules)), log_(log), server_(server_fd) {
     int p[2];
     if (::pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0) {
@@ -69,7 +89,7 @@ class MonitorImpl final : public NotifyMonitor {
   void Handle(int listener);
   std::string PathArg(const seccomp_notif& req, int dirfd_arg, int path_arg);
 
-  WriteRules rules_;
+  AccessRules rules_;
   ViolationLog* log_;
   ScopedFd server_;
   ScopedFd wake_read_, wake_write_;
@@ -159,7 +179,7 @@ void MonitorImpl::Handle(int listener) {
       if (pair[1] < 0) continue;
       std::string path = PathArg(req, pair[0], pair[1]);
       if (path.empty() || ::ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) != 0) continue;
-      std::string rule = ClassifyWrite(rules_, path);
+      std::string rule = IsRead(req, c) ? ClassifyRead(rules_, path) : ClassifyWrite(rules_, path);
       if (!rule.empty() && log_) {
         log_->Append({"filesystem", c.name, path, rule});
         break;
@@ -171,8 +191,8 @@ void MonitorImpl::Handle(int listener) {
 
 }  // namespace
 
-WriteRules WriteRulesFor(const SandboxPolicy& policy, const std::string& home) {
-  WriteRules r;
+AccessRules AccessRulesFor(const SandboxPolicy& policy, const std::string& home) {
+  AccessRules r;
   r.writable = {home, policy.filesystem.workspace, "/tmp", "/dev/shm"};
   for (const std::string& w : policy.filesystem.allow_write) r.writable.push_back(w);
   r.protected_paths = policy.filesystem.deny_write;
@@ -180,10 +200,12 @@ WriteRules WriteRulesFor(const SandboxPolicy& policy, const std::string& home) {
     r.protected_paths.push_back(policy.filesystem.workspace + "/" + name);
     r.protected_paths.push_back(home + "/" + name);
   }
+  r.denied_reads = policy.filesystem.deny_read;
+  r.visible_roots = {home, policy.filesystem.workspace};
   return r;
 }
 
-std::string ClassifyWrite(const WriteRules& rules, const std::string& path) {
+std::string ClassifyWrite(const AccessRules& rules, const std::string& path) {
   for (const char* ignored : {"/dev", "/proc", "/sys"}) {
     if (PathWithin(path, ignored)) return "";
   }
@@ -196,7 +218,20 @@ std::string ClassifyWrite(const WriteRules& rules, const std::string& path) {
   return "read-only";
 }
 
-std::unique_ptr<NotifyMonitor> StartNotifyMonitor(WriteRules rules, ViolationLog* log, int server_fd) {
+std::string ClassifyRead(const AccessRules& rules, const std::string& path) {
+  for (const std::string& denied : rules.denied_reads) {
+    if (!PathWithin(path, denied)) continue;
+    // The workspace may lie inside a hidden tree ($SESAME_HOME); it stays
+    // visible, and so does what is under it.
+    bool visible = std::any_of(rules.visible_roots.begin(), rules.visible_roots.end(), [&](const std::string& root) {
+      return root != denied && PathWithin(root, denied) && PathWithin(path, root);
+    });
+    if (!visible) return "deny-read";
+  }
+  return "";
+}
+
+std::unique_ptr<NotifyMonitor> StartNotifyMonitor(AccessRules rules, ViolationLog* log, int server_fd) {
   return std::make_unique<MonitorImpl>(std::move(rules), log, server_fd);
 }
 

@@ -2,8 +2,9 @@
 // The supervisor's side of the sandbox's seccomp filter (seccomp_filter.h):
 // it answers every user notification of every process in the sandbox —
 // EPERM for denied syscalls (recorded as "syscall" violations) and CONTINUE
-// for observed writes, recording those whose path is outside the writable
-// roots or inside a protected path as "filesystem" violations. The paths
+// for observed opens and writes, recording as "filesystem" violations the
+// reads of hidden paths and the writes outside the writable roots or inside
+// a protected path. The paths
 // are read from the process's memory and are only used for the record
 // (the kernel's mounts and Landlock make the decision), so the usual
 // time-of-check race of user notification cannot widen access.
@@ -23,16 +24,21 @@ namespace sesame::security {
 
 inline constexpr char kNotifySocket[] = "notify.sock";
 
-struct WriteRules {
+struct AccessRules {
   std::vector<std::string> writable;   // inside paths
   std::vector<std::string> protected_paths;
+  std::vector<std::string> denied_reads;  // hidden paths (policy deny_read)
+  // Stay visible even inside a denied path (the workspace, $HOME).
+  std::vector<std::string> visible_roots;
 };
 
 // The rules of `policy` with $HOME at `home` inside.
-WriteRules WriteRulesFor(const SandboxPolicy& policy, const std::string& home);
+AccessRules AccessRulesFor(const SandboxPolicy& policy, const std::string& home);
 // "" when a write to `path` (absolute, normalized) is allowed; otherwise
 // the rule that forbids it: "read-only" or "protected".
-std::string ClassifyWrite(const WriteRules& rules, const std::string& path);
+std::string ClassifyWrite(const AccessRules& rules, const std::string& path);
+// "" when `path` is visible; "deny-read" when it is hidden.
+std::string ClassifyRead(const AccessRules& rules, const std::string& path);
 
 class NotifyMonitor {
  public:
@@ -42,6 +48,6 @@ class NotifyMonitor {
 };
 
 // `server_fd`: the listening notify.sock (owned); may be -1.
-std::unique_ptr<NotifyMonitor> StartNotifyMonitor(WriteRules rules, ViolationLog* log, int server_fd);
+std::unique_ptr<NotifyMonitor> StartNotifyMonitor(AccessRules rules, ViolationLog* log, int server_fd);
 
 }  // namespace sesame::security

@@ -43,6 +43,10 @@ struct NotifyClass {
   // For write observations: which arguments are (dirfd, path) pairs;
   // dirfd_arg -1 means AT_FDCWD.
   int path_args[2][2] = {{-1, -1}, {-1, -1}};
+  // For the open family: where the open flags are, which tell a read from
+  // a write (openat2 keeps them in the struct open_how its arg 2 points to).
+  enum class OpenFlags { kNone, kArg1, kArg2, kHowArg2 };
+  OpenFlags open_flags = OpenFlags::kNone;
 };
 NotifyClass ClassifyNotification(const seccomp_data& data);
 

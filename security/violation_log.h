@@ -12,7 +12,8 @@
 //   target     host:port, a path, or the syscall's notable argument
 //              ("AF_NETLINK", "TIOCSTI")
 //   rule       why: blocked-by-allowlist, blocked-by-denylist,
-//              blocked-by-private-ip, read-only, protected-name, seccomp
+//              blocked-by-private-ip, read-only, protected, deny-read,
+//              seccomp
 //   seq        1, 2, 3... across supervisor restarts; a reader ingests the
 //              lines whose seq is above the last one it saw.
 //

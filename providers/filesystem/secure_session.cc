@@ -132,7 +132,7 @@ Status SecureSession::Started(pid_t init) {
   proxy.violations = violations_.get();
   proxy_ = security::StartProxy(listeners, std::move(proxy));
   int server = ListenUnix(state_dir_ + "/" + security::kNotifySocket);
-  monitor_ = security::StartNotifyMonitor(security::WriteRulesFor(policy_, plan_.home),
+  monitor_ = security::StartNotifyMonitor(security::AccessRulesFor(policy_, plan_.home),
                                           violations_.get(), server);
   for (int fd : notify) monitor_->AddListener(fd);
   if (!policy_.ports.empty()) {

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "providers/filesystem/filesystem_provider.h"
@@ -87,7 +88,8 @@ class EscapeTest : public ::testing::Test {
     upstream_ = new Upstream();
 
     providers::filesystem::FilesystemOptions options;
-    options.state_root = sesame_home_ + "/run";
+    state_root_ = sesame_home_ + "/run";
+    options.state_root = state_root_;
     options.supervisor_command = {SESAME_BINARY, "__supervise"};
     provider_ = providers::filesystem::NewFilesystemProvider(options).release();
     providers::SandboxRequest r;
@@ -140,10 +142,11 @@ class EscapeTest : public ::testing::Test {
   }
 
   // The violations recorded so far (the monitor writes asynchronously).
-  static std::string Violations(const std::string& expect = "") {
+  static std::string Violations(const std::string& expect = "") { return ViolationsIn(state_dir_, expect); }
+  static std::string ViolationsIn(const std::string& state_dir, const std::string& expect) {
     std::string text;
     for (int i = 0; i < 100; ++i) {
-      std::ifstream in(state_dir_ + "/violations.jsonl");
+      std::ifstream in(state_dir + "/violations.jsonl");
       text.assign(std::istreambuf_iterator<char>(in), {});
       if (expect.empty() || text.find(expect) != std::string::npos) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -151,9 +154,22 @@ class EscapeTest : public ::testing::Test {
     return text;
   }
 
+  // The rule of the first violation whose target is `target`, or "".
+  static std::string RuleOf(const std::string& violations, const std::string& target) {
+    std::istringstream lines(violations);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("\"target\":\"" + target + "\"") == std::string::npos) continue;
+      size_t at = line.find("\"rule\":\"");
+      if (at == std::string::npos) return "?";
+      at += 8;
+      return line.substr(at, line.find('"', at) - at);
+    }
+    return "";
+  }
+
   static std::string Python(const std::string& code) { return "python3 -c '" + code + "'"; }
 
-  static inline std::string base_, home_, sesame_home_, workspace_, state_dir_;
+  static inline std::string base_, home_, sesame_home_, workspace_, state_root_, state_dir_;
   static inline Upstream* upstream_ = nullptr;
   static inline providers::Provider* provider_ = nullptr;
   static inline providers::Observed* observed_ = nullptr;
@@ -182,6 +198,16 @@ TEST_F(EscapeTest, SecretsAndOtherSandboxesAreUnreadable) {
     EXPECT_NE(r.code, 0) << path << ": " << r.out;
     EXPECT_EQ(r.out.find("PRIVATE"), std::string::npos);
   }
+  // The attempts are recorded, reads of the workspace (inside the hidden
+  // $SESAME_HOME) are not.
+  Sh("cat readonly.txt");
+  std::string v = Violations(sesame_home_ + "/state.db");
+  for (const std::string& path : {home_ + "/.ssh/id_rsa", base_ + "/secrets/token",
+                                  sesame_home_ + "/sandboxes/default/other/secret.txt",
+                                  sesame_home_ + "/state.db"}) {
+    EXPECT_EQ(RuleOf(v, path), "deny-read") << path << "\n" << v;
+  }
+  EXPECT_EQ(RuleOf(v, workspace_ + "/readonly.txt"), "") << v;
   ShResult host_bashrc = Sh("cat ~/.bashrc");
   EXPECT_EQ(host_bashrc.out.find("host bashrc"), std::string::npos);
 }
@@ -208,6 +234,46 @@ TEST_F(EscapeTest, WritesOutsideTheWorkspaceAndToProtectedFilesFail) {
   EXPECT_FALSE(fs::exists(workspace_ + "/.git/hooks/pre-commit"));
   std::ifstream bashrc(home_ + "/.bashrc");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(bashrc), {}), "# host bashrc\n");
+}
+
+// In a workspace that is not a git repository, .git/hooks cannot be made
+// either; the stub that prevents it is gone from the host afterwards.
+TEST_F(EscapeTest, NoHooksCanBePlantedInAWorkspaceWithoutGit) {
+  const std::string plain = base_ + "/plain";
+  fs::create_directories(plain);
+  providers::SandboxRequest r;
+  r.key = {"Sandbox", "default", "plain"};
+  r.uid = "escape-test-plain";
+  r.spec.command = {"sh", "-c", "sleep 600"};
+  r.workspace_dir = plain;
+  PolicyInput in;
+  in.spec = &r.spec;
+  in.workspace = plain;
+  in.home = home_;
+  in.sesame_home = sesame_home_;
+  r.policy = ComputePolicy(in);
+  auto created = provider_->Create(r);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  providers::Streams streams;
+  std::string out;
+  streams.on_stdout = [&](std::string_view s) { out += s; };
+  streams.on_stderr = [&](std::string_view s) { out += s; };
+  providers::ExecRequest req;
+  req.command = {"sh", "-c",
+                 "mkdir -p .git/hooks && echo x > .git/hooks/pre-commit; echo x > .git/config; "
+                 "rmdir .git || mv .git .git2 || echo blocked; echo ok > a.txt"};
+  req.timeout = Millis(20000);
+  auto code = provider_->Exec(*created, req, streams);
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+  EXPECT_NE(out.find("blocked"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(plain + "/.git/hooks"));
+  EXPECT_FALSE(fs::exists(plain + "/.git2"));
+  EXPECT_TRUE(fs::exists(plain + "/a.txt"));
+  std::string v = ViolationsIn(state_root_ + "/" + r.uid, plain + "/.git/hooks");
+  EXPECT_NE(v.find(plain + "/.git/hooks"), std::string::npos) << v;
+  ASSERT_TRUE(provider_->Delete(*created).ok());
+  EXPECT_FALSE(fs::exists(plain + "/.git"));
+  EXPECT_TRUE(fs::exists(plain + "/a.txt"));
 }
 
 TEST_F(EscapeTest, TruncatingAReadOnlyFileFails) {
