@@ -14,6 +14,7 @@
 #include "providers/e2b/e2b_provider.h"
 #include "providers/filesystem/filesystem_provider.h"
 #include "providers/filesystem/supervisor.h"
+#include "providers/filesystem/supervisor_command.h"
 #include "providers/vercel/vercel_provider.h"
 
 namespace {
@@ -28,7 +29,7 @@ std::unique_ptr<sesame::providers::Registry> MakeRegistry(const std::string& hom
   auto registry = std::make_unique<sesame::providers::Registry>();
   sesame::providers::filesystem::FilesystemOptions fs;
   fs.state_root = home + "/run";
-  fs.supervisor_command = {SelfPath(), "__supervise"};
+  fs.supervisor_command = sesame::providers::filesystem::SupervisorCommandFor(SelfPath());
   registry->Register(sesame::providers::filesystem::NewFilesystemProvider(fs));
 
   sesame::providers::docker::DockerOptions docker;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "providers/filesystem/filesystem_provider.h"
+#include "providers/filesystem/supervisor_command.h"
 #include "security/fd.h"
 #include "security/policy.h"
 #include "security/proxy.h"
@@ -113,7 +114,7 @@ int main(int argc, char** argv) {
   fs::create_directories(base + "/home");
   sesame::providers::filesystem::FilesystemOptions options;
   options.state_root = base + "/run";
-  options.supervisor_command = {SESAME_BINARY, "__supervise"};
+  options.supervisor_command = sesame::providers::filesystem::SupervisorCommandFor(SESAME_BINARY);
   auto provider = sesame::providers::filesystem::NewFilesystemProvider(options);
   StartTimes(*provider, base, true, 2);  // warm-up (probe, page cache)
   auto plain = StartTimes(*provider, base, false, runs);
