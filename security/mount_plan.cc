@@ -53,34 +53,37 @@ bool IsDirName(const std::string& name) {
 // A user namespace whose mapping sends on-disk `owner` to `uid` (and the
 // group likewise), for id-mapped mounts. Returns its fd or -1.
 int IdmapUserns(uid_t owner, gid_t group, uid_t uid, gid_t gid) {
-  int sync[2];
-  if (::pipe2(sync, O_CLOEXEC) != 0) return -1;
+  int ready[2], done[2];  // child -> parent: "unshared"; parent -> child: "mapped"
+  if (::pipe2(ready, O_CLOEXEC) != 0) return -1;
+  if (::pipe2(done, O_CLOEXEC) != 0) {
+    ::close(ready[0]);
+    ::close(ready[1]);
+    return -1;
+  }
   pid_t pid = ::fork();
   if (pid == 0) {
-    char c;
+    char c = 'u';
+    ::close(ready[0]);
+    ::close(done[1]);
     if (::unshare(CLONE_NEWUSER) != 0) ::_exit(1);
-    ::close(sync[1]);
-    [[maybe_unused]] ssize_t n = ::read(sync[0], &c, 1);  // until the parent is done
+    [[maybe_unused]] ssize_t w = ::write(ready[1], &c, 1);
+    [[maybe_unused]] ssize_t n = ::read(done[0], &c, 1);  // until the parent is done
     ::_exit(0);
   }
-  ::close(sync[0]);
+  ::close(ready[1]);
+  ::close(done[0]);
   int fd = -1;
-  if (pid > 0) {
-    // Wait until the child has its namespace.
+  char c;
+  // EOF instead of a byte: the child could not make its namespace.
+  if (pid > 0 && ::read(ready[0], &c, 1) == 1) {
     std::string base = "/proc/" + std::to_string(pid);
-    for (int i = 0; i < 1000; ++i) {
-      char a[64] = {}, b[64] = {};
-      ::readlink((base + "/ns/user").c_str(), a, sizeof a - 1);
-      ::readlink("/proc/self/ns/user", b, sizeof b - 1);
-      if (std::strcmp(a, b) != 0) break;
-      ::usleep(100);
-    }
     std::ofstream(base + "/uid_map") << owner << " " << uid << " 1\n";
     std::ofstream(base + "/setgroups") << "deny\n";
     std::ofstream(base + "/gid_map") << group << " " << gid << " 1\n";
     fd = ::open((base + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC);
   }
-  ::close(sync[1]);
+  ::close(ready[0]);
+  ::close(done[1]);
   if (pid > 0) ::waitpid(pid, nullptr, 0);
   return fd;
 }

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "providers/filesystem/filesystem_provider.h"
+#include "providers/filesystem/supervisor_command.h"
 #include "security/fd.h"
 #include "security/policy.h"
 #include "security/probe.h"
@@ -90,7 +91,7 @@ class EscapeTest : public ::testing::Test {
     providers::filesystem::FilesystemOptions options;
     state_root_ = sesame_home_ + "/run";
     options.state_root = state_root_;
-    options.supervisor_command = {SESAME_BINARY, "__supervise"};
+    options.supervisor_command = providers::filesystem::SupervisorCommandFor(SESAME_BINARY);
     provider_ = providers::filesystem::NewFilesystemProvider(options).release();
     providers::SandboxRequest r;
     r.key = {"Sandbox", "default", "box"};
