@@ -115,9 +115,12 @@ specs::SandboxStatus ComputeStatus(const StatusInput& in) {
     SetCondition(s.conditions, {"RuntimeReady", Bool(r.ready()), r.reason, r.message, std::nullopt, gen},
                  in.now);
   } else if (in.observed && desired.spec.runtimes.mise == "auto") {
+    // A provider that reports no install (the cloud ones).
     SetCondition(s.conditions,
                  {"RuntimeReady", "False", "NotSupported",
-                  "the " + desired.spec.provider + " provider does not install runtimes",
+                  "the " + desired.spec.provider +
+                      " provider does not install runtimes for this sandbox "
+                      "(runtimes.mise: auto is carried out by the filesystem and docker providers)",
                   std::nullopt, gen},
                  in.now);
   } else if (desired.spec.runtimes.mise != "auto") {

@@ -121,9 +121,15 @@ json CreateBody(const SandboxRequest& r, const CreateParams& params) {
   if (!params.disk_note.empty()) labels[kDiskLabel] = params.disk_note;
   if (!params.owner.empty()) labels[kOwnerLabel] = params.owner;
 
-  json env = json::array();
+  json env = json(params.runtime_env);  // first: the spec's own variables win
   for (const auto& [name, value] : r.env) env.push_back(name + "=" + value);
-  json entrypoint = spec.command.empty() ? json{"sleep", "infinity"} : json(spec.command);
+  std::vector<std::string> command = params.runtime_wrapper;
+  if (spec.command.empty()) {
+    command.insert(command.end(), {"sleep", "infinity"});
+  } else {
+    command.insert(command.end(), spec.command.begin(), spec.command.end());
+  }
+  json entrypoint = command;
 
   json host = {{"Init", true}, {"RestartPolicy", {{"Name", "no"}}}};
   if (limits.memory > 0) {
@@ -142,9 +148,10 @@ json CreateBody(const SandboxRequest& r, const CreateParams& params) {
     bindings[key] = json::array({{{"HostIp", "127.0.0.1"}, {"HostPort", ""}}});
   }
   if (!bindings.empty()) host["PortBindings"] = bindings;
-  if (!r.workspace_dir.empty()) {
-    host["Binds"] = json::array({r.workspace_dir + ":" + spec.workspace.mount_path});
-  }
+  json binds = json::array();
+  if (!r.workspace_dir.empty()) binds.push_back(r.workspace_dir + ":" + spec.workspace.mount_path);
+  for (const std::string& b : params.runtime_binds) binds.push_back(b);
+  if (!binds.empty()) host["Binds"] = binds;
   if (!spec.persistence.volume.empty()) {
     host["Mounts"] = json::array({{{"Type", "volume"},
                                    {"Source", spec.persistence.volume},

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -78,6 +79,11 @@ struct CreateParams {
   bool disk_limit = true;
   std::string disk_note;
   std::string owner;  // the kOwnerLabel value; empty: none
+  // runtimes.mise: auto (runtime_wrapper.h): more binds and variables, and
+  // the wrapper that runs before the command; empty: none.
+  std::vector<std::string> runtime_binds;
+  std::vector<std::string> runtime_env;
+  std::vector<std::string> runtime_wrapper;
 };
 
 // "sesame-NAMESPACE-NAME-UID8": unique per uid, readable in `docker ps`.

@@ -7,6 +7,7 @@
 #include "providers/docker/docker_provider_impl.h"
 #include "providers/docker/frame_decoder.h"
 #include "providers/docker/pull_progress.h"
+#include "providers/docker/runtime_wrapper.h"
 
 namespace sesame::providers::docker {
 namespace {
@@ -26,6 +27,18 @@ bool PermanentStartFailure(const std::string& message) {
 std::string StopPath(const std::string& id, Millis grace) {
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(grace).count();
   return "/containers/" + id + "/stop?t=" + std::to_string(seconds);
+}
+
+bool WantsRuntimes(const SandboxRequest& r) { return r.spec.runtimes.mise == "auto"; }
+
+// The sandboxes' runtimes directories (runtime_wrapper.h); stateless.
+ContainerRuntimes RuntimesOf(const DockerOptions& o) {
+  return ContainerRuntimes(RuntimesRootUnder(o.state_root));
+}
+
+WrapperOptions WrapperOptionsFor(const SandboxRequest& r, const DockerOptions& o) {
+  return {r.spec.image.empty() ? o.default_image : r.spec.image, o.default_image,
+          DefaultImageBuildCommand(o.default_image), r.spec.runtimes.install_dependencies};
 }
 
 }  // namespace
@@ -119,6 +132,7 @@ Result<Observed> DockerProvider::ObserveContainer(const std::string& id, bool wi
     o.field_hashes["resources"] = "changed-out-of-band";
     o.message += (o.message.empty() ? "" : "; ") + std::string("limits changed out of band");
   }
+  ApplyRuntimeReport(RuntimesOf(options_).Report(o.uid), o);
   if (with_activity && o.state == ResourceState::kRunning) {
     std::optional<Time> output = LastOutput(id);
     if (output && (!o.last_activity || *output > *o.last_activity)) o.last_activity = output;
@@ -289,6 +303,18 @@ Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& reques
   params.image = image;
   params.volume_mount_path = options_.volume_mount_path;
   params.owner = options_.owner;
+  if (WantsRuntimes(request)) {
+    HttpRequest inspect;  // the image's PATH and MISE_DATA_DIR
+    inspect.path = "/images/" + image + "/json";
+    Result<json> info = CallJson(inspect, "inspecting image " + image);
+    if (!info.ok()) return info.status();
+    Result<RuntimeMounts> runtime =
+        RuntimesOf(options_).Prepare(request, WrapperOptionsFor(request, options_), ImageEnv(*info));
+    if (!runtime.ok()) return runtime.status();
+    params.runtime_binds = runtime->binds;
+    params.runtime_env = runtime->env;
+    params.runtime_wrapper = runtime->wrapper;
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     params.disk_limit = disk_limit_supported_;
@@ -409,6 +435,11 @@ Status DockerProvider::Restart(const Observed& current, const SandboxRequest& re
   if (status == "running" || status == "paused") {
     SESAME_RETURN_IF_ERROR(CallOk("POST", StopPath(*id, options_.stop_timeout), "stopping"));
   }
+  if (WantsRuntimes(request)) {  // the wrapper follows the workspace as it is now
+    Result<RuntimeMounts> runtime =
+        RuntimesOf(options_).Prepare(request, WrapperOptionsFor(request, options_), {});
+    if (!runtime.ok()) return runtime.status();
+  }
   return StartContainer(*id);
 }
 
@@ -440,6 +471,7 @@ Status DockerProvider::Delete(const Observed& current) {
     }
   }
   if (!current.uid.empty()) {
+    RuntimesOf(options_).Remove(current.uid);
     state_.Remove(current.uid);
     std::lock_guard<std::mutex> lock(mutex_);
     ids_.erase(current.uid);
