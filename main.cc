@@ -16,6 +16,7 @@
 #include "providers/filesystem/supervisor.h"
 #include "providers/filesystem/supervisor_command.h"
 #include "providers/vercel/vercel_provider.h"
+#include "security/bwrap_launch.h"
 
 namespace {
 
@@ -51,6 +52,9 @@ std::unique_ptr<sesame::providers::Registry> MakeRegistry(const std::string& hom
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "__supervise") == 0) {
     return sesame::providers::filesystem::RunSupervisor(argc - 1, argv + 1);
+  }
+  if (argc > 1 && std::strcmp(argv[1], sesame::security::kApplySeccompCommand) == 0) {
+    return sesame::security::RunApplySeccomp(argc - 1, argv + 1);  // inside bwrap
   }
   return sesame::cli::Run(argc, argv, std::cin, std::cout, std::cerr, MakeRegistry);
 }

@@ -3,6 +3,16 @@
 // HTTP, TLS, YAML and database libraries the CLI loads: a sandbox's start
 // pays for loading this small binary only. The provider falls back to
 // `sesame __supervise` when it is not installed next to `sesame`.
-#include "providers/filesystem/supervisor.h"
+// It also runs `__apply-seccomp` inside bubblewrap sandboxes (the
+// supervisor names its own binary for it).
+#include <cstring>
 
-int main(int argc, char** argv) { return sesame::providers::filesystem::RunSupervisor(argc, argv); }
+#include "providers/filesystem/supervisor.h"
+#include "security/bwrap_launch.h"
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], sesame::security::kApplySeccompCommand) == 0) {
+    return sesame::security::RunApplySeccomp(argc - 1, argv + 1);
+  }
+  return sesame::providers::filesystem::RunSupervisor(argc, argv);
+}

@@ -107,6 +107,9 @@ int ExitCode(int status) {
     ForwardToAll(SIGKILL);
     ::_exit(126);
   }
+  // The uid change cleared the parent-death signal: the sandbox still dies
+  // with its parent (the supervisor, or bwrap).
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   struct sigaction sa{};
   sa.sa_handler = ForwardToAll;
@@ -254,6 +257,8 @@ pid_t EnterSandbox(int init_pidfd, const SandboxIdentity& identity, const char* 
   }
   ::_exit(ExitCode(status));
 }
+
+void RunSandboxInit(pid_t worker, const SandboxIdentity& identity) { RunInit(worker, identity); }
 
 int SendFds(int sock, char tag, const int* fds, int count) {
   char data = tag;

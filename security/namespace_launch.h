@@ -87,6 +87,12 @@ pid_t StartSandboxInit(const InitOptions& options);
 pid_t EnterSandbox(int init_pidfd, const SandboxIdentity& identity, const char* cgroup_procs,
                    int report_fd);
 
+// What the init does once set up, for other launchers (bwrap_launch.h):
+// drops to `identity` and every capability, then reaps, forwarding
+// termination signals to the whole sandbox, and exits with `worker`'s
+// status (worker 0: an idle sandbox, until killed). Only as pid 1.
+[[noreturn]] void RunSandboxInit(pid_t worker, const SandboxIdentity& identity);
+
 // SOCK_SEQPACKET messages to the supervisor: a tag byte and fds.
 inline constexpr char kTagListeners = 'L';  // the proxy listeners (2 fds)
 inline constexpr char kTagNotify = 'N';     // a seccomp listener (1 fd)

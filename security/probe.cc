@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -19,6 +20,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "security/bwrap_launch.h"
 #include "security/landlock.h"
 
 namespace sesame::security {
@@ -150,9 +152,108 @@ std::string FindBwrap() {
   return "";
 }
 
+// Runs bwrap once with the namespaces the backend uses: "" when /bin/true
+// ran, else what went wrong (bwrap's first line on stderr).
+std::string ProbeBwrap(const std::string& bwrap, bool root) {
+  std::vector<std::string> args = {bwrap, "--die-with-parent", "--as-pid-1"};
+  for (std::string& a : BwrapNamespaceArgs(!root)) args.push_back(std::move(a));
+  const char* truth = ::access("/bin/true", X_OK) == 0 ? "/bin/true" : "/usr/bin/true";
+  for (const char* a : {"--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--cap-drop", "ALL", "--", truth}) {
+    args.push_back(a);
+  }
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int err[2];
+  if (::pipe2(err, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
+  pid_t child = ::fork();
+  if (child == 0) {
+    int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(err[1], 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(err[1]);
+  std::string output;
+  if (child > 0) {
+    // bwrap is quick; one that hangs (a broken setup) counts as failing.
+    pollfd p{err[0], POLLIN, 0};
+    char buf[512];
+    while (output.size() < 4096 && ::poll(&p, 1, 10000) > 0) {
+      ssize_t n = ::read(err[0], buf, sizeof buf);
+      if (n <= 0) break;
+      output.append(buf, static_cast<size_t>(n));
+    }
+    ::kill(child, SIGKILL);  // a no-op once it has exited (not reaped yet)
+  }
+  ::close(err[0]);
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) != child) return "cannot run it";
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  std::string line = output.substr(0, output.find('\n'));
+  if (!line.empty()) return line;
+  return WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status)) : "killed";
+}
+
 }  // namespace
 
-const char* ToString(Backend b) { return b == Backend::kNative ? "native" : "none"; }
+const char* ToString(Backend b) {
+  switch (b) {
+    case Backend::kNative: return "native";
+    case Backend::kBubblewrap: return "bubblewrap";
+    default: return "none";
+  }
+}
+
+void ChooseBackend(ProbeResult& r) {
+  std::string missing;
+  auto need = [&](bool ok, const char* what) {
+    if (!ok) missing += std::string(missing.empty() ? "" : ", ") + what;
+  };
+  if (!r.root) need(r.user_namespace, "user namespaces");
+  need(r.mount_namespace, "mount namespaces");
+  need(r.pid_namespace, "pid namespaces (with a fresh /proc)");
+  need(r.net_namespace, "network namespaces");
+  if (r.root) need(r.idmapped_mounts, "id-mapped mounts");
+  need(r.seccomp_notify, "seccomp user notification");
+  bool native = missing.empty();
+  // As root, bubblewrap too relies on id-mapped mounts for the workspace's
+  // ownership, and on our seccomp filter in any case.
+  std::string bwrap_missing;
+  if (r.bwrap_path.empty()) {
+    bwrap_missing = "bubblewrap not found";
+  } else if (!r.bwrap_works) {
+    bwrap_missing = "bubblewrap at " + r.bwrap_path + " fails: " + r.bwrap_problem;
+  } else if (!r.seccomp_notify) {
+    bwrap_missing = "seccomp user notification";
+  } else if (r.root && !r.idmapped_mounts) {
+    bwrap_missing = "id-mapped mounts";
+  }
+  bool bwrap = bwrap_missing.empty();
+  r.backend = Backend::kNone;
+  r.problem.clear();
+  if (r.forced == "native") {
+    if (native) r.backend = Backend::kNative;
+    else r.problem = "the native backend (forced by " + std::string(kBackendEnv) + ") is unavailable: " + missing;
+  } else if (r.forced == "bubblewrap" || r.forced == "bwrap") {
+    if (bwrap) r.backend = Backend::kBubblewrap;
+    else r.problem = "the bubblewrap backend (forced by " + std::string(kBackendEnv) + ") is unavailable: " + bwrap_missing;
+  } else if (!r.forced.empty()) {
+    r.problem = std::string(kBackendEnv) + "=" + r.forced + " is not a backend (use native or bubblewrap)";
+  } else if (native) {
+    r.backend = Backend::kNative;
+  } else if (bwrap) {
+    r.backend = Backend::kBubblewrap;
+    r.problem = "native backend unavailable (" + missing + "): using bubblewrap";
+  } else {
+    r.problem = "unavailable: " + missing + "; " + bwrap_missing;
+  }
+  if (r.backend != Backend::kNone && r.landlock_abi == 0) {
+    r.problem += std::string(r.problem.empty() ? "" : "; ") + "Landlock unavailable: mounts are the only filesystem layer";
+  }
+}
 
 ProbeResult RunProbe() {
   ProbeResult r;
@@ -174,24 +275,13 @@ ProbeResult RunProbe() {
   r.seccomp = ::syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
   r.seccomp_notify = r.seccomp;
   r.bwrap_path = FindBwrap();
-
-  std::string missing;
-  auto need = [&](bool ok, const char* what) {
-    if (!ok) missing += std::string(missing.empty() ? "" : ", ") + what;
-  };
-  if (!r.root) need(r.user_namespace, "user namespaces");
-  need(r.mount_namespace, "mount namespaces");
-  need(r.pid_namespace, "pid namespaces (with a fresh /proc)");
-  need(r.net_namespace, "network namespaces");
-  if (r.root) need(r.idmapped_mounts, "id-mapped mounts");
-  need(r.seccomp_notify, "seccomp user notification");
-  if (missing.empty()) {
-    r.backend = Backend::kNative;
-    if (r.landlock_abi == 0) r.problem = "Landlock unavailable: mounts are the only filesystem layer";
-  } else {
-    r.problem = "unavailable: " + missing;
-    if (!r.bwrap_path.empty()) r.problem += " (bubblewrap at " + r.bwrap_path + " is not used as a backend)";
+  if (!r.bwrap_path.empty()) {
+    r.bwrap_problem = ProbeBwrap(r.bwrap_path, r.root);
+    r.bwrap_works = r.bwrap_problem.empty();
   }
+  const char* forced = std::getenv(kBackendEnv);
+  r.forced = forced ? forced : "";
+  ChooseBackend(r);
   return r;
 }
 
@@ -204,17 +294,19 @@ const ProbeResult& CachedProbe() {
 
 std::string ProbeResult::Summary() const {
   if (backend == Backend::kNone) return std::string("none (") + problem + ")";
-  std::string s = "native (";
+  std::string s = backend == Backend::kBubblewrap ? "bubblewrap (" + bwrap_path + ", " : "native (";
   s += root ? "namespaces, unprivileged uid" : "user namespace";
   s += landlock_abi > 0 ? ", landlock ABI " + std::to_string(landlock_abi) : ", no landlock";
-  s += ", seccomp+notify)";
-  return s;
+  s += ", seccomp+notify";
+  if (!forced.empty()) s += ", forced";
+  return s + ")";
 }
 
 std::string ProbeResult::ToString() const {
   auto yn = [](bool b) { return b ? "yes" : "no"; };
   std::ostringstream o;
-  o << "backend: " << security::ToString(backend) << "\n"
+  o << "backend: " << security::ToString(backend)
+    << (forced.empty() ? "" : " (" + std::string(kBackendEnv) + "=" + forced + ")") << "\n"
     << "running as root: " << yn(root) << "\n"
     << "user namespaces: " << (root ? "not needed (root)" : yn(user_namespace)) << "\n"
     << "mount namespaces: " << yn(mount_namespace) << "\n"
@@ -223,7 +315,10 @@ std::string ProbeResult::ToString() const {
     << "id-mapped mounts: " << (root ? yn(idmapped_mounts) : "not needed (not root)") << "\n"
     << "landlock ABI: " << landlock_abi << "\n"
     << "seccomp: " << yn(seccomp) << ", user notification: " << yn(seccomp_notify) << "\n"
-    << "bubblewrap: " << (bwrap_path.empty() ? "not found" : bwrap_path) << "\n";
+    << "bubblewrap: "
+    << (bwrap_path.empty() ? "not found"
+                           : bwrap_path + (bwrap_works ? " (works)" : " (fails: " + bwrap_problem + ")"))
+    << "\n";
   if (!problem.empty()) o << "note: " << problem << "\n";
   return o.str();
 }

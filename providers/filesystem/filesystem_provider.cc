@@ -83,6 +83,15 @@ void ApplyRequest(const SandboxRequest& r, SandboxState& s) {
   }
 }
 
+// The backend the probe chose, for the supervisor (which does not see the
+// controller's environment, so cannot probe for itself).
+void RecordBackend(SandboxState& s) {
+  const security::ProbeResult& probe = security::CachedProbe();
+  s.security_message = probe.Summary();
+  s.security_backend = security::ToString(probe.backend);
+  s.bwrap_path = probe.bwrap_path;
+}
+
 void ClearRuntime(SandboxState& s) {
   s.supervisor = {};
   s.child = {};
@@ -266,6 +275,7 @@ Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
   }
   if (state.runtimes_auto) state.mise_path = ResolveMise(options_.mise_path);
   state.security_message = security_message;
+  if (request.policy.enabled) RecordBackend(state);
   SESAME_RETURN_IF_ERROR(StoreState(dir, state));
   SESAME_RETURN_IF_ERROR(StartSession(options_, dir, request.env));
   return ObserveDir(dir);
@@ -349,7 +359,7 @@ Status FilesystemProvider::Restart(const Observed& current, const SandboxRequest
     ApplyRequest(request, s);
     ClearRuntime(s);
     if (s.runtimes_auto) s.mise_path = ResolveMise(options_.mise_path);
-    if (request.policy.enabled) s.security_message = security::CachedProbe().Summary();
+    if (request.policy.enabled) RecordBackend(s);
     ++s.restarts;
   }));
   return StartSession(options_, dir, request.env);

@@ -88,6 +88,8 @@ class ChildProcess {
   int Wait();
   // SIGKILL to the child's process group.
   void KillGroup();
+  // Gives up the child without killing or waiting for it.
+  pid_t Release() { return std::exchange(pid_, 0); }
 
  private:
   pid_t pid_ = 0;

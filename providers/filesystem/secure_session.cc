@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
+#include "security/probe.h"
 
 namespace sesame::providers::filesystem {
 namespace {
@@ -30,6 +32,16 @@ int ListenUnix(const std::string& path) {
   ::chmod(path.c_str(), 0600);
   return fd;
 }
+
+// The `sesame` binary this supervisor runs from (bwrap runs it inside).
+std::string SelfExe() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+// How long bwrap may take to report the sandbox's pid.
+constexpr Millis kBwrapStartTimeout(30000);
 
 }  // namespace
 
@@ -68,7 +80,63 @@ Result<std::unique_ptr<SecureSession>> SecureSession::Prepare(const std::string&
   s->launch_.control_fd = pair[1];
   s->violations_ = std::make_unique<security::ViolationLog>(state_dir);
   s->message_ = state.security_message;
+  if (state.security_backend == security::ToString(security::Backend::kBubblewrap)) {
+    SESAME_RETURN_IF_ERROR(s->PrepareBwrap(state, id));
+  }
   return s;
+}
+
+Status SecureSession::PrepareBwrap(const SandboxState& state, const security::SandboxIdentity& id) {
+  bwrap_ = true;
+  security::BwrapLaunch& l = bwrap_launch_;
+  l.bwrap = state.bwrap_path;
+  l.helper = SelfExe();
+  l.identity = id;
+  l.writable = plan_.writable;
+  if (l.bwrap.empty() || ::access(l.bwrap.c_str(), X_OK) != 0) {
+    return Status(Code::kUnsupported, "bubblewrap (" + l.bwrap + ") cannot be run: " + std::strerror(errno));
+  }
+  Result<FdPair> info = MakePipe(), block = MakePipe(), life = MakePipe(), ready = MakePipe();
+  if (!info.ok()) return info.status();
+  if (!block.ok()) return block.status();
+  if (!life.ok()) return life.status();
+  if (!ready.ok()) return ready.status();
+  ready_read_ = std::move(ready->read);
+  ready_write_ = std::move(ready->write);
+  life_read_ = std::move(life->read);
+  life_write_ = std::move(life->write);
+  info_read_ = std::move(info->read);
+  info_write_ = std::move(info->write);
+  block_read_ = std::move(block->read);
+  block_write_ = std::move(block->write);
+  // The seccomp listener of the command comes through notify.sock, as from
+  // exec'd commands: listening now, the connection waits for the monitor.
+  std::string socket = state_dir_ + "/" + security::kNotifySocket;
+  notify_server_.Reset(ListenUnix(socket));
+  if (!notify_server_.valid()) return InternalError("cannot listen on " + socket + ": " + std::strerror(errno));
+  notify_client_.Reset(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strcpy(addr.sun_path, socket.c_str());  // ListenUnix checked the length
+  if (!notify_client_.valid() || ::connect(notify_client_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    return InternalError("cannot connect to " + socket + ": " + std::strerror(errno));
+  }
+  empty_.Reset(::open((state_dir_ + "/empty").c_str(), O_RDONLY | O_CLOEXEC));
+  auto args = security::BwrapMountArgs(plan_, empty_.get());
+  if (!args.ok()) return args.status();
+  l.mount_args = std::move(*args);
+  l.info_fd = info_write_.get();
+  l.block_fd = block_read_.get();
+  l.notify_fd = notify_client_.get();
+  l.empty_fd = empty_.get();
+  l.life_fd = life_read_.get();
+  l.ready_fd = ready_write_.get();
+  for (const security::MountOp& op : plan_.ops) {
+    if (op.kind == security::MountOp::kIdmappedBind) l.idmapped.emplace_back(op.fd, op.source);
+  }
+  launch_ = SandboxLaunch{};
+  launch_.bwrap = &bwrap_launch_;
+  return Status::Ok();
 }
 
 SecureSession::~SecureSession() {
@@ -87,6 +155,14 @@ std::vector<std::pair<std::string, std::string>> SecureSession::Environment() co
 }
 
 Result<pid_t> SecureSession::StartIdle() {
+  if (bwrap_) {
+    SpawnOptions idle;  // no argv: the helper alone, as pid 1
+    idle.cwd = "/";
+    idle.sandbox = &launch_;
+    Result<ChildProcess> child = Spawn(idle);
+    if (!child.ok()) return child.status();
+    return child->Release();
+  }
   Result<FdPair> report = MakePipe();
   if (!report.ok()) return report.status();
   security::InitOptions init = init_;
@@ -107,10 +183,13 @@ Result<pid_t> SecureSession::StartIdle() {
   return pid;
 }
 
-Status SecureSession::Started(pid_t init) {
+Status SecureSession::Started(pid_t spawned) {
   control_child_.Reset();
-  for (const security::MountOp& op : plan_.ops) {
+  if (bwrap_) return StartedBwrap();  // `spawned` is bwrap; the sandbox's pid comes from it
+  sandbox_pid_ = spawned;
+  for (security::MountOp& op : plan_.ops) {
     if (op.fd >= 0) ::close(op.fd);
+    op.fd = -1;  // not again in the destructor
   }
   std::vector<int> listeners, notify;
   // Both messages were sent before the command was exec'd (or, idle,
@@ -127,23 +206,50 @@ Status SecureSession::Started(pid_t init) {
                          std::to_string(listeners.size()) + " received, " +
                          std::to_string(notify.size()) + " other; " + std::strerror(errno) + ")");
   }
+  StartServices(std::move(listeners), ListenUnix(state_dir_ + "/" + security::kNotifySocket));
+  for (int fd : notify) monitor_->AddListener(fd);
+  return Status::Ok();
+}
+
+Status SecureSession::StartedBwrap() {
+  // Only bwrap keeps these now, so its exit shows as EOF on the info fd.
+  info_write_.Reset();
+  block_read_.Reset();
+  notify_client_.Reset();
+  empty_.Reset();
+  life_read_.Reset();
+  ready_write_.Reset();
+  for (security::MountOp& op : plan_.ops) {
+    if (op.fd >= 0) ::close(op.fd);
+    op.fd = -1;
+  }
+  Result<pid_t> pid = security::ReadBwrapChildPid(info_read_.get(), kBwrapStartTimeout);
+  if (!pid.ok()) return pid.status();
+  sandbox_pid_ = *pid;
+  Result<std::vector<int>> listeners = security::ListenInSandboxNetns(*pid);
+  if (!listeners.ok()) return listeners.status();
+  StartServices(std::move(*listeners), notify_server_.Release());
+  // Everything outside is ready: the command may run.
+  if (!WriteAll(block_write_.get(), "x").ok()) return InternalError("bubblewrap is gone");
+  block_write_.Reset();
+  return security::WaitForHelper(ready_read_.get(), kBwrapStartTimeout);
+}
+
+void SecureSession::StartServices(std::vector<int> listeners, int notify_server) {
   security::ProxyOptions proxy;
   proxy.policy = policy_.network;
   proxy.violations = violations_.get();
-  proxy_ = security::StartProxy(listeners, std::move(proxy));
-  int server = ListenUnix(state_dir_ + "/" + security::kNotifySocket);
+  proxy_ = security::StartProxy(std::move(listeners), std::move(proxy));
   monitor_ = security::StartNotifyMonitor(security::AccessRulesFor(policy_, plan_.home),
-                                          violations_.get(), server);
-  for (int fd : notify) monitor_->AddListener(fd);
+                                          violations_.get(), notify_server);
   if (!policy_.ports.empty()) {
-    int netns = ::open(("/proc/" + std::to_string(init) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC);
+    int netns = ::open(("/proc/" + std::to_string(sandbox_pid_) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC);
     if (netns >= 0) {
       forwarder_ = security::StartPortForwarder(netns, policy_.ports);
       port_map_ = forwarder_->host_ports();
     }
     if (port_map_.size() != policy_.ports.size()) message_ += "; some ports are not forwarded";
   }
-  return Status::Ok();
 }
 
 }  // namespace sesame::providers::filesystem

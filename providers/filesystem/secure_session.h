@@ -1,7 +1,9 @@
 #pragma once
 // The supervisor's half of OS-level sandboxing (security/): preparing a
 // sandbox for the session command (mount plan, worker restrictions, the
-// control channel), and, once its init runs, hosting what lives outside
+// control channel; with the bubblewrap backend, bwrap's options and the
+// fds it is started with, bwrap_launch.h), and, once its init runs,
+// hosting what lives outside
 // it for as long as the supervisor does: the filtering proxy, the seccomp
 // notification monitor (and <state_dir>/notify.sock for exec'd commands),
 // the port forwarder and <state_dir>/violations.jsonl. Because these live
@@ -41,11 +43,16 @@ class SecureSession {
   std::vector<std::pair<std::string, std::string>> Environment() const;
   const std::string& home() const { return plan_.home; }
 
-  // Starts an idle sandbox (init only). Returns the init's pid.
+  // Starts an idle sandbox (init only). Returns the pid to wait for (the
+  // init, or bwrap).
   Result<pid_t> StartIdle();
-  // After the init is running: receives the proxy listeners (and the
-  // worker's seccomp listener) and starts proxy, monitor and forwarder.
-  Status Started(pid_t init);
+  // After the spawned process (the init, or bwrap) is running: receives the
+  // proxy listeners (and the worker's seccomp listener) and starts proxy,
+  // monitor and forwarder; with bubblewrap, then lets the command run.
+  Status Started(pid_t spawned);
+  // The sandbox's pid 1 on the host, once Started: what exec enters, and
+  // the leader of the sandbox's process group.
+  pid_t sandbox_pid() const { return sandbox_pid_; }
 
   const std::map<int, int>& port_map() const { return port_map_; }
   // "native (...)" plus anything not enforced (e.g. a port not forwarded).
@@ -53,6 +60,10 @@ class SecureSession {
 
  private:
   SecureSession() = default;
+  Status PrepareBwrap(const SandboxState& state, const security::SandboxIdentity& id);
+  Status StartedBwrap();
+  // Proxy, seccomp monitor (on `notify_server`) and port forwarder.
+  void StartServices(std::vector<int> listeners, int notify_server);
 
   std::string state_dir_;
   security::SandboxPolicy policy_;
@@ -68,6 +79,15 @@ class SecureSession {
   std::unique_ptr<security::PortForwarder> forwarder_;
   std::map<int, int> port_map_;
   std::string message_;
+  pid_t sandbox_pid_ = -1;
+  // The bubblewrap backend (unused by the native one).
+  bool bwrap_ = false;
+  security::BwrapLaunch bwrap_launch_;
+  UniqueFd info_read_, info_write_;    // bwrap's --info-fd
+  UniqueFd block_read_, block_write_;  // bwrap's --block-fd
+  UniqueFd notify_server_, notify_client_, empty_;
+  UniqueFd life_read_, life_write_;  // the sandbox ends when life_write_ closes
+  UniqueFd ready_read_, ready_write_;  // __apply-seccomp runs: bwrap's mounts are done
 };
 
 }  // namespace sesame::providers::filesystem

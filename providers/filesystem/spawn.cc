@@ -58,8 +58,10 @@ void ExecSearching(const char* name, char* const* argv, char* const* envp, const
 // Runs in the forked child: only async-signal-safe calls.
 [[noreturn]] void RunChild(const SpawnOptions& o, const char* exe, char* const* argv,
                            char* const* envp, int report_fd, const char* search_path) {
-  if (o.sandbox == nullptr) ::setpgid(0, 0);  // sandboxed: the launch did
-  if (!o.cgroup.empty() && o.sandbox == nullptr) {
+  const security::BwrapLaunch* bwrap = o.sandbox ? o.sandbox->bwrap : nullptr;
+  bool native = o.sandbox != nullptr && bwrap == nullptr;
+  if (!native) ::setpgid(0, 0);  // native: the launch did
+  if (!o.cgroup.empty() && !native) {
     int fd = ::open((o.cgroup + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
       [[maybe_unused]] ssize_t n = ::write(fd, "0", 1);
@@ -89,6 +91,15 @@ void ExecSearching(const char* name, char* const* argv, char* const* envp, const
   // Whatever the parent left open without close-on-exec stays out of the
   // sandbox.
   ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (bwrap != nullptr) {  // the working directory is bwrap's --chdir
+    const char* what = "";
+    if (int e = security::PrepareBwrapExec(*bwrap, &what); e != 0) {
+      errno = e;
+      ChildFail(report_fd, security::kSandboxSetupStep, what);
+    }
+    ::execve(exe, argv, envp);
+    ChildFail(report_fd, kStepExec);
+  }
   if (::chdir(o.cwd.c_str()) != 0) ChildFail(report_fd, kStepChdir);
   if (o.sandbox != nullptr) {
     const char* what = "";
@@ -113,13 +124,16 @@ std::vector<char*> CStrings(const std::vector<std::string>& strings) {
 }  // namespace
 
 Result<ChildProcess> Spawn(const SpawnOptions& options) {
-  if (options.argv.empty()) return InvalidError("empty command");
+  const security::BwrapLaunch* bwrap = options.sandbox ? options.sandbox->bwrap : nullptr;
+  if (options.argv.empty() && bwrap == nullptr) return InvalidError("empty command");
+  std::vector<std::string> args =
+      bwrap ? security::BwrapCommand(*bwrap, options.argv, options.cwd) : options.argv;
   // Sandboxed, the PATH is searched inside (its /tmp and $HOME differ).
   std::optional<std::string> search_path = LookupEnv(options.env, "PATH");
-  Result<std::string> exe = options.sandbox ? Result<std::string>(options.argv[0])
-                                             : ResolveExecutable(options.argv[0], options.env);
+  Result<std::string> exe = options.sandbox ? Result<std::string>(args[0])
+                                             : ResolveExecutable(args[0], options.env);
   if (!exe.ok()) return exe.status();
-  std::vector<char*> argv = CStrings(options.argv);
+  std::vector<char*> argv = CStrings(args);
   std::vector<char*> envp = CStrings(options.env);
   Result<FdPair> report = MakePipe();
   if (!report.ok()) return report.status();
@@ -130,7 +144,7 @@ Result<ChildProcess> Spawn(const SpawnOptions& options) {
     init = *options.sandbox->init;
     init.report_fd = report->write.get();
     pid = security::StartSandboxInit(init);
-  } else if (options.sandbox != nullptr) {
+  } else if (options.sandbox != nullptr && bwrap == nullptr) {
     pid = security::EnterSandbox(options.sandbox->enter_pidfd, options.sandbox->worker->identity,
                                  options.sandbox->cgroup_procs.c_str(), report->write.get());
   } else {

@@ -11,15 +11,20 @@
 #include "common/status.h"
 #include "providers/filesystem/limits.h"
 #include "providers/filesystem/process.h"
+#include "security/bwrap_launch.h"
 #include "security/namespace_launch.h"
 
 namespace sesame::providers::filesystem {
 
 // Running the command inside an OS-level sandboxed (security/). Exactly
-// one of `init` (a new sandbox, started by its supervisor) and
-// `enter_pidfd` (an existing one, for exec) is set.
+// one of `init` (a new sandbox, started by its supervisor), `bwrap` (the
+// same, by bubblewrap) and `enter_pidfd` (an existing one, for exec) is set.
 struct SandboxLaunch {
   const security::InitOptions* init = nullptr;  // its report_fd is filled in
+  // The command runs as bwrap ... -- sesame __apply-seccomp ... -- argv,
+  // in bwrap's own process group (and the sandbox in a session of its own);
+  // cgroup is joined before exec. An empty argv starts an idle sandbox.
+  const security::BwrapLaunch* bwrap = nullptr;
   int enter_pidfd = -1;         // pidfd of the sandbox's init
   std::string cgroup_procs;     // exec: joined before entering
   const security::WorkerPlan* worker = nullptr;

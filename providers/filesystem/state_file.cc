@@ -66,6 +66,8 @@ json ToJson(const SandboxState& s) {
   j["sandbox_init"] = ProcessJson(s.sandbox_init);
   j["sandbox_home"] = s.sandbox_home;
   j["security_message"] = s.security_message;
+  j["security_backend"] = s.security_backend;
+  j["bwrap_path"] = s.bwrap_path;
   json ports = json::object();
   for (const auto& [inside, host] : s.port_map) ports[std::to_string(inside)] = host;
   j["port_map"] = ports;
@@ -114,6 +116,8 @@ SandboxState FromJson(const json& j) {
   s.sandbox_init = ReadProcess(j, "sandbox_init");
   s.sandbox_home = j.value("sandbox_home", "");
   s.security_message = j.value("security_message", "");
+  s.security_backend = j.value("security_backend", "");
+  s.bwrap_path = j.value("bwrap_path", "");
   if (j.contains("port_map") && j["port_map"].is_object()) {
     for (const auto& [inside, host] : j["port_map"].items()) s.port_map[std::stoi(inside)] = host.get<int>();
   }

@@ -50,6 +50,11 @@ struct SandboxState {
   bool runtimes_auto = false;
   bool install_dependencies = true;
   std::string mise_path;  // resolved by the provider; empty: not found
+  // The OS-level sandboxing backend the provider's probe chose
+  // (security/probe.h): "native" (also when empty) or "bubblewrap", with
+  // the bwrap binary it found. Set with the policy; the supervisor uses it.
+  std::string security_backend;
+  std::string bwrap_path;
 
   // Kept across restarts: the plan hashes of the last successful install,
   // so an unchanged version file or lockfile is not installed again.

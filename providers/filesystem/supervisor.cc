@@ -204,7 +204,7 @@ int Supervisor::RunIdle() {
     init = ChildProcess(*pid);
     if (Status st = secure_->Started(*pid); !st.ok()) return FailSetup(st);
   }
-  ProcessId init_id = init.pid() > 0 ? CaptureProcess(init.pid()) : ProcessId{};
+  ProcessId init_id = secure_ ? CaptureProcess(secure_->sandbox_pid()) : ProcessId{};
   (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
     s.supervisor = CaptureProcess(::getpid());
     s.child = {};
@@ -273,6 +273,10 @@ int Supervisor::RunCommand() {
     if (Status st = secure_->Started(child_.pid()); !st.ok()) {
       Log(LogStream::kStderr, "sesame: " + st.message());
       child_.KillGroup();
+    } else {
+      // The sandbox's pid 1 leads the group its processes are in (the
+      // init itself, or, with bubblewrap, in a session of its own).
+      child_group_ = secure_->sandbox_pid();
     }
   }
   // Only the command keeps the write ends, so its exit closes the pipes.
@@ -298,7 +302,7 @@ int Supervisor::RunCommand() {
       ::chmod(socket_path.c_str(), 0600);
     }
   }
-  ProcessId child_id = CaptureProcess(child_.pid());
+  ProcessId child_id = CaptureProcess(child_group_);
   (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
     s.supervisor = CaptureProcess(::getpid());
     s.child = child_id;
@@ -378,8 +382,8 @@ void Supervisor::HandleSignals() {
     if (info.ssi_signo != SIGCHLD) {
       stop_requested_ = true;
       if (child_.pid() > 0) {
-        ::kill(-child_.pid(), SIGTERM);
-        ::kill(-child_.pid(), SIGCONT);
+        ::kill(-child_group_, SIGTERM);
+        ::kill(-child_group_, SIGCONT);
       }
     }
   }
