@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
 #include "cli/cli.h"
 #include "common/fingerprint.h"
 #include "providers/daytona/daytona_provider.h"
+#include "providers/docker/docker_host.h"
 #include "providers/docker/docker_provider.h"
 #include "providers/e2b/e2b_provider.h"
 #include "providers/filesystem/filesystem_provider.h"
@@ -35,6 +37,17 @@ std::unique_ptr<sesame::providers::Registry> MakeRegistry(const std::string& hom
 
   sesame::providers::docker::DockerOptions docker;
   docker.state_root = home + "/docker";
+  // DOCKER_HOST=unix:///PATH picks another engine, as for the docker CLI.
+  // Any other value is reported once here and kept, so that every docker
+  // sandbox then says which engine it could not reach.
+  const char* docker_host = std::getenv("DOCKER_HOST");
+  auto socket = sesame::providers::docker::SocketPathFromDockerHost(docker_host ? docker_host : "");
+  if (socket.ok()) {
+    docker.socket_path = *socket;
+  } else {
+    std::cerr << "sesame: " << socket.status().message() << "\n";
+    docker.socket_path = docker_host;
+  }
   docker.owner = sesame::Fingerprint(home);  // this installation's id
   registry->Register(sesame::providers::docker::NewDockerProvider(docker));
 

@@ -143,7 +143,7 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
     return {ctx.result, std::nullopt};
   }
   auto observed = ctx.provider->Observe(object.metadata.uid);
-  if (!observed.ok()) return {observed.status(), std::nullopt};
+  if (!observed.ok()) return ObserveFailed(ctx, observed.status());
   ctx.observed = *observed;
 
   providers::Capabilities caps = ctx.provider->capabilities();
@@ -168,6 +168,21 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
   // After an action, look again soon: the next plan confirms it took.
   if (ctx.action.type != ActionType::kNothing) return {Status::Ok(), Millis(0)};
   return {Status::Ok(), ctx.action.requeue_after};
+}
+
+ReconcileOutcome SandboxReconciler::ObserveFailed(Context& ctx, const Status& error) {
+  // Said on the object, not only in the controller's log: an engine that
+  // went away shows on every sandbox it runs, and each retry counts on
+  // the same (deduplicated) event.
+  RecordEvent(ctx.object, true, error.reason().empty() ? "ObserveFailed" : error.reason(),
+              error.message());
+  specs::SandboxStatus status = UnobservedStatus(ctx.sandbox, error, clock_.Now());
+  // Retries with the status already written write nothing: a write would
+  // requeue the key at once and defeat the backoff.
+  if (status != ctx.sandbox.status) {
+    if (Status w = StoreStatus(ctx, status); !w.ok()) return {w, std::nullopt};
+  }
+  return {error, std::nullopt};
 }
 
 void SandboxReconciler::RecordRuntimeEvent(const specs::Object& object, const Context& ctx) {
@@ -321,6 +336,10 @@ Status SandboxReconciler::WriteStatus(Context& ctx) {
   // decoded: an equal one need not be encoded to find that out (an idle
   // resync ends here for every sandbox).
   if (ctx.action.type == ActionType::kNothing && status == ctx.sandbox.status) return Status::Ok();
+  return StoreStatus(ctx, status);
+}
+
+Status SandboxReconciler::StoreStatus(Context& ctx, const specs::SandboxStatus& status) {
   std::string encoded = specs::EncodeSandboxStatus(status);
   if (encoded == ctx.object.status) return Status::Ok();
   specs::Object updated = ctx.object;

@@ -68,6 +68,13 @@ class SandboxReconciler {
   Status Execute(Context& ctx);
   Result<providers::SandboxRequest> BuildRequest(const Context& ctx) const;
   Status WriteStatus(Context& ctx);
+  // Writes `status` unless it encodes to what is stored; a conflicting
+  // write is kUnavailable (reconcile again with fresh state).
+  Status StoreStatus(Context& ctx, const specs::SandboxStatus& status);
+  // The provider could not say what it runs for this object: Ready=False
+  // with the error's reason, a Warning event, and the error returned for
+  // the work queue's backoff.
+  ReconcileOutcome ObserveFailed(Context& ctx, const Status& error);
   void RecordEvent(const specs::Object& object, bool warning, const std::string& reason,
                    const std::string& message);
   // An event when the runtimes install moved on (RuntimeReady changed).

@@ -148,4 +148,17 @@ specs::SandboxStatus ComputeStatus(const StatusInput& in) {
   return s;
 }
 
+specs::SandboxStatus UnobservedStatus(const specs::Sandbox& desired, const Status& error, Time now) {
+  specs::SandboxStatus s = desired.status;
+  if (desired.metadata.deletion_timestamp) {
+    s.phase = "Terminating";
+  } else if (s.phase.empty()) {
+    s.phase = "Pending";
+  }
+  std::string reason = error.reason().empty() ? "ObserveFailed" : error.reason();
+  SetCondition(s.conditions,
+               {"Ready", "False", reason, error.message(), std::nullopt, desired.metadata.generation}, now);
+  return s;
+}
+
 }  // namespace sesame::reconcilers

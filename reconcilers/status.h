@@ -30,4 +30,13 @@ struct StatusInput {
 
 specs::SandboxStatus ComputeStatus(const StatusInput& in);
 
+// The status when the provider could not be asked about the resource at
+// all (its engine or API is unreachable: `error`). Nothing new is known
+// about the resource, so phase, providerRef, endpoints and the other
+// conditions stay as stored (phase Terminating while the object is being
+// deleted, Pending for one never observed); Ready turns False with the
+// error's reason ("DaemonUnavailable"; "ObserveFailed" when it has none)
+// and message, so a reader sees why nothing moves.
+specs::SandboxStatus UnobservedStatus(const specs::Sandbox& desired, const Status& error, Time now);
+
 }  // namespace sesame::reconcilers

@@ -24,7 +24,13 @@ E2eTest::~E2eTest() {
 
 testing::CommandResult E2eTest::Sesame(std::vector<std::string> args, const std::string& input) {
   args.insert(args.begin(), SESAME_BINARY);
-  return testing::RunCommand(args, {{"SESAME_HOME", home()}}, input);
+  return testing::RunCommand(args, Env(), input);
+}
+
+std::map<std::string, std::string> E2eTest::Env() const {
+  std::map<std::string, std::string> env = extra_env_;
+  env["SESAME_HOME"] = home();
+  return env;
 }
 
 void E2eTest::Apply(const std::string& yaml) {
@@ -57,8 +63,7 @@ std::unique_ptr<testing::BackgroundProcess> E2eTest::StartController(
                                    "127.0.0.1:0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::string log = dir_.path() + "/controller-" + std::to_string(++controllers_started_) + ".log";
-  return std::make_unique<testing::BackgroundProcess>(argv, std::map<std::string, std::string>{{"SESAME_HOME", home()}},
-                                                      log);
+  return std::make_unique<testing::BackgroundProcess>(argv, Env(), log);
 }
 
 std::string E2eTest::ControllerLogs() {

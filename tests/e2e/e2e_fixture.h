@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -35,7 +36,12 @@ class E2eTest : public ::testing::Test {
     return testing::Eventually(predicate, timeout_ms);
   }
 
+  // The environment of every `sesame` this test runs: SESAME_HOME, plus
+  // whatever a test adds (DOCKER_HOST, say).
+  std::map<std::string, std::string> Env() const;
+
   testing::TempDir dir_;
+  std::map<std::string, std::string> extra_env_;
   int controllers_started_ = 0;
 };
 

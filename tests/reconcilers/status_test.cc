@@ -84,5 +84,38 @@ TEST(StatusTest, ExpiredAndTerminating) {
   EXPECT_EQ(ComputeStatus({&s, nullptr, &del, Status::Ok(), "", kNow}).phase, "Terminating");
 }
 
+TEST(StatusTest, UnreachableProviderKeepsWhatWasKnownAndSaysWhy) {
+  specs::Sandbox s = Sandbox();
+  providers::Observed o;
+  o.id = "c0ffee";
+  o.state = providers::ResourceState::kRunning;
+  o.endpoints = {{3000, "http://127.0.0.1:3000"}};
+  Action created{ActionType::kCreate, "Creating", "", std::nullopt};
+  s.status = ComputeStatus({&s, &o, &created, Status::Ok(), "", kNow});
+  Status down = UnavailableError("cannot reach the Docker daemon at /run/d.sock").WithReason("DaemonUnavailable");
+
+  auto status = UnobservedStatus(s, down, kNow + 5s);
+  EXPECT_EQ(status.phase, "Running");
+  ASSERT_TRUE(status.provider_ref.has_value());
+  EXPECT_EQ(status.provider_ref->id, "c0ffee");
+  EXPECT_EQ(status.endpoints.size(), 1u);
+  EXPECT_EQ(status.FindCondition("Provisioned")->status, "True");
+  const specs::Condition* ready = status.FindCondition("Ready");
+  EXPECT_EQ(ready->status, "False");
+  EXPECT_EQ(ready->reason, "DaemonUnavailable");
+  EXPECT_EQ(ready->message, down.message());
+  EXPECT_EQ(ready->last_transition_time, kNow + 5s);
+  // A retry changes nothing, so it writes nothing.
+  s.status = status;
+  EXPECT_EQ(UnobservedStatus(s, down, kNow + 9s), status);
+
+  s.metadata.deletion_timestamp = kNow + 10s;
+  EXPECT_EQ(UnobservedStatus(s, down, kNow + 10s).phase, "Terminating");
+  specs::Sandbox fresh = Sandbox();
+  auto never_seen = UnobservedStatus(fresh, UnavailableError("connection refused"), kNow);
+  EXPECT_EQ(never_seen.phase, "Pending");
+  EXPECT_EQ(never_seen.FindCondition("Ready")->reason, "ObserveFailed");
+}
+
 }  // namespace
 }  // namespace sesame::reconcilers
