@@ -1,6 +1,7 @@
 #include "tests/testing/private_dockerd.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -98,6 +99,14 @@ Status PrivateDockerd::Launch() {
     dup2(in, 0);
     dup2(out, 1);
     dup2(out, 2);
+    // A network namespace of its own: with --bridge=none, dockerd deletes
+    // the host's docker0 at start-up, which would cut the shared daemon's
+    // containers off. Its socket is a file, reachable from any namespace.
+    if (unshare(CLONE_NEWNET) != 0) {
+      const char kMessage[] = "unshare(CLONE_NEWNET) failed: a private dockerd needs root\n";
+      (void)!write(2, kMessage, sizeof kMessage - 1);
+      _exit(125);
+    }
     execvp(argv[0], argv.data());
     _exit(127);
   }

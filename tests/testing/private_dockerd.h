@@ -2,9 +2,11 @@
 // A Docker daemon of a test's own, so that a test can stop the engine and
 // start it again (an outage) without touching the machine's shared daemon,
 // which other tests use. Its socket, data root, exec root, pid file, config
-// file and log all live under one directory; it has no bridge, no iptables
-// rules and the vfs storage driver, so it needs nothing from the host but
-// root and the dockerd binary (the docker.io package, which
+// file and log all live under one directory; it runs in a network
+// namespace of its own (nothing it does to interfaces, such as removing
+// docker0, reaches the host's), with no bridge, no iptables rules and the
+// vfs storage driver, so it needs nothing from the host but root and the
+// dockerd binary (the docker.io package, which
 // scripts/setup-docker-for-tests installs). Its containerd is its own,
 // started by dockerd under the exec root.
 //
