@@ -145,11 +145,10 @@ std::string WrapperScript(const runtimes::Plan& plan, const WrapperOptions& o) {
   bool mise = plan.NeedsMise();
   if (mise) {
     std::string message = MiseMissingMessage(o);
-    s += "if ! command -v mise >/dev/null 2>&1; then\n"
-         "  echo " + Quote("sesame: " + message) + " >&2\n"
-         "  report Failed MiseMissing " + Quote(message) + "\n"
-         "  exit 1\n"
-         "fi\n";
+    s += "if ! command -v mise >/dev/null 2>&1; then\n";
+    s += "  echo " + Quote("sesame: " + message) + " >&2\n";
+    s += "  report Failed MiseMissing " + Quote(message) + "\n";
+    s += "  exit 1\nfi\n";
   }
   bool deps = o.install_dependencies && !plan.installs.empty();
   s += "tools=0\ninstalled tools.hash " + Quote(plan.tools_hash) + " || tools=1\n";
@@ -204,9 +203,8 @@ std::optional<RuntimeReport> ParseRuntimeStatus(std::string_view text) {
   size_t second = text.find('\n', first + 1);
   RuntimeReport r;
   r.phase = std::string(text.substr(0, first));
-  r.reason = std::string(text.substr(first + 1, second == std::string_view::npos
-                                                   ? std::string_view::npos
-                                                   : second - first - 1));
+  r.reason = std::string(text.substr(
+      first + 1, second == std::string_view::npos ? std::string_view::npos : second - first - 1));
   if (second != std::string_view::npos) r.message = std::string(text.substr(second + 1));
   while (!r.message.empty() && r.message.back() == '\n') r.message.pop_back();
   if (r.reason.empty()) r.reason = r.phase;
@@ -222,8 +220,8 @@ void ApplyRuntimeReport(const std::optional<RuntimeReport>& report, Observed& o)
     o.message = "runtimes: " + report->phase + ": " + report->message;
     if (!more.empty()) o.message += "; " + more;
   } else if (o.state == ResourceState::kExited && report->phase == "Failed") {
-    o.message += (o.message.empty() ? "" : "; ") + std::string("runtime install failed: ") +
-                 report->message;
+    o.message +=
+        (o.message.empty() ? "" : "; ") + std::string("runtime install failed: ") + report->message;
   }
 }
 
@@ -254,7 +252,7 @@ Result<RuntimeMounts> ContainerRuntimes::Prepare(const SandboxRequest& request,
     return TerminalError("runtimes.mise: auto needs the docker provider's state directory")
         .WithReason("RuntimesUnavailable");
   }
-  if (!ValidUid(request.uid)) return InvalidError("bad uid for a runtimes directory: " + request.uid);
+  if (!ValidUid(request.uid)) return InvalidError("bad uid for runtimes: " + request.uid);
   std::error_code ec;
   std::filesystem::create_directories(root_, ec);
   std::string dir = DirOf(request.uid);
@@ -276,7 +274,8 @@ Result<RuntimeMounts> ContainerRuntimes::Prepare(const SandboxRequest& request,
   SESAME_RETURN_IF_ERROR(WriteAtomically(dir + "/bin/run.sh", script));
   // The last start's progress is not this one's. unlinkat never follows a
   // symlink the container may have put there.
-  UniqueFd status(::open((dir + "/status").c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd status(
+      ::open((dir + "/status").c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (status.valid()) (void)::unlinkat(status.get(), "status", 0);
 
   RuntimeMounts m;
@@ -293,7 +292,9 @@ std::optional<RuntimeReport> ContainerRuntimes::Report(const std::string& uid) c
   if (::lstat(DirOf(uid).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
   std::optional<std::string> text = ReadUntrusted(DirOf(uid) + "/status", "status");
   std::optional<RuntimeReport> r = text ? ParseRuntimeStatus(*text) : std::nullopt;
-  if (!r) return RuntimeReport{"Detecting", "Detecting", "waiting for the container to start the install"};
+  if (!r)
+    return RuntimeReport{"Detecting", "Detecting",
+                         "waiting for the container to start the install"};
   return r;
 }
 

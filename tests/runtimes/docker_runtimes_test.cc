@@ -7,19 +7,19 @@
 // downloaded.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
 
 #include "providers/docker/container_config.h"
+#include "providers/docker/docker_provider.h"
+#include "providers/docker/engine_client.h"
 #include "providers/docker/runtime_wrapper.h"
 #include "reconcilers/plan.h"
 #include "reconcilers/status.h"
 #include "runtimes/install_steps.h"
-#include "providers/docker/docker_provider.h"
-#include "providers/docker/engine_client.h"
 #include "tests/providers/temp_dir.h"
 
 namespace sesame::providers::docker {
@@ -40,7 +40,8 @@ size_t Count(const std::string& text, const std::string& part) {
 // ---- pure pieces ----
 
 TEST(DockerRuntimesUnit, ParsesTheStatusFile) {
-  auto r = ParseRuntimeStatus("Failed\nFailed\nnpm ci (in .) failed: exited with code 1\nnpm error x\n");
+  auto r =
+      ParseRuntimeStatus("Failed\nFailed\nnpm ci (in .) failed: exited with code 1\nnpm error x\n");
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->phase, "Failed");
   EXPECT_EQ(r->reason, "Failed");
@@ -52,8 +53,11 @@ TEST(DockerRuntimesUnit, ParsesTheStatusFile) {
 
 TEST(DockerRuntimesUnit, EnvironmentSharesTheImageInstallsAndPutsShimsFirst) {
   std::vector<std::string> env = RuntimeEnvironment(
-      "/workspace", {"PATH=/home/sesame/bin:/usr/bin", "MISE_DATA_DIR=/home/sesame/.local/share/mise"});
-  auto has = [&](const std::string& e) { return std::find(env.begin(), env.end(), e) != env.end(); };
+      "/workspace",
+      {"PATH=/home/sesame/bin:/usr/bin", "MISE_DATA_DIR=/home/sesame/.local/share/mise"});
+  auto has = [&](const std::string& e) {
+    return std::find(env.begin(), env.end(), e) != env.end();
+  };
   EXPECT_TRUE(has("MISE_DATA_DIR=/var/lib/sesame/mise/.local/share/mise"));
   EXPECT_TRUE(has("MISE_TRUSTED_CONFIG_PATHS=/workspace"));
   EXPECT_TRUE(has("MISE_SHARED_INSTALL_DIRS=/home/sesame/.local/share/mise/installs"));
@@ -71,7 +75,8 @@ TEST(DockerRuntimesUnit, WrapperRunsStepsInTheContainerPathsThenExecsThroughMise
   plan.installs = {{"apps/web", "npm", {"npm", "ci"}, {}, "apps/web/package-lock.json", "", {}}};
   plan.tools_hash = "t1";
   plan.lock_hash = "l1";
-  std::string script = WrapperScript(plan, {"busybox:1", "sesame-sandbox:latest", "build it", true});
+  std::string script =
+      WrapperScript(plan, {"busybox:1", "sesame-sandbox:latest", "build it", true});
   EXPECT_NE(script.find("step 'Installing' 'mise install' '/workspace' 'mise' 'install'"),
             std::string::npos)
       << script;
@@ -162,7 +167,8 @@ class DockerRuntimesTest : public ::testing::Test {
       HttpRequest inspect;
       inspect.path = std::string("/images/") + image + "/json";
       Result<HttpResponse> r = engine.Call(inspect);
-      ASSERT_TRUE(r.ok() && r->status == 200) << image << " is missing; run scripts/setup-docker-for-tests";
+      ASSERT_TRUE(r.ok() && r->status == 200)
+          << image << " is missing; run scripts/setup-docker-for-tests";
     }
     DockerOptions options;
     options.socket_path = TestSocket();
@@ -179,10 +185,12 @@ class DockerRuntimesTest : public ::testing::Test {
     }
   }
 
-  Observed MustCreate(const SandboxRequest& request) {
+  // Creates the sandbox; a fatal failure when that fails (callers wrap it
+  // in ASSERT_NO_FATAL_FAILURE).
+  void Create(const SandboxRequest& request, Observed* created = nullptr) {
     Result<Observed> o = provider_->Create(request);
-    EXPECT_TRUE(o.ok()) << o.status().ToString();
-    return o.ok() ? *o : Observed{};
+    ASSERT_TRUE(o.ok()) << o.status().ToString();
+    if (created != nullptr) *created = *o;
   }
 
   Observed MustObserve(const std::string& uid) {
@@ -225,7 +233,8 @@ class DockerRuntimesTest : public ::testing::Test {
   // version, bin/npm runs `npm_script`. Linked as `mise link` links.
   void LinkFakeNode(const std::string& uid, const std::string& npm_script) {
     std::string mise = MiseDir(uid);
-    Write(mise + "/fake-node/bin/node", std::string("#!/bin/sh\necho v") + kFakeVersion + "\n", true);
+    Write(mise + "/fake-node/bin/node", std::string("#!/bin/sh\necho v") + kFakeVersion + "\n",
+          true);
     Write(mise + "/fake-node/bin/npm", "#!/bin/sh\n" + npm_script, true);
     runtimes::MiseLayout layout = runtimes::MiseLayoutUnder(mise);
     fs::create_directories(layout.data_dir + "/installs/node");
@@ -287,7 +296,7 @@ TEST_F(DockerRuntimesTest, NvmrcToolRunsTheSessionThroughMise) {
       RuntimesRequest("rt-node", {"sh", "-c", "echo node=$(node --version) data=$MISE_DATA_DIR"});
   std::ofstream(r.workspace_dir + "/.nvmrc") << kFakeVersion << "\n";
   LinkFakeNode(r.uid, "exit 0\n");
-  MustCreate(r);
+  ASSERT_NO_FATAL_FAILURE(Create(r));
   Observed o = WaitExited(r.uid);
   std::string logs = Logs(o);
   EXPECT_EQ(o.exit_code, 0) << o.message << "\n" << logs;
@@ -309,8 +318,10 @@ TEST_F(DockerRuntimesTest, UnchangedLockfileIsNotInstalledAgainOnRestart) {
   std::ofstream(r.workspace_dir + "/package.json") << R"({"name":"app","version":"1.0.0"})";
   std::ofstream(r.workspace_dir + "/package-lock.json")
       << R"({"name":"app","version":"1.0.0","lockfileVersion":3,"packages":{}})";
-  LinkFakeNode(r.uid, "echo \"fake npm $*\"\nmkdir -p node_modules && echo installed-by-npm > node_modules/.installed\n");
-  MustCreate(r);
+  LinkFakeNode(r.uid,
+               "echo \"fake npm $*\"\nmkdir -p node_modules && echo installed-by-npm > "
+               "node_modules/.installed\n");
+  ASSERT_NO_FATAL_FAILURE(Create(r));
   Observed o = WaitExited(r.uid);
   std::string logs = Logs(o);
   EXPECT_EQ(o.exit_code, 0) << o.message << "\n" << logs;
@@ -346,7 +357,7 @@ TEST_F(DockerRuntimesTest, InstallInProgressIsStartingThenReady) {
   std::ofstream(r.workspace_dir + "/package.json") << R"({"name":"app","version":"1.0.0"})";
   std::ofstream(r.workspace_dir + "/package-lock.json") << R"({"lockfileVersion":3})";
   LinkFakeNode(r.uid, "while [ ! -f go ]; do sleep 0.1; done\n");
-  MustCreate(r);
+  ASSERT_NO_FATAL_FAILURE(Create(r));
   Observed o;
   ASSERT_TRUE(WaitFor(
       [&] {
@@ -379,8 +390,10 @@ TEST_F(DockerRuntimesTest, FailingDependencyInstallFailsWithItsOutput) {
   std::ofstream(r.workspace_dir + "/.nvmrc") << kFakeVersion << "\n";
   std::ofstream(r.workspace_dir + "/package.json") << R"({"name":"app","version":"1.0.0"})";
   std::ofstream(r.workspace_dir + "/package-lock.json") << "{ this is not json";
-  LinkFakeNode(r.uid, "echo 'npm error code EJSONPARSE' >&2\necho 'npm error the lockfile is broken' >&2\nexit 1\n");
-  MustCreate(r);
+  LinkFakeNode(r.uid,
+               "echo 'npm error code EJSONPARSE' >&2\necho 'npm error the lockfile is broken' "
+               ">&2\nexit 1\n");
+  ASSERT_NO_FATAL_FAILURE(Create(r));
   Observed o = WaitExited(r.uid);
   std::string logs = Logs(o);
   EXPECT_EQ(o.exit_code, 1) << logs;
@@ -393,7 +406,8 @@ TEST_F(DockerRuntimesTest, FailingDependencyInstallFailsWithItsOutput) {
   specs::Condition c = RuntimeReady(o, &phase);
   EXPECT_EQ(c.status, "False");
   EXPECT_EQ(c.reason, "Failed");
-  EXPECT_NE(c.message.find("npm ci (in .) failed: exited with code 1"), std::string::npos) << c.message;
+  EXPECT_NE(c.message.find("npm ci (in .) failed: exited with code 1"), std::string::npos)
+      << c.message;
   EXPECT_NE(c.message.find("npm error code EJSONPARSE\nnpm error the lockfile is broken"),
             std::string::npos)
       << c.message;
@@ -403,7 +417,7 @@ TEST_F(DockerRuntimesTest, FailingDependencyInstallFailsWithItsOutput) {
 TEST_F(DockerRuntimesTest, ImageWithoutMiseSaysSoAndNamesTheDefaultImage) {
   SandboxRequest r = RuntimesRequest("rt-nomise", {"echo", "never-runs"}, kBusyboxImage);
   std::ofstream(r.workspace_dir + "/.tool-versions") << "node " << kFakeVersion << "\n";
-  MustCreate(r);
+  ASSERT_NO_FATAL_FAILURE(Create(r));
   Observed o = WaitExited(r.uid);
   std::string logs = Logs(o);
   EXPECT_NE(o.exit_code, 0);
@@ -423,7 +437,7 @@ TEST_F(DockerRuntimesTest, ImageWithoutMiseSaysSoAndNamesTheDefaultImage) {
 
 TEST_F(DockerRuntimesTest, NoVersionFilesRunsTheCommandAsIsAndIsReady) {
   SandboxRequest r = RuntimesRequest("rt-empty", {"echo", "plain-session"}, kBusyboxImage);
-  MustCreate(r);
+  ASSERT_NO_FATAL_FAILURE(Create(r));
   Observed o = WaitExited(r.uid);
   EXPECT_EQ(o.exit_code, 0) << Logs(o);
   EXPECT_NE(Logs(o).find("plain-session"), std::string::npos);
@@ -434,7 +448,8 @@ TEST_F(DockerRuntimesTest, NoVersionFilesRunsTheCommandAsIsAndIsReady) {
 
 TEST_F(DockerRuntimesTest, DeleteRemovesTheRuntimesDirectory) {
   SandboxRequest r = RuntimesRequest("rt-delete", {"true"}, kBusyboxImage);
-  Observed o = MustCreate(r);
+  Observed o;
+  ASSERT_NO_FATAL_FAILURE(Create(r, &o));
   std::string dir = RuntimesRootUnder(state_root_) + "/" + r.uid;
   EXPECT_TRUE(fs::exists(dir + "/bin/run.sh"));
   ASSERT_TRUE(provider_->Delete(o).ok());
