@@ -385,6 +385,31 @@ TEST_F(DockerRuntimesTest, InstallInProgressIsStartingThenReady) {
   EXPECT_TRUE(WaitFor([&] { return Logs(o).find("session-ran") != std::string::npos; }));
 }
 
+TEST_F(DockerRuntimesTest, ExecdCommandsFindTheInstalledToolThroughShims) {
+  SandboxRequest r = RuntimesRequest("rt-exec", {"sleep", "600"});
+  std::ofstream(r.workspace_dir + "/.nvmrc") << kFakeVersion << "\n";
+  LinkFakeNode(r.uid, "exit 0\n");
+  ASSERT_NO_FATAL_FAILURE(Create(r));
+  Observed o;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        o = MustObserve(r.uid);
+        return o.state == ResourceState::kRunning || o.state == ResourceState::kExited;
+      },
+      Millis(60000)));
+  ASSERT_EQ(o.state, ResourceState::kRunning) << o.message << "\n" << Logs(o);
+  ExecRequest exec;
+  exec.command = {"node", "--version"};
+  std::string out;
+  Streams streams;
+  streams.on_stdout = [&out](std::string_view d) { out.append(d); };
+  streams.on_stderr = [&out](std::string_view d) { out.append(d); };
+  Result<int> code = provider_->Exec(o, exec, streams);
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+  EXPECT_EQ(*code, 0) << out;
+  EXPECT_EQ(out, std::string("v") + kFakeVersion + "\n");
+}
+
 TEST_F(DockerRuntimesTest, FailingDependencyInstallFailsWithItsOutput) {
   SandboxRequest r = RuntimesRequest("rt-fail", {"echo", "never-runs"});
   std::ofstream(r.workspace_dir + "/.nvmrc") << kFakeVersion << "\n";
