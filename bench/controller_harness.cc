@@ -25,10 +25,16 @@ Result<std::unique_ptr<ControllerHarness>> ControllerHarness::Start(const Harnes
   if (!watcher.ok()) return watcher.status();
   h->watcher_ = std::move(watcher).value();
 
-  providers::filesystem::FilesystemOptions fs;
-  fs.state_root = options.home + "/run";
-  fs.supervisor_command = {options.supervisor_binary, "__supervise"};
-  auto timing = std::make_unique<TimingProvider>(providers::filesystem::NewFilesystemProvider(fs));
+  std::unique_ptr<providers::Provider> inner;
+  if (options.make_provider) {
+    inner = options.make_provider();
+  } else {
+    providers::filesystem::FilesystemOptions fs;
+    fs.state_root = options.home + "/run";
+    fs.supervisor_command = {options.supervisor_binary, "__supervise"};
+    inner = providers::filesystem::NewFilesystemProvider(fs);
+  }
+  auto timing = std::make_unique<TimingProvider>(std::move(inner));
   h->provider_ = timing.get();
   h->registry_.Register(std::move(timing));
 

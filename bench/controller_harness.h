@@ -7,6 +7,7 @@
 // (ready_watcher.h); the provider is wrapped to note when its Create ran
 // (timing_provider.h).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,6 +28,9 @@ struct HarnessOptions {
   Millis poll_interval{5};
   // How often the ReadyWatcher polls the database.
   std::chrono::microseconds watch_poll{100};
+  // The provider to run sandboxes on (wrapped in a TimingProvider); empty:
+  // the filesystem provider described above.
+  std::function<std::unique_ptr<providers::Provider>()> make_provider = nullptr;
 };
 
 // One line for a benchmark's header: workers, poll interval, whether
