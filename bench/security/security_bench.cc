@@ -120,8 +120,13 @@ int main(int argc, char** argv) {
   auto plain = StartTimes(*provider, base, false, runs);
   auto secured = StartTimes(*provider, base, true, runs);
   std::printf("start /bin/true through the provider (median of %d)\n", runs);
-  std::printf("  unsecured: %.2f ms\n", Median(plain));
-  std::printf("  secured:   %.2f ms\n", Median(secured));
+  auto line = [](const char* what, std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    if (v.empty()) return;
+    std::printf("  %s %.2f ms (min %.2f, p90 %.2f)\n", what, Median(v), v.front(), v[v.size() * 9 / 10]);
+  };
+  line("unsecured:", plain);
+  line("secured:  ", secured);
 
   const size_t kBytes = 100u << 20;
   int server = ListenLoopback(0);

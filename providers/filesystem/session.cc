@@ -1,14 +1,11 @@
 #include "providers/filesystem/session.h"
 
-#include <poll.h>
 #include <signal.h>
-#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <thread>
 
-#include "common/unique_fd.h"
 #include "providers/filesystem/launcher.h"
 #include "providers/filesystem/process.h"
 
@@ -16,7 +13,6 @@ namespace sesame::providers::filesystem {
 namespace {
 
 constexpr Millis kStartPoll(2);
-constexpr Millis kStartWatchedPoll(20);  // when state.json changes wake us
 constexpr Millis kSupervisorExitGrace(2000);
 
 std::string EnvBlock(const EnvList& env) {
@@ -79,11 +75,6 @@ Status StartSession(const FilesystemOptions& options, const std::string& dir,
 
 Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  // The supervisor replaces state.json by rename: being woken by that
-  // saves most of a poll interval on every start. A slower poll stays, for
-  // a supervisor that dies without a word.
-  UniqueFd changes(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
-  if (changes.valid()) ::inotify_add_watch(changes.get(), dir.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE);
   for (;;) {
     Result<SandboxState> state = LoadState(dir);
     if (!state.ok()) return state.status();
@@ -96,16 +87,7 @@ Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis 
     if (std::chrono::steady_clock::now() >= deadline) {
       return UnavailableError("the supervisor of " + dir + " did not start the command in time");
     }
-    if (!changes.valid()) {
-      std::this_thread::sleep_for(kStartPoll);
-      continue;
-    }
-    pollfd p{changes.get(), POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(kStartWatchedPoll.count())) > 0) {
-      char events[4096];
-      while (::read(changes.get(), events, sizeof events) > 0) {
-      }
-    }
+    std::this_thread::sleep_for(kStartPoll);
   }
 }
 
