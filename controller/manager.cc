@@ -145,7 +145,8 @@ void Manager::Resync() {
   EnqueueAll();
   auto orphans = reconciler_.CollectOrphans(false);
   if (orphans.ok()) {
-    for (const auto& line : *orphans) Log("deleted orphan " + line);
+    for (const auto& line : orphans->found) Log("deleted orphan " + line);
+    for (const auto& line : orphans->unlisted) Log("orphans not collected from " + line);
   } else {
     Log("orphan collection failed: " + orphans.status().message());
   }

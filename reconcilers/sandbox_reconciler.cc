@@ -383,20 +383,23 @@ Result<int> SandboxReconciler::CollectViolations() {
   return count;
 }
 
-Result<std::vector<std::string>> SandboxReconciler::CollectOrphans(bool dry_run) {
-  std::vector<std::string> found;
+Result<SandboxReconciler::Orphans> SandboxReconciler::CollectOrphans(bool dry_run) {
+  Orphans orphans;
   for (providers::Provider* p : registry_.All()) {
     auto owned = p->ListOwned();
-    if (!owned.ok()) return owned.status();
+    if (!owned.ok()) {
+      orphans.unlisted.push_back(p->name() + ": " + owned.status().message());
+      continue;
+    }
     for (const auto& o : *owned) {
       auto object = store_.Get(o.key);
       if (object.ok() && object->metadata.uid == o.uid) continue;
       if (!object.ok() && object.status().code() != Code::kNotFound) return object.status();
-      found.push_back(p->name() + " " + o.id + " (" + o.key.namespace_ + "/" + o.key.name + ")");
+      orphans.found.push_back(p->name() + " " + o.id + " (" + o.key.namespace_ + "/" + o.key.name + ")");
       if (!dry_run) SESAME_RETURN_IF_ERROR(p->Delete(o));
     }
   }
-  return found;
+  return orphans;
 }
 
 }  // namespace sesame::reconcilers

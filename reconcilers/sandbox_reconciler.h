@@ -53,8 +53,13 @@ class SandboxReconciler {
   ReconcileOutcome Reconcile(const specs::ObjectKey& key);
 
   // Provider resources whose object is gone, deleted unless `dry_run`.
-  // Returns one line per orphan ("filesystem 1234 (default/old-box)").
-  Result<std::vector<std::string>> CollectOrphans(bool dry_run);
+  // A provider that cannot list its resources (docker not running) is
+  // reported and skipped, so the others are still collected.
+  struct Orphans {
+    std::vector<std::string> found;  // "filesystem 1234 (default/old-box)"
+    std::vector<std::string> unlisted;  // "docker: cannot connect to ..."
+  };
+  Result<Orphans> CollectOrphans(bool dry_run);
 
   // Moves the violations the providers' sandboxes reported into the store;
   // returns how many.

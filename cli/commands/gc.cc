@@ -47,8 +47,9 @@ int RunGc(Context& ctx, const ParsedFlags& flags) {
   if (act || dry_run) {
     auto orphans = (*runtime)->reconciler->CollectOrphans(dry_run);
     if (!orphans.ok()) return ctx.Fail(orphans.status());
-    for (const auto& line : *orphans) ctx.out << (dry_run ? "would delete orphan " : "deleted orphan ") << line << "\n";
-    count += static_cast<int>(orphans->size());
+    for (const auto& line : orphans->found) ctx.out << (dry_run ? "would delete orphan " : "deleted orphan ") << line << "\n";
+    for (const auto& line : orphans->unlisted) ctx.err << "warning: orphans not collected from " << line << "\n";
+    count += static_cast<int>(orphans->found.size());
     if (act) (void)store.ReleaseLease(kLeaseName, holder);
   } else {
     ctx.out << "a controller is running: it finishes the deletions and collects orphans\n";
