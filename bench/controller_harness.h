@@ -24,7 +24,7 @@ namespace sesame::bench {
 struct HarnessOptions {
   std::string home;               // a TempHome's path
   std::string supervisor_binary;  // absolute path of the built `sesame`
-  int workers = 2;
+  int workers = 4;
   Millis poll_interval{5};
   // How often the ReadyWatcher polls the database.
   std::chrono::microseconds watch_poll{100};

@@ -9,7 +9,7 @@ namespace sesame::cli {
 
 std::vector<FlagSpec> ControllerFlags() {
   return {{"db", 0, true, "the database (default: $SESAME_HOME/state.db)", "FILE"},
-          {"workers", 0, true, "reconcile workers (default 2)", "N"},
+          {"workers", 0, true, "reconcile workers (default 4)", "N"},
           {"resync", 0, true, "how often every sandbox is observed again (default 30s)", "DURATION"},
           {"lease", 0, true, "how long a controller's leadership lasts unrenewed (default 10s)",
            "DURATION"},
@@ -26,7 +26,7 @@ std::vector<FlagSpec> ControllerFlags() {
 
 Result<controller::ManagerOptions> ManagerOptionsFromFlags(const ParsedFlags& flags) {
   controller::ManagerOptions options;
-  std::string workers = flags.Get("workers", "2");
+  std::string workers = flags.Get("workers", "4");
   try {
     size_t used = 0;
     options.workers = std::stoi(workers, &used);

@@ -23,7 +23,7 @@
 namespace sesame::controller {
 
 struct ManagerOptions {
-  int workers = 2;
+  int workers = 4;
   Millis resync_period = std::chrono::seconds(30);
   // How often the store is polled for writes by other processes.
   Millis poll_interval = std::chrono::milliseconds(20);

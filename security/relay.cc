@@ -47,6 +47,11 @@ struct Pipe {
 // False when the direction has ended.
 bool Pump(int from, int to, Pipe& p, bool& failed) {
   for (int round = 0; round < 16; ++round) {
+    // SPLICE_F_NONBLOCK spares only the pipe: a splice from a blocking
+    // socket with nothing to read would wait, while the other direction
+    // (a server's answer) starves. Poll first after the first round.
+    pollfd more{from, POLLIN, 0};
+    if (round > 0 && ::poll(&more, 1, 0) <= 0) return true;
     ssize_t in = ::splice(from, nullptr, p.w, nullptr, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (in < 0 && (errno == EAGAIN || errno == EINTR)) return true;
     if (in <= 0) {

@@ -17,7 +17,7 @@
 // label unique to the run and the CLI's containers a label of their own;
 // whatever is left at the end (after a failure, say) is removed by label.
 //
-//   bench_docker_ready [--runs 20] [--parallel 50] [--workers 2]
+//   bench_docker_ready [--runs 20] [--parallel 50] [--workers 4]
 //                      [--image sesame-test-busybox:latest]
 //                      [--socket /var/run/docker.sock]
 #include <fcntl.h>
@@ -45,7 +45,7 @@ constexpr auto kTimeout = std::chrono::seconds(120);
 struct Flags {
   int runs = 20;
   int parallel = 50;
-  int workers = 2;
+  int workers = 4;
   std::string image = "sesame-test-busybox:latest";
   std::string socket = "/var/run/docker.sock";
 };
