@@ -181,6 +181,15 @@ class Provider {
   virtual Status WriteFile(const Observed& current, const std::string& path,
                            const std::string& content) = 0;
 
+  // A URL on this host that reaches `port` inside the sandbox, for a port
+  // that is not in status.endpoints (one the agent opened later: a dynamic
+  // preview). kUnsupported where the provider has no such route.
+  virtual Result<std::string> PreviewUrl(const Observed& current, int port) {
+    (void)current;
+    return UnsupportedError(name() + " sandboxes have no preview for undeclared port " +
+                            std::to_string(port));
+  }
+
   // Violations its sandboxes recorded since the last call (after a
   // restart: all that are still kept). Providers without OS-level
   // sandboxing have none.

@@ -6,6 +6,7 @@
 
 #include "providers/docker/docker_provider_impl.h"
 #include "providers/docker/frame_decoder.h"
+#include "providers/docker/guard_files.h"
 #include "providers/docker/pull_progress.h"
 #include "providers/docker/runtime_wrapper.h"
 
@@ -22,6 +23,12 @@ bool Contains(const std::string& text, const char* part) { return text.find(part
 bool PermanentStartFailure(const std::string& message) {
   return Contains(message, "executable file not found") || Contains(message, "no such file") ||
          Contains(message, "permission denied") || Contains(message, "not a directory");
+}
+
+// The object a hardened sandbox's guard directory belongs to.
+std::optional<specs::ObjectKey> GuardKey(const std::string& dir) {
+  Result<GuardConfig> config = ReadGuardConfig(GuardPaths{dir});
+  return config.ok() ? std::optional<specs::ObjectKey>(config->key) : std::nullopt;
 }
 
 std::string StopPath(const std::string& id, Millis grace) {
@@ -54,7 +61,8 @@ std::unique_ptr<Provider> NewDockerProvider(DockerOptions options) {
 DockerProvider::DockerProvider(DockerOptions options)
     : options_(std::move(options)),
       client_(options_.socket_path, options_.request_timeout),
-      state_(options_.state_root) {}
+      state_(options_.state_root),
+      violations_(options_.state_root.empty() ? "" : GuardRoot(options_.state_root), GuardKey) {}
 
 Capabilities DockerProvider::capabilities() const {
   Capabilities c;
@@ -132,6 +140,7 @@ Result<Observed> DockerProvider::ObserveContainer(const std::string& id, bool wi
     o.field_hashes["resources"] = "changed-out-of-band";
     o.message += (o.message.empty() ? "" : "; ") + std::string("limits changed out of band");
   }
+  ObserveSecurity(*inspect, o);
   ApplyRuntimeReport(RuntimesOf(options_).Report(o.uid), o);
   if (with_activity && o.state == ResourceState::kRunning) {
     std::optional<Time> output = LastOutput(id);
@@ -209,6 +218,7 @@ Result<std::vector<Observed>> DockerProvider::ListOwned() {
 
 Result<Observed> DockerProvider::Create(const SandboxRequest& request) {
   if (request.uid.empty()) return InvalidError("a docker sandbox needs the object's uid");
+  if (request.policy.enabled) SESAME_RETURN_IF_ERROR(PrepareGuard(request));
   Result<std::vector<json>> existing = FindByUid(request.uid);
   if (!existing.ok()) return existing.status();
   std::string id;
@@ -229,6 +239,7 @@ Result<Observed> DockerProvider::Create(const SandboxRequest& request) {
     id = *created;
     SESAME_RETURN_IF_ERROR(StartContainer(id));
   }
+  SESAME_RETURN_IF_ERROR(EnsureGuardOf(id));  // adopted: a guard lost with the controller
   {
     std::lock_guard<std::mutex> lock(mutex_);
     ids_[request.uid] = id;
@@ -303,6 +314,8 @@ Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& reques
   params.image = image;
   params.volume_mount_path = options_.volume_mount_path;
   params.owner = options_.owner;
+  Result<Hardening> hardening = HardeningFor(request, image);
+  if (!hardening.ok()) return hardening.status();
   if (WantsRuntimes(request)) {
     HttpRequest inspect;  // the image's PATH and MISE_DATA_DIR
     inspect.path = "/images/" + image + "/json";
@@ -324,7 +337,9 @@ Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& reques
     HttpRequest create;
     create.method = "POST";
     create.path = "/containers/create?name=" + UrlEncode(ContainerName(request));
-    create.body = CreateBody(request, params).dump();
+    json body = CreateBody(request, params);
+    ApplySecurity(body, request.policy, *hardening);
+    create.body = body.dump();
     Result<HttpResponse> r = client_.Call(create);
     if (!r.ok()) return r.status();
     if (r->status == 201) {
@@ -365,7 +380,10 @@ Status DockerProvider::StartContainer(const std::string& id) {
   if (!s.ok() && PermanentStartFailure(s.message())) {
     return TerminalError(s.message()).WithReason("StartFailed");
   }
-  return s;
+  if (!s.ok()) return s;
+  // A hardened container waits at its gate for a guard in its new network
+  // namespace.
+  return EnsureGuardOf(id);
 }
 
 Result<HostFacts> DockerProvider::Facts() {
@@ -435,6 +453,9 @@ Status DockerProvider::Restart(const Observed& current, const SandboxRequest& re
   if (status == "running" || status == "paused") {
     SESAME_RETURN_IF_ERROR(CallOk("POST", StopPath(*id, options_.stop_timeout), "stopping"));
   }
+  if (request.policy.enabled && IsHardened(ContainerLabels(*inspect))) {
+    SESAME_RETURN_IF_ERROR(PrepareGuard(request));  // the policy as it is now
+  }
   if (WantsRuntimes(request)) {  // the wrapper follows the workspace as it is now
     Result<RuntimeMounts> runtime =
         RuntimesOf(options_).Prepare(request, WrapperOptionsFor(request, options_), {});
@@ -471,6 +492,7 @@ Status DockerProvider::Delete(const Observed& current) {
     }
   }
   if (!current.uid.empty()) {
+    ForgetSecurity(current.uid);
     RuntimesOf(options_).Remove(current.uid);
     state_.Remove(current.uid);
     std::lock_guard<std::mutex> lock(mutex_);

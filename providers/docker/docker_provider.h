@@ -23,12 +23,24 @@
 // - Delete stops (SIGTERM, then SIGKILL after stop_timeout) and removes the
 //   container with its anonymous volumes; named volumes (persistence.volume)
 //   are kept.
+// - With the request's security policy enabled the container is hardened
+//   (hardening.h: read-only root, no capabilities, no network but the
+//   filtering proxy of its egress guard, egress_guard.h). The guard is
+//   started after every container start and, after a controller restart,
+//   by the next Observe; its refusals come out of DrainViolations. Needs
+//   the controller to run as root (the guard enters the container's
+//   network namespace).
+// - Dynamic previews (PreviewUrl): an unsecured container is reached at its
+//   address on Docker's bridge network (a server listening on 0.0.0.0
+//   inside); a hardened one through a forwarder into its network namespace
+//   (a server listening on 127.0.0.1 or 0.0.0.0 inside).
 //
 // Thread-safe for different uids (the contract in providers/provider.h).
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/time.h"
 #include "providers/provider.h"
@@ -43,8 +55,13 @@ struct DockerOptions {
   // The image of a sandbox without spec.image. Built locally, never pulled.
   std::string default_image = "sesame-sandbox:latest";
   // Where the per-uid state files live (e.g. $SESAME_HOME/docker); empty:
-  // memory only.
+  // memory only (and no hardened sandboxes: their egress guards keep a
+  // directory each under <state_root>/sandboxes).
   std::string state_root;
+  // The argv prefix that runs RunEgressGuard (egress_guard.h), e.g.
+  // {"/usr/bin/sesame", "__docker-guard"}; argv[0] an absolute path. Empty:
+  // hardened sandboxes are refused (reason Unsupported).
+  std::vector<std::string> guard_command;
   // Where persistence.volume is mounted (the default image's home).
   std::string volume_mount_path = "/home/sesame";
   // Pull spec.image when the engine does not have it.

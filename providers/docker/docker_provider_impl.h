@@ -13,7 +13,10 @@
 #include "providers/docker/container_config.h"
 #include "providers/docker/docker_provider.h"
 #include "providers/docker/engine_client.h"
+#include "providers/docker/hardening.h"
 #include "providers/docker/state_store.h"
+#include "providers/preview_forwarders.h"
+#include "providers/violation_reader.h"
 
 namespace sesame::providers::docker {
 
@@ -37,6 +40,8 @@ class DockerProvider final : public Provider {
   Result<std::string> ReadFile(const Observed& current, const std::string& path) override;
   Status WriteFile(const Observed& current, const std::string& path,
                    const std::string& content) override;
+  Result<std::string> PreviewUrl(const Observed& current, int port) override;
+  Result<std::vector<ViolationRecord>> DrainViolations() override { return violations_.Drain(); }
 
  private:
   // Engine calls that answer with JSON; non-2xx as StatusFromResponse.
@@ -59,8 +64,25 @@ class DockerProvider final : public Provider {
   Status Pull(const std::string& image, const std::string& uid);
   Status EnsureVolume(const SandboxRequest& request);
   Result<std::string> CreateContainer(const SandboxRequest& request, const std::string& image);
+  // Starts the container and, for a hardened one, its egress guard.
   Status StartContainer(const std::string& id);
   Result<HostFacts> Facts();
+
+  // Hardened sandboxes (docker_provider_security.cc).
+  // kTerminal (reason Unsupported) when this controller cannot host guards.
+  Status CheckHardeningSupported() const;
+  // Writes the sandbox's guard directory (its policy for the guard).
+  Status PrepareGuard(const SandboxRequest& request);
+  // The create-body changes of a hardened request (none otherwise).
+  Result<Hardening> HardeningFor(const SandboxRequest& request, const std::string& image);
+  // Starts the guard of a running hardened container unless one serves
+  // its current process.
+  Status EnsureGuard(const nlohmann::json& inspect);
+  Status EnsureGuardOf(const std::string& id);
+  // Security report, guard endpoints and (when running) the guard itself,
+  // for an observed container; a guard that cannot start shows in message.
+  void ObserveSecurity(const nlohmann::json& inspect, Observed& o);
+  void ForgetSecurity(const std::string& uid);
   void Progress(const std::string& uid, const std::string& reason, const std::string& message);
 
   // The hijacked exec start, its exit code, and the kill on timeout.
@@ -76,6 +98,8 @@ class DockerProvider final : public Provider {
   std::optional<HostFacts> facts_;          // guarded by mutex_
   bool disk_limit_supported_ = true;        // guarded by mutex_
   std::string disk_note_;                   // guarded by mutex_
+  ViolationFileReader violations_;          // hardened sandboxes' refusals
+  PreviewForwarders previews_;              // hardened sandboxes' dynamic previews
 };
 
 }  // namespace sesame::providers::docker

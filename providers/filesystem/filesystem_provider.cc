@@ -22,6 +22,7 @@
 #include "providers/filesystem/state_file.h"
 #include "providers/filesystem/violation_reader.h"
 #include "providers/filesystem/workspace_files.h"
+#include "providers/preview_forwarders.h"
 #include "runtimes/install_steps.h"
 #include "security/mount_plan.h"
 #include "security/namespace_launch.h"
@@ -193,6 +194,7 @@ class FilesystemProvider final : public Provider {
   Status WriteFile(const Observed& current, const std::string& path,
                    const std::string& content) override;
   Result<std::vector<ViolationRecord>> DrainViolations() override { return violations_.Drain(); }
+  Result<std::string> PreviewUrl(const Observed& current, int port) override;
 
  private:
   std::string Dir(const std::string& uid) const { return options_.state_root + "/" + uid; }
@@ -202,6 +204,7 @@ class FilesystemProvider final : public Provider {
 
   const FilesystemOptions options_;
   ViolationReader violations_;
+  PreviewForwarders previews_;  // secured sandboxes' dynamic previews
 };
 
 Capabilities FilesystemProvider::capabilities() const {
@@ -379,9 +382,23 @@ Status FilesystemProvider::Delete(const Observed& current) {
       if (ec) return InternalError("cannot remove workspace " + state->workspace + ": " + ec.message());
     }
   }
+  previews_.Forget(current.uid);
   fs::remove_all(dir, ec);
   if (ec) return InternalError("cannot remove " + dir + ": " + ec.message());
   return Status::Ok();
+}
+
+// Unsecured, the sandbox shares the host's network: its ports are on the
+// host's loopback. Secured, it has a network namespace of its own, reached
+// through a forwarder into it.
+Result<std::string> FilesystemProvider::PreviewUrl(const Observed& current, int port) {
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  if (!state->policy || !state->policy->enabled) return "http://127.0.0.1:" + std::to_string(port);
+  if (!IsAlive(state->sandbox_init)) {
+    return UnavailableError("the sandbox is not running: nothing listens on port " + std::to_string(port));
+  }
+  return ForwardedPreviewUrl(previews_, current.uid, state->sandbox_init.pid, port);
 }
 
 Result<int> FilesystemProvider::Exec(const Observed& current, const ExecRequest& request,

@@ -77,6 +77,7 @@ DockerOptions EngineTest::Options() const {
   o.state_root = state_root_;
   o.volume_mount_path = "/data";
   o.stop_timeout = Millis(2000);
+  o.guard_command = {SESAME_TEST_DOCKER_GUARD};
   return o;
 }
 
@@ -91,6 +92,14 @@ SandboxRequest EngineTest::Request(const std::string& name, std::vector<std::str
   r.workspace_dir = scratch_ + "/ws-" + name;
   r.field_hashes = FieldHashes(r.spec);
   uids_.push_back(r.uid);
+  return r;
+}
+
+SandboxRequest EngineTest::SecuredRequest(const std::string& name, std::vector<std::string> command,
+                                          std::vector<std::string> allowed_domains) {
+  SandboxRequest r = Request(name, std::move(command));
+  r.policy.enabled = true;
+  r.policy.network.allowed_domains = std::move(allowed_domains);
   return r;
 }
 

@@ -34,6 +34,9 @@ class EngineTest : public ::testing::Test {
   DockerOptions Options() const;
   // A request for a busybox sandbox running `command` with a unique uid.
   SandboxRequest Request(const std::string& name, std::vector<std::string> command = {});
+  // The same, hardened (policy enabled) with egress to `allowed_domains`.
+  SandboxRequest SecuredRequest(const std::string& name, std::vector<std::string> command = {},
+                                std::vector<std::string> allowed_domains = {});
   // Create, expecting success.
   Observed MustCreate(const SandboxRequest& request);
   // Observe, expecting a container.

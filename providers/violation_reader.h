@@ -1,0 +1,46 @@
+#pragma once
+// Reads the violations.jsonl files (security/violation_log.h) that the
+// sandboxes of one provider keep under a common root, one directory per
+// sandbox named by its uid (<root>/<uid>/violations.jsonl), returning only
+// the records not returned before (by sequence number; a log drops its
+// oldest lines when full). Used by every provider that hosts the filtering
+// proxy on this machine (filesystem, docker).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "providers/provider.h"
+
+namespace sesame::providers {
+
+class ViolationFileReader {
+ public:
+  // The object a sandbox directory belongs to; nullopt skips the directory
+  // for now (a sandbox being created or deleted).
+  using KeyOf = std::function<std::optional<specs::ObjectKey>(const std::string& dir)>;
+
+  ViolationFileReader(std::string state_root, KeyOf key_of)
+      : state_root_(std::move(state_root)), key_of_(std::move(key_of)) {}
+
+  // Thread-safe.
+  Result<std::vector<ViolationRecord>> Drain();
+
+ private:
+  struct Seen {
+    int64_t size = -1;  // the file's size when last read: unchanged files are skipped
+    int64_t seq = 0;    // the newest sequence number returned
+  };
+
+  const std::string state_root_;
+  const KeyOf key_of_;
+  std::mutex mutex_;
+  std::map<std::string, Seen> seen_;  // by uid; guarded by mutex_
+};
+
+}  // namespace sesame::providers
