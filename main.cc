@@ -1,6 +1,7 @@
 // The `sesame` binary: everything lives in the libraries. main registers
 // the providers explicitly and dispatches to the command line (or, for the
-// hidden `__supervise` command, to a filesystem sandbox's supervisor).
+// hidden `__supervise` command, to a filesystem sandbox's supervisor, and
+// for `__docker-guard`, to a hardened docker container's egress guard).
 #include <unistd.h>
 
 #include <climits>
@@ -13,6 +14,7 @@
 #include "providers/daytona/daytona_provider.h"
 #include "providers/docker/docker_host.h"
 #include "providers/docker/docker_provider.h"
+#include "providers/docker/egress_guard.h"
 #include "providers/e2b/e2b_provider.h"
 #include "providers/filesystem/filesystem_provider.h"
 #include "providers/filesystem/supervisor.h"
@@ -49,6 +51,7 @@ std::unique_ptr<sesame::providers::Registry> MakeRegistry(const std::string& hom
     docker.socket_path = docker_host;
   }
   docker.owner = sesame::Fingerprint(home);  // this installation's id
+  docker.guard_command = {SelfPath(), "__docker-guard"};
   registry->Register(sesame::providers::docker::NewDockerProvider(docker));
 
   // Cloud providers read their keys and base URLs from the environment; a
@@ -68,6 +71,9 @@ int main(int argc, char** argv) {
   }
   if (argc > 1 && std::strcmp(argv[1], sesame::security::kApplySeccompCommand) == 0) {
     return sesame::security::RunApplySeccomp(argc - 1, argv + 1);  // inside bwrap
+  }
+  if (argc > 1 && std::strcmp(argv[1], "__docker-guard") == 0) {
+    return sesame::providers::docker::RunEgressGuard(argc - 1, argv + 1);
   }
   return sesame::cli::Run(argc, argv, std::cin, std::cout, std::cerr, MakeRegistry);
 }

@@ -346,10 +346,16 @@ Result<std::string> ApiHandlers::PreviewTarget(const std::string& ns, const std:
   for (const auto& e : handle->observed.endpoints) {
     if (e.port == port) return e.url;
   }
-  // A port the agent opened later: on the filesystem provider it is on the
-  // host's loopback.
-  if (handle->sandbox.spec.provider == "filesystem") return "http://127.0.0.1:" + std::to_string(port);
-  return NotFoundError("sandbox/" + name + " has no preview for port " + std::to_string(port));
+  // A port the agent opened later (a dynamic preview): the provider knows
+  // the way in (host loopback, the container's address, a forwarder into
+  // the sandbox's network namespace).
+  auto url = handle->provider->PreviewUrl(handle->observed, port);
+  if (url.ok()) return url;
+  if (url.status().code() == Code::kUnsupported) {
+    return NotFoundError("sandbox/" + name + " has no preview for port " + std::to_string(port) + " (" +
+                         url.status().message() + ")");
+  }
+  return url.status();
 }
 
 ApiHandlers::ApiHandlers(ApiContext context)

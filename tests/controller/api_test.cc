@@ -62,6 +62,13 @@ class FakeProvider final : public providers::Provider {
     files_[path] = content;
     return {};
   }
+  // A port the agent opened later: kDynamicPort answers at preview_target.
+  static constexpr int kDynamicPort = 4000;
+  static inline std::string preview_target;
+  Result<std::string> PreviewUrl(const providers::Observed&, int port) override {
+    if (port == kDynamicPort && !preview_target.empty()) return preview_target;
+    return UnsupportedError("fake: no preview for this port");
+  }
 
  private:
   std::map<std::string, std::string> files_;
@@ -290,6 +297,27 @@ TEST_F(ApiTest, LogsExecAndFilesReachTheProvider) {
   EXPECT_EQ(client_->Get("/v1/namespaces/team-a/sandboxes/web/files?path=notes.txt")->body, "hello");
   EXPECT_EQ(client_->Get("/v1/namespaces/team-a/sandboxes/web/files?path=../../etc/passwd")->status, 403);
   EXPECT_EQ(client_->Get("/v1/namespaces/team-a/sandboxes/nope/logs")->status, 404);
+}
+
+TEST_F(ApiTest, PreviewOfAPortOpenedLaterAsksTheProvider) {
+  httplib::Server app;
+  app.Get("/hello", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content("from the sandbox's port, q=" + req.get_param_value("q"), "text/plain");
+  });
+  int port = app.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { app.listen_after_bind(); });
+  FakeProvider::preview_target = "http://127.0.0.1:" + std::to_string(port);
+  ASSERT_EQ(ApplyYaml(kSandbox)->status, 200);
+  auto preview = client_->Get("/preview/team-a/web/" + std::to_string(FakeProvider::kDynamicPort) + "/hello?q=1");
+  ASSERT_TRUE(preview);
+  EXPECT_EQ(preview->status, 200) << preview->body;
+  EXPECT_EQ(preview->body, "from the sandbox's port, q=1");
+  auto none = client_->Get("/preview/team-a/web/4001/hello");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404) << none->body;
+  app.stop();
+  serving.join();
+  FakeProvider::preview_target.clear();
 }
 
 TEST_F(ApiTest, TokensScopeNamespaces) {
