@@ -197,7 +197,10 @@ std::vector<std::string> BwrapCommand(const BwrapLaunch& l, const std::vector<st
     }
   }
   if (!cwd.empty()) argv.insert(argv.end(), {"--chdir", cwd});
-  argv.insert(argv.end(), {"--", l.helper, kApplySeccompCommand, "--uid", std::to_string(l.identity.uid),
+  // The helper's own path may be hidden inside (under the private /tmp, a
+  // masked $HOME or $SESAME_HOME): it is bound read-only at a fixed place.
+  argv.insert(argv.end(), {"--ro-bind", l.helper, kHelperInside});
+  argv.insert(argv.end(), {"--", kHelperInside, kApplySeccompCommand, "--uid", std::to_string(l.identity.uid),
                            "--gid", std::to_string(l.identity.gid), "--notify-fd", std::to_string(l.notify_fd),
                            "--life-fd", std::to_string(l.life_fd), "--ready-fd", std::to_string(l.ready_fd)});
   for (const std::string& w : l.writable) argv.insert(argv.end(), {"--writable", w});

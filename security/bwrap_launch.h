@@ -49,6 +49,8 @@ namespace sesame::security {
 
 // The internal subcommand run inside bwrap (registered in main.cc).
 inline constexpr char kApplySeccompCommand[] = "__apply-seccomp";
+// Where the helper binary is bound inside the sandbox (in its private /dev).
+inline constexpr char kHelperInside[] = "/dev/.sesame-helper";
 
 // Everything the launch needs, prepared on the host (SecureSession). The
 // fds are the caller's; they must stay open until the bwrap child has

@@ -157,7 +157,8 @@ TEST(BwrapArgs, CommandBlocksUntilReleasedAndRunsTheHelper) {
   for (const char* part : {"/usr/bin/bwrap --die-with-parent --new-session --as-pid-1 ",
                            "--unshare-pid --unshare-net --unshare-ipc --unshare-uts --hostname sandbox ",
                            "--info-fd 11 --block-fd 12 --ro-bind / / --cap-drop ALL --cap-add CAP_SETUID ",
-                           "--chdir /ws -- /opt/sesame __apply-seccomp --uid 2000000001 --gid 2000000001 "
+                           "--chdir /ws --ro-bind /opt/sesame /dev/.sesame-helper -- /dev/.sesame-helper "
+                           "__apply-seccomp --uid 2000000001 --gid 2000000001 "
                            "--notify-fd 13 --life-fd 14 --ready-fd 15 --writable /ws -- sh -c true "}) {
     EXPECT_NE(joined.find(part), std::string::npos) << part << " in " << joined;
   }
