@@ -197,7 +197,7 @@ Outcome ProxyImpl::Open(const std::string& host_in, int port, const std::string&
   std::string host = NormalizeHost(host_in);
   bool v6 = host.find(':') != std::string::npos;
   std::string target = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  Decision d = DecideDestination(options_.policy, host, port);
+  Decision d = DecideDestination(options_.current_policy ? options_.current_policy() : options_.policy, host, port);
   if (d.verdict != Verdict::kAllowed || !ValidHostSyntax(host)) {
     out.refused = true;
     out.rule = VerdictName(d.verdict);

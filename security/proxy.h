@@ -31,6 +31,10 @@ namespace sesame::security {
 
 struct ProxyOptions {
   NetworkPolicy policy;
+  // When set, asked for each new connection instead of `policy` (a policy
+  // that changes over the sandbox's life, e.g. registries allowed only
+  // while its runtimes install). Must be thread-safe.
+  std::function<NetworkPolicy()> current_policy;
   ViolationLog* violations = nullptr;  // not owned; may be null
   // Resolves a host name to candidate addresses (port filled in). Default:
   // getaddrinfo. Replaceable in tests.

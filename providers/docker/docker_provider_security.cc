@@ -9,6 +9,7 @@
 #include "providers/docker/docker_provider_impl.h"
 #include "providers/docker/guard_files.h"
 #include "providers/docker/guard_launcher.h"
+#include "providers/docker/runtime_wrapper.h"
 
 namespace sesame::providers::docker {
 namespace {
@@ -58,7 +59,8 @@ Status DockerProvider::CheckHardeningSupported() const {
 
 Status DockerProvider::PrepareGuard(const SandboxRequest& request) {
   SESAME_RETURN_IF_ERROR(CheckHardeningSupported());
-  GuardConfig config{request.key, request.uid, request.policy.network, request.spec.ports};
+  GuardConfig config{request.key, request.uid, request.policy.network, request.spec.ports, {}};
+  if (request.spec.runtimes.mise == "auto") config.install_domains = InstallDomains(request.workspace_dir);
   return PrepareGuardDir(GuardPathsFor(options_.state_root, request.uid), config);
 }
 

@@ -9,13 +9,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/status.h"
 #include "common/unique_fd.h"
@@ -65,7 +68,14 @@ class Guard {
   Status Lock(const GuardPaths& paths, pid_t container_pid);
   Status Listen(std::vector<int>& listeners);
   void OpenGateForever(std::string gate);
+  // Waits for the runtimes wrapper's word that the installs are over, closes
+  // the install window for good, then acknowledges to every reader.
+  void CloseInstallWindow(GuardPaths paths);
+  security::NetworkPolicy PolicyNow() const;
 
+  security::NetworkPolicy network_;
+  std::vector<std::string> install_domains_;
+  std::atomic<bool> installing_{true};
   UniqueFd lock_;
   UniqueFd pidfd_;
   UniqueFd netns_;
@@ -131,6 +141,33 @@ void Guard::OpenGateForever(std::string gate) {
   }
 }
 
+void Guard::CloseInstallWindow(GuardPaths paths) {
+  for (;;) {
+    int fd = ::open(paths.installed().c_str(), O_RDONLY | O_CLOEXEC);  // blocks until a writer comes
+    if (fd < 0) {
+      if (errno != EINTR) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      continue;
+    }
+    char byte;
+    ssize_t n;
+    while ((n = ::read(fd, &byte, 1)) < 0 && errno == EINTR) {
+    }
+    ::close(fd);
+    if (n >= 0) break;
+  }
+  installing_ = false;
+  OpenGateForever(paths.installed_ack());
+}
+
+security::NetworkPolicy Guard::PolicyNow() const {
+  security::NetworkPolicy policy = network_;
+  if (installing_) {
+    policy.allowed_domains.insert(policy.allowed_domains.end(), install_domains_.begin(),
+                                  install_domains_.end());
+  }
+  return policy;
+}
+
 Status Guard::Start(const Args& args) {
   GuardPaths paths{args.state_dir};
   Result<GuardConfig> config = ReadGuardConfig(paths);
@@ -145,8 +182,11 @@ Status Guard::Start(const Args& args) {
   std::vector<int> listeners;
   SESAME_RETURN_IF_ERROR(Listen(listeners));
   violations_ = std::make_unique<security::ViolationLog>(args.state_dir);
+  network_ = config->network;
+  install_domains_ = config->install_domains;
   security::ProxyOptions proxy;
   proxy.policy = config->network;
+  proxy.current_policy = [this] { return PolicyNow(); };
   proxy.violations = violations_.get();
   proxy_ = security::StartProxy(std::move(listeners), std::move(proxy));
   GuardState state{::getpid(), args.container_pid, {}};
@@ -158,6 +198,7 @@ Status Guard::Start(const Args& args) {
   }
   SESAME_RETURN_IF_ERROR(WriteGuardState(paths, state));
   std::thread(&Guard::OpenGateForever, this, paths.gate()).detach();
+  std::thread(&Guard::CloseInstallWindow, this, paths).detach();
   return Status::Ok();
 }
 

@@ -68,17 +68,23 @@ Status PrepareGuardDir(const GuardPaths& paths, const GuardConfig& config) {
   // Readable by the container's user, whoever that is; only the guard
   // writes to the gate (a write from inside only opens its own gate).
   ::chmod(paths.gate_dir().c_str(), 0755);
-  if (::mkfifo(paths.gate().c_str(), 0644) != 0 && errno != EEXIST) {
-    return InternalError("cannot create the gate " + paths.gate() + ": " + std::strerror(errno));
+  // The container's user, whoever that is, reads the gate and the ack and
+  // writes `installed`.
+  for (const auto& [fifo, mode] : {std::pair{paths.gate(), 0644}, std::pair{paths.installed(), 0622},
+                                   std::pair{paths.installed_ack(), 0644}}) {
+    if (::mkfifo(fifo.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST) {
+      return InternalError("cannot create the FIFO " + fifo + ": " + std::strerror(errno));
+    }
+    ::chmod(fifo.c_str(), static_cast<mode_t>(mode));
   }
-  ::chmod(paths.gate().c_str(), 0644);
   json j = {{"uid", config.uid},
             {"kind", config.key.kind},
             {"namespace", config.key.namespace_},
             {"name", config.key.name},
             {"allowedDomains", config.network.allowed_domains},
             {"deniedDomains", config.network.denied_domains},
-            {"ports", config.ports}};
+            {"ports", config.ports},
+            {"installDomains", config.install_domains}};
   return WriteAtomically(paths.config(), j.dump());
 }
 
@@ -90,6 +96,7 @@ Result<GuardConfig> ReadGuardConfig(const GuardPaths& paths) {
   c.key = {j->value("kind", "Sandbox"), j->value("namespace", ""), j->value("name", "")};
   c.network.allowed_domains = Strings(*j, "allowedDomains");
   c.network.denied_domains = Strings(*j, "deniedDomains");
+  c.install_domains = Strings(*j, "installDomains");
   if (j->contains("ports") && (*j)["ports"].is_array()) {
     for (const auto& p : (*j)["ports"]) {
       if (p.is_number_integer()) c.ports.push_back(p.get<int>());

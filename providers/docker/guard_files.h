@@ -12,6 +12,12 @@
 //   guard.lock         flock'ed by the running guard for its whole life
 //   gate/gate          the start gate, a FIFO; gate/ is bind-mounted
 //                      read-only at /.sesame in the container
+//   gate/installed     FIFOs of the install window: the runtimes wrapper
+//   gate/installed-ack (runtime_wrapper.h) writes to `installed` when its
+//                      installs are over and waits for the ack; from then
+//                      on the guard no longer allows the install's
+//                      registries (installDomains), whatever the container
+//                      does later
 //   violations.jsonl   the proxy's refusals (security/violation_log.h)
 //
 // Plain functions over files; thread-safe as far as the files are (writes
@@ -37,6 +43,8 @@ struct GuardPaths {
   std::string lock() const { return dir + "/guard.lock"; }
   std::string gate_dir() const { return dir + "/gate"; }
   std::string gate() const { return dir + "/gate/gate"; }
+  std::string installed() const { return dir + "/gate/installed"; }
+  std::string installed_ack() const { return dir + "/gate/installed-ack"; }
 };
 
 // <state_root>/sandboxes: the parent of every sandbox's directory.
@@ -48,6 +56,9 @@ struct GuardConfig {
   std::string uid;
   security::NetworkPolicy network;
   std::vector<int> ports;
+  // Allowed besides `network` until the runtimes' installs are over (the
+  // registries the plan needs); empty without runtimes.
+  std::vector<std::string> install_domains;
 };
 // Creates the directory, the gate FIFO and the config file.
 Status PrepareGuardDir(const GuardPaths& paths, const GuardConfig& config);

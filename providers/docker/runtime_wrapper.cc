@@ -8,8 +8,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "common/unique_fd.h"
+#include "providers/docker/hardening.h"
 #include "runtimes/install_steps.h"
 
 namespace sesame::providers::docker {
@@ -173,9 +175,28 @@ std::string WrapperScript(const runtimes::Plan& plan, const WrapperOptions& o) {
   if (deps) s += "printf '%s\\n' " + Quote(plan.lock_hash) + " >\"$S/lock.hash\"\n";
   s += "summary=" + Quote(Summary(plan, o.install_dependencies)) + "\n";
   if (!plan.empty()) s += "[ $ran = 0 ] && summary=\"$summary (up to date)\"\n";
+  // A hardened container's egress guard allows the install's registries
+  // until told the installs are over; the session starts only once it has
+  // closed that window.
+  const std::string gate = kGateMountPath;
+  s += "if [ -p " + gate + "/installed ]; then\n  echo done >" + gate + "/installed && read _ <" + gate +
+       "/installed-ack\nfi\n";
   s += "report Ready Ready \"$summary\"\n";
   s += mise ? "exec mise exec -- \"$@\"\n" : "exec \"$@\"\n";
   return s;
+}
+
+std::vector<std::string> InstallDomains(const std::string& workspace_dir) {
+  Result<runtimes::Plan> plan = runtimes::DetectPlan(workspace_dir);
+  if (!plan.ok()) return {};
+  runtimes::StepOptions options;
+  options.mise = "mise";
+  options.install_dependencies = true;
+  std::set<std::string> domains;
+  for (const runtimes::InstallStep& step : runtimes::InstallSteps(*plan, options)) {
+    domains.insert(step.domains.begin(), step.domains.end());
+  }
+  return {domains.begin(), domains.end()};
 }
 
 std::string FailingWrapperScript(const std::string& message) {

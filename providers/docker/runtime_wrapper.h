@@ -66,6 +66,10 @@ struct WrapperOptions {
 
 // The wrapper for `plan`, whose workspace is already the container's path.
 std::string WrapperScript(const runtimes::Plan& plan, const WrapperOptions& options);
+// The registries and download hosts the plan of `workspace_dir` needs while
+// it installs (a hardened container's guard allows them until the wrapper
+// says the installs are over); empty when the plan cannot be read.
+std::vector<std::string> InstallDomains(const std::string& workspace_dir);
 // A wrapper that only reports `message` as Failed and exits 1 (the plan
 // could not be read).
 std::string FailingWrapperScript(const std::string& message);

@@ -174,6 +174,7 @@ class DockerRuntimesTest : public ::testing::Test {
     options.socket_path = TestSocket();
     options.state_root = state_root_;
     options.stop_timeout = Millis(2000);
+    options.guard_command = {SESAME_BINARY, "__docker-guard"};  // for hardened sandboxes
     provider_ = NewDockerProvider(options);
   }
 
@@ -479,6 +480,41 @@ TEST_F(DockerRuntimesTest, DeleteRemovesTheRuntimesDirectory) {
   EXPECT_TRUE(fs::exists(dir + "/bin/run.sh"));
   ASSERT_TRUE(provider_->Delete(o).ok());
   EXPECT_FALSE(fs::exists(dir));
+}
+
+// A hardened sandbox's guard allows the registries its installs need while
+// they run, and never again once the wrapper has said they are over: the
+// session asking for the same registry is refused (and recorded).
+TEST_F(DockerRuntimesTest, HardenedSandboxReachesRegistriesOnlyWhileInstalling) {
+  // CONNECT through the guard's proxy; prints the answer's first lines.
+  auto ask = [](const std::string& who) {
+    return "printf 'CONNECT registry.npmjs.org:443 HTTP/1.1\\r\\n\\r\\n' | nc -w 2 127.0.0.1 3128 "
+           "| head -3 | sed 's/^/" + who + ": /'\n";
+  };
+  SandboxRequest r = RuntimesRequest("rt-hardened", {"sh", "-c", ask("session")});
+  r.policy.enabled = true;
+  r.policy.network.allowed_domains = {"api.anthropic.com"};
+  std::ofstream(r.workspace_dir + "/.nvmrc") << kFakeVersion << "\n";
+  std::ofstream(r.workspace_dir + "/package.json") << R"({"name":"app","version":"1.0.0"})";
+  std::ofstream(r.workspace_dir + "/package-lock.json")
+      << R"({"name":"app","version":"1.0.0","lockfileVersion":3,"packages":{}})";
+  LinkFakeNode(r.uid, ask("install") + "mkdir -p node_modules\n");
+  ASSERT_NO_FATAL_FAILURE(Create(r));
+  Observed o = WaitExited(r.uid);
+  std::string logs = Logs(o);
+  EXPECT_EQ(o.exit_code, 0) << o.message << "\n" << logs;
+  ASSERT_TRUE(o.runtime.has_value()) << logs;
+  EXPECT_EQ(o.runtime->phase, "Ready") << logs;
+  EXPECT_NE(logs.find("session: X-Proxy-Error: blocked-by-allowlist"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("install: "), std::string::npos) << logs;
+  EXPECT_EQ(logs.find("install: X-Proxy-Error: blocked-by-allowlist"), std::string::npos) << logs;
+  Result<std::vector<ViolationRecord>> violations = provider_->DrainViolations();
+  ASSERT_TRUE(violations.ok()) << violations.status().ToString();
+  int refused = 0;
+  for (const ViolationRecord& v : *violations) {
+    if (v.uid == r.uid && v.target == "registry.npmjs.org:443" && v.rule == "blocked-by-allowlist") ++refused;
+  }
+  EXPECT_EQ(refused, 1) << "only the session's request is refused by the allow-list";
 }
 
 }  // namespace
