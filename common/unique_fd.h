@@ -1,8 +1,11 @@
 #pragma once
-// An owned file descriptor, closed on destruction (RAII for every fd).
+// An owned file descriptor, closed on destruction (RAII for every fd),
+// and reading one to its end.
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <string>
 #include <utility>
 
 namespace sesame {
@@ -32,5 +35,18 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// Everything `fd` gives until end of file (a pipe's or socket's peer
+// closed); stops early at a read error.
+inline std::string ReadUntilEof(int fd) {
+  std::string data;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  return data;
+}
 
 }  // namespace sesame

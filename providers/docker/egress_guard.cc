@@ -260,13 +260,7 @@ int RunEgressGuard(int argc, char** argv) {
     RunDetached(args, std::move(write_end));
   }
   write_end.Reset();
-  std::string verdict;
-  char buf[512];
-  for (ssize_t n; (n = ::read(read_end.get(), buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    verdict.append(buf, static_cast<size_t>(n));
-  }
+  std::string verdict = ReadUntilEof(read_end.get());
   if (verdict == "ok") return 0;
   std::fprintf(stderr, "%s\n", verdict.empty() ? "the egress guard exited while starting" : verdict.c_str());
   return 1;

@@ -54,13 +54,7 @@ Status LaunchGuard(const std::vector<std::string>& command, const std::string& s
   if (error != 0) {
     return InternalError("cannot start the egress guard " + command[0] + ": " + std::strerror(error));
   }
-  std::string verdict;
-  char buf[512];
-  for (ssize_t n; (n = ::read(read_end.get(), buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    verdict.append(buf, static_cast<size_t>(n));
-  }
+  std::string verdict = ReadUntilEof(read_end.get());
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

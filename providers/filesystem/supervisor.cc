@@ -62,14 +62,7 @@ bool ParseArgs(int argc, char** argv, Args& args) {
 }
 
 Env ReadEnvBlock(int fd) {
-  std::string block;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    block.append(buf, static_cast<size_t>(n));
-  }
+  std::string block = ReadUntilEof(fd);
   Env env;
   size_t pos = 0;
   while (pos < block.size()) {
