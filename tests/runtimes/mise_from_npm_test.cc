@@ -10,55 +10,20 @@
 // that does not exist. Secured (when the kernel can sandbox) and not.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <limits.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
-#include "providers/filesystem/filesystem_provider.h"
 #include "providers/filesystem/runtime_install.h"
-#include "providers/filesystem/state_file.h"
-#include "reconcilers/plan.h"
-#include "reconcilers/status.h"
-#include "runtimes/install_steps.h"
-#include "security/policy.h"
-#include "security/probe.h"
+#include "tests/runtimes/sandbox_fixture.h"
 
 namespace sesame::runtimes {
 namespace {
 
 namespace fs = std::filesystem;
 using providers::Observed;
-using providers::ResourceState;
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// stdout of a shell command, trailing newline removed.
-std::string Capture(const std::string& command) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = ::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-std::string RealPath(const std::string& path) {
-  char buf[PATH_MAX];
-  return ::realpath(path.c_str(), buf) ? buf : "";
-}
 
 // An npm registry on loopback address `host` with one package,
 // @jdxcode/mise, or (with_package false) none at all.
@@ -110,34 +75,13 @@ class FakeRegistry {
   std::atomic<int> packument_requests_{0}, tarball_requests_{0};
 };
 
-class MiseFromNpmTest : public ::testing::TestWithParam<bool> {
+class MiseFromNpmTest : public RuntimesSandboxFixture {
  protected:
   void SetUp() override {
     real_mise_ = RealPath(Capture("command -v mise"));
-    if (real_mise_.empty() || Capture("command -v node").empty() ||
-        Capture("command -v npm").empty()) {
-      GTEST_FAIL() << "needs mise (npm install -g @jdxcode/mise), node and npm";
-    }
-    if (GetParam() && security::CachedProbe().backend == security::Backend::kNone) {
-      GTEST_FAIL() << "cannot sandbox here: " << security::CachedProbe().problem;
-    }
-    char tmpl[] = "/var/tmp/mise_npm_test.XXXXXX";
-    base_ = ::mkdtemp(tmpl);
-    // The sandbox's own uid (when run as root) walks to its workspace and home.
-    fs::permissions(base_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
-    fs::create_directories(base_ + "/home");
-    providers::filesystem::FilesystemOptions options;
-    options.state_root = base_ + "/sesame/run";
-    options.supervisor_command = {SESAME_BINARY, "__supervise"};
-    options.start_timeout = Millis(30000);
-    options.mise_path = base_ + "/no-mise-here/mise";  // hidden: installed from npm
-    state_root_ = options.state_root;
-    provider_ = providers::filesystem::NewFilesystemProvider(options);
-  }
-
-  void TearDown() override {
-    for (const Observed& o : created_) (void)provider_->Delete(o);
-    if (!base_.empty()) fs::remove_all(base_);
+    if (Capture("command -v npm").empty()) GTEST_FAIL() << "needs npm";
+    // mise is hidden from the provider: it installs it from npm.
+    SetUpSandboxes("mise_npm_test", "/var/empty/no-mise-here/mise");
   }
 
   // The package's tarball: package.json and a bin/mise that notes its
@@ -156,38 +100,20 @@ class MiseFromNpmTest : public ::testing::TestWithParam<bool> {
     return ReadText(tgz);
   }
 
-  std::string Workspace(const std::string& name) {
-    std::string ws = base_ + "/work/" + name;
-    fs::create_directories(ws);
-    return ws;
-  }
-
-  providers::SandboxRequest Request(const std::string& uid, const std::string& workspace,
-                                    std::vector<std::string> command,
-                                    const FakeRegistry& registry) {
-    providers::SandboxRequest r;
-    r.key = {"Sandbox", "default", uid};
-    r.uid = uid;
-    r.spec.command = std::move(command);
-    r.spec.runtimes.mise = "auto";
-    r.spec.runtimes.install_dependencies = true;
-    r.workspace_dir = workspace;
+  // A request whose npm uses `registry`. Secured, the registry is reached
+  // through the sandbox's proxy, which refuses loopback unless it is
+  // allowed by address.
+  providers::SandboxRequest RequestWith(const std::string& uid, const std::string& workspace,
+                                        std::vector<std::string> command,
+                                        const FakeRegistry& registry) {
+    providers::SandboxRequest r = Request(uid, workspace, std::move(command));
     r.env = {{"npm_config_registry", registry.url()}, {"npm_config_update_notifier", "false"}};
     if (GetParam()) {
-      // Secured: the registry is reached through the sandbox's proxy,
-      // which refuses loopback unless it is allowed by address.
       r.spec.security.network.allowed_domains = {registry.address()};
-      security::PolicyInput in;
-      in.spec = &r.spec;
-      in.workspace = workspace;
-      in.home = base_ + "/home";
-      in.sesame_home = base_ + "/sesame";
-      r.policy = security::ComputePolicy(in);
+      r.policy = PolicyFor(r.spec, workspace);
     }
     return r;
   }
-
-  std::string StateDir(const std::string& uid) const { return state_root_ + "/" + uid; }
 
   // Where the fake registry listens. A secured sandbox names 127.0.0.1 in
   // NO_PROXY (its own loopback), and npm's HTTP agent honours NO_PROXY
@@ -195,73 +121,16 @@ class MiseFromNpmTest : public ::testing::TestWithParam<bool> {
   // registry is on another loopback address, reached through the proxy.
   std::string RegistryHost() const { return GetParam() ? "127.0.0.2" : "127.0.0.1"; }
 
-  // Links this machine's node into the (not yet created) sandbox's mise;
-  // its version.
-  std::string LinkNode(const std::string& uid) {
-    std::string version = Capture("node --version");  // v20.20.2
-    std::string prefix = fs::path(RealPath(Capture("command -v node"))).parent_path().parent_path();
-    MiseLayout layout = MiseLayoutUnder(StateDir(uid) + "/home");
-    std::string cmd = "MISE_DATA_DIR=" + layout.data_dir + " MISE_CACHE_DIR=" + layout.cache_dir +
-                      " MISE_CONFIG_DIR=" + layout.config_dir +
-                      " MISE_STATE_DIR=" + layout.state_dir + " MISE_YES=1 " + real_mise_ +
-                      " link node@" + version.substr(1) + " " + prefix + " >/dev/null 2>&1";
-    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    return version;
-  }
-
-  // Creates the sandbox; a fatal failure when that fails (callers wrap it
-  // in ASSERT_NO_FATAL_FAILURE).
-  void Create(const providers::SandboxRequest& r) {
-    auto created = provider_->Create(r);
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    created_.push_back(*created);
-  }
-
-  // Waits until the session of `uid` has exited.
-  Observed WaitExited(const std::string& uid, Millis timeout = Millis(120000)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      auto o = provider_->Observe(uid);
-      if (o.ok() && *o && (*o)->state == ResourceState::kExited) return **o;
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ADD_FAILURE() << "timed out; log:\n" << Log(uid);
-        return o.ok() && *o ? **o : Observed{};
-      }
-      std::this_thread::sleep_for(Millis(50));
-    }
-  }
-
-  std::string Log(const std::string& uid) {
-    return ReadText(StateDir(uid) + "/" + providers::filesystem::kOutputLog);
-  }
-
-  // RuntimeReady as the controller shows it.
-  specs::Condition RuntimeReady(const Observed& o) {
-    specs::Sandbox desired;
-    desired.metadata.name = o.key.name;
-    desired.metadata.generation = 1;
-    desired.spec.provider = "filesystem";
-    desired.spec.runtimes.mise = "auto";
-    reconcilers::Action nothing{reconcilers::ActionType::kNothing, "Completed", "", std::nullopt};
-    reconcilers::StatusInput in{&desired, &o, &nothing, Status::Ok(), "", Clock::Real().Now()};
-    specs::SandboxStatus status = reconcilers::ComputeStatus(in);
-    const specs::Condition* c = status.FindCondition("RuntimeReady");
-    EXPECT_NE(c, nullptr);
-    return c ? *c : specs::Condition{};
-  }
-
-  std::string base_, state_root_, real_mise_;
-  std::unique_ptr<providers::Provider> provider_;
-  std::vector<Observed> created_;
+  std::string real_mise_;
 };
 
 TEST_P(MiseFromNpmTest, InstallsMiseFromTheRegistryAndRunsThePlanWithIt) {
   FakeRegistry registry(RegistryHost(), PackMise(), /*with_package=*/true);
   std::string ws = Workspace("npm-mise");
-  std::string version = LinkNode("npm-mise-box");
+  std::string version = LinkNode("npm-mise-box", real_mise_);
   std::ofstream(ws + "/.nvmrc") << version << "\n";
   providers::SandboxRequest r =
-      Request("npm-mise-box", ws, {"sh", "-c", "echo node=$(node --version)"}, registry);
+      RequestWith("npm-mise-box", ws, {"sh", "-c", "echo node=$(node --version)"}, registry);
   ASSERT_NO_FATAL_FAILURE(Create(r));
   Observed o = WaitExited("npm-mise-box");
   std::string log = Log("npm-mise-box");
@@ -295,7 +164,7 @@ TEST_P(MiseFromNpmTest, RegistryWithoutThePackageFailsWithMiseMissing) {
   FakeRegistry registry(RegistryHost(), "", /*with_package=*/false);
   std::string ws = Workspace("npm-404");
   std::ofstream(ws + "/.tool-versions") << "node 20\n";
-  ASSERT_NO_FATAL_FAILURE(Create(Request("npm-404-box", ws, {"echo", "never-runs"}, registry)));
+  ASSERT_NO_FATAL_FAILURE(Create(RequestWith("npm-404-box", ws, {"echo", "never-runs"}, registry)));
   Observed o = WaitExited("npm-404-box");
   std::string log = Log("npm-404-box");
   EXPECT_NE(o.exit_code, 0) << log;
