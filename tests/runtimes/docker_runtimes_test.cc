@@ -20,6 +20,7 @@
 #include "reconcilers/plan.h"
 #include "reconcilers/status.h"
 #include "runtimes/install_steps.h"
+#include "tests/runtimes/runtime_condition.h"
 #include "tests/providers/temp_dir.h"
 
 namespace sesame::providers::docker {
@@ -277,18 +278,7 @@ class DockerRuntimesTest : public ::testing::Test {
 
   // RuntimeReady as the controller shows it for `o`.
   specs::Condition RuntimeReady(const Observed& o, std::string* phase = nullptr) {
-    specs::Sandbox desired;
-    desired.metadata.name = o.key.name;
-    desired.metadata.generation = 1;
-    desired.spec.provider = "docker";
-    desired.spec.runtimes.mise = "auto";
-    reconcilers::Action nothing{reconcilers::ActionType::kNothing, "Completed", "", std::nullopt};
-    reconcilers::StatusInput in{&desired, &o, &nothing, Status::Ok(), "", Clock::Real().Now()};
-    specs::SandboxStatus status = reconcilers::ComputeStatus(in);
-    if (phase != nullptr) *phase = status.phase;
-    const specs::Condition* c = status.FindCondition("RuntimeReady");
-    EXPECT_NE(c, nullptr);
-    return c ? *c : specs::Condition{};
+    return runtimes::RuntimeReadyAsShown(o, "docker", phase);
   }
 };
 

@@ -24,11 +24,10 @@
 #include "providers/filesystem/filesystem_provider.h"
 #include "providers/filesystem/state_file.h"
 #include "providers/filesystem/supervisor_command.h"
-#include "reconcilers/plan.h"
-#include "reconcilers/status.h"
 #include "runtimes/install_steps.h"
 #include "security/policy.h"
 #include "security/probe.h"
+#include "tests/runtimes/runtime_condition.h"
 
 namespace sesame::runtimes {
 
@@ -166,18 +165,7 @@ class RuntimesSandboxFixture : public ::testing::TestWithParam<bool> {
 
   // RuntimeReady as the controller shows it (and the sandbox's phase).
   specs::Condition RuntimeReady(const providers::Observed& o, std::string* phase = nullptr) {
-    specs::Sandbox desired;
-    desired.metadata.name = o.key.name;
-    desired.metadata.generation = 1;
-    desired.spec.provider = "filesystem";
-    desired.spec.runtimes.mise = "auto";
-    reconcilers::Action nothing{reconcilers::ActionType::kNothing, "Completed", "", std::nullopt};
-    reconcilers::StatusInput in{&desired, &o, &nothing, Status::Ok(), "", Clock::Real().Now()};
-    specs::SandboxStatus status = reconcilers::ComputeStatus(in);
-    if (phase != nullptr) *phase = status.phase;
-    const specs::Condition* c = status.FindCondition("RuntimeReady");
-    EXPECT_NE(c, nullptr);
-    return c ? *c : specs::Condition{};
+    return RuntimeReadyAsShown(o, "filesystem", phase);
   }
 
   std::string base_, state_root_;
