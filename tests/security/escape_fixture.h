@@ -23,6 +23,7 @@
 #include "security/probe.h"
 #include "security/proxy.h"
 #include "security/relay.h"
+#include "tests/security/loopback_upstream.h"
 
 namespace sesame::security {
 namespace {
@@ -35,37 +36,9 @@ struct ShResult {
 };
 
 // A loopback HTTP server answering "upstream-ok".
-class Upstream {
+class Upstream : public LoopbackUpstream {
  public:
-  Upstream() : fd_(ListenLoopback(0)) {
-    sockaddr_in a{};
-    socklen_t len = sizeof a;
-    ::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] {
-      for (int c; (c = ::accept(fd_.get(), nullptr, nullptr)) >= 0;) {
-        char buf[4096];
-        std::string req;
-        while (req.find("\r\n\r\n") == std::string::npos) {
-          ssize_t n = ::read(c, buf, sizeof buf);
-          if (n <= 0) break;
-          req.append(buf, static_cast<size_t>(n));
-        }
-        SendAll(c, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\nupstream-ok");
-        ::close(c);
-      }
-    });
-  }
-  ~Upstream() {
-    ::shutdown(fd_.get(), SHUT_RDWR);
-    thread_.join();
-  }
-  int port() const { return port_; }
-
- private:
-  ScopedFd fd_;
-  int port_ = 0;
-  std::thread thread_;
+  Upstream() : LoopbackUpstream("upstream-ok") {}
 };
 
 class EscapeTest : public ::testing::Test {

@@ -14,6 +14,7 @@
 
 #include "security/fd.h"
 #include "security/relay.h"
+#include "tests/security/loopback_upstream.h"
 
 namespace sesame::security {
 namespace {
@@ -26,35 +27,9 @@ int Port(int fd) {
 }
 
 // Answers every connection's request with "ok".
-class Upstream {
+class Upstream : public LoopbackUpstream {
  public:
-  Upstream() : fd_(ListenLoopback(0)), port_(Port(fd_.get())) {
-    thread_ = std::thread([this] {
-      for (;;) {
-        int c = ::accept(fd_.get(), nullptr, nullptr);
-        if (c < 0) return;
-        char buf[4096];
-        std::string req;
-        while (req.find("\r\n\r\n") == std::string::npos) {
-          ssize_t n = ::read(c, buf, sizeof buf);
-          if (n <= 0) break;
-          req.append(buf, static_cast<size_t>(n));
-        }
-        SendAll(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
-        ::close(c);
-      }
-    });
-  }
-  ~Upstream() {
-    ::shutdown(fd_.get(), SHUT_RDWR);
-    thread_.join();
-  }
-  int port() const { return port_; }
-
- private:
-  ScopedFd fd_;
-  int port_;
-  std::thread thread_;
+  Upstream() : LoopbackUpstream("ok") {}
 };
 
 class ProxyTest : public ::testing::Test {
