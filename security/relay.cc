@@ -41,33 +41,23 @@ struct Pipe {
   }
 };
 
-// Moves what `from` has to `to`, until `from` has nothing more for now (a
-// bounded number of rounds, so that a busy direction cannot starve the
-// other one): a bulk transfer then costs one poll per several megabytes.
-// False when the direction has ended.
+// Moves what `from` has to `to`. False when the direction has ended.
 bool Pump(int from, int to, Pipe& p, bool& failed) {
-  for (int round = 0; round < 16; ++round) {
-    // SPLICE_F_NONBLOCK spares only the pipe: a splice from a blocking
-    // socket with nothing to read would wait, while the other direction
-    // (a server's answer) starves. Poll first after the first round.
-    pollfd more{from, POLLIN, 0};
-    if (round > 0 && ::poll(&more, 1, 0) <= 0) return true;
-    ssize_t in = ::splice(from, nullptr, p.w, nullptr, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (in < 0 && (errno == EAGAIN || errno == EINTR)) return true;
-    if (in <= 0) {
-      failed = in < 0;
+  ssize_t in = ::splice(from, nullptr, p.w, nullptr, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  if (in < 0 && (errno == EAGAIN || errno == EINTR)) return true;
+  if (in <= 0) {
+    failed = in < 0;
+    return false;
+  }
+  p.buffered += static_cast<size_t>(in);
+  while (p.buffered > 0) {
+    ssize_t out = ::splice(p.r, nullptr, to, nullptr, p.buffered, SPLICE_F_MOVE);
+    if (out < 0 && errno == EINTR) continue;
+    if (out <= 0) {
+      failed = true;
       return false;
     }
-    p.buffered += static_cast<size_t>(in);
-    while (p.buffered > 0) {
-      ssize_t out = ::splice(p.r, nullptr, to, nullptr, p.buffered, SPLICE_F_MOVE);
-      if (out < 0 && errno == EINTR) continue;
-      if (out <= 0) {
-        failed = true;
-        return false;
-      }
-      p.buffered -= static_cast<size_t>(out);
-    }
+    p.buffered -= static_cast<size_t>(out);
   }
   return true;
 }
