@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "providers/filesystem/filesystem_provider.h"
+#include "providers/filesystem/supervisor_command.h"
 #include "security/admin_settings.h"
 
 namespace sesame::bench {
@@ -12,7 +13,7 @@ std::string Describe(const HarnessOptions& options) {
          std::to_string(options.poll_interval.count()) + " ms; Ready seen by polling every " +
          std::to_string(options.watch_poll.count()) + " us; OS-level sandboxing " +
          (security::AdminSettingsFromEnv().enabled ? "on" : "off (SANDBOX_SECURITY_ENABLED)") +
-         "; supervisor " + options.supervisor_binary + " __supervise";
+         "; supervisor " + providers::filesystem::SupervisorCommandFor(options.supervisor_binary)[0];
 }
 
 Result<std::unique_ptr<ControllerHarness>> ControllerHarness::Start(const HarnessOptions& options) {
@@ -31,7 +32,7 @@ Result<std::unique_ptr<ControllerHarness>> ControllerHarness::Start(const Harnes
   } else {
     providers::filesystem::FilesystemOptions fs;
     fs.state_root = options.home + "/run";
-    fs.supervisor_command = {options.supervisor_binary, "__supervise"};
+    fs.supervisor_command = providers::filesystem::SupervisorCommandFor(options.supervisor_binary);
     inner = providers::filesystem::NewFilesystemProvider(fs);
   }
   auto timing = std::make_unique<TimingProvider>(std::move(inner));

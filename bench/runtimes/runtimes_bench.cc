@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "providers/filesystem/filesystem_provider.h"
+#include "providers/filesystem/supervisor_command.h"
 #include "runtimes/plan.h"
 #include "security/policy.h"
 #include "security/probe.h"
@@ -128,7 +129,7 @@ void BenchStart(const fs::path& base, bool secured) {
   }
   providers::filesystem::FilesystemOptions options;
   options.state_root = (base / "sesame/run").string();
-  options.supervisor_command = {SESAME_BINARY, "__supervise"};
+  options.supervisor_command = providers::filesystem::SupervisorCommandFor(SESAME_BINARY);
   auto provider = providers::filesystem::NewFilesystemProvider(options);
   fs::path ws = base / "work/app";
   std::string node = [] {
