@@ -228,13 +228,14 @@ Result<Observed> DockerProvider::Create(const SandboxRequest& request) {
     if (existing->front().value("State", "") == "created") SESAME_RETURN_IF_ERROR(StartContainer(id));
   } else {
     std::string image = request.spec.image.empty() ? options_.default_image : request.spec.image;
-    SESAME_RETURN_IF_ERROR(EnsureImage(image, request.uid));
+    Result<json> image_json = EnsureImage(image, request.uid);
+    if (!image_json.ok()) return image_json.status();
     SESAME_RETURN_IF_ERROR(EnsureVolume(request));
     if (!request.workspace_dir.empty()) {
       std::error_code ec;  // the engine creates it otherwise, owned by root
       std::filesystem::create_directories(request.workspace_dir, ec);
     }
-    Result<std::string> created = CreateContainer(request, image);
+    Result<std::string> created = CreateContainer(request, image, *image_json);
     if (!created.ok()) return created.status();
     id = *created;
     SESAME_RETURN_IF_ERROR(StartContainer(id));
@@ -247,12 +248,16 @@ Result<Observed> DockerProvider::Create(const SandboxRequest& request) {
   return ObserveContainer(id, /*with_activity=*/false);
 }
 
-Status DockerProvider::EnsureImage(const std::string& image, const std::string& uid) {
+Result<json> DockerProvider::EnsureImage(const std::string& image, const std::string& uid) {
   HttpRequest inspect;
   inspect.path = "/images/" + image + "/json";
   Result<HttpResponse> r = client_.Call(inspect);
   if (!r.ok()) return r.status();
-  if (r->status == 200) return Status::Ok();
+  if (r->status == 200) {
+    json j = json::parse(r->body, nullptr, false);
+    if (j.is_discarded()) return InternalError("inspecting image " + image + ": malformed answer");
+    return j;
+  }
   if (r->status != 404) return StatusFromResponse(*r, "inspecting image " + image);
   if (image == options_.default_image) {
     return TerminalError("the default image " + image + " is not on this host; build it with: " +
@@ -263,7 +268,8 @@ Status DockerProvider::EnsureImage(const std::string& image, const std::string& 
     return TerminalError("image \"" + image + "\" is not on this host (pulling is off)")
         .WithReason("ImageNotFound");
   }
-  return Pull(image, uid);
+  SESAME_RETURN_IF_ERROR(Pull(image, uid));
+  return CallJson(inspect, "inspecting image " + image);
 }
 
 Status DockerProvider::Pull(const std::string& image, const std::string& uid) {
@@ -309,20 +315,16 @@ Status DockerProvider::EnsureVolume(const SandboxRequest& request) {
 }
 
 Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& request,
-                                                    const std::string& image) {
+                                                    const std::string& image,
+                                                    const json& image_inspect) {
   CreateParams params;
   params.image = image;
   params.volume_mount_path = options_.volume_mount_path;
   params.owner = options_.owner;
-  Result<Hardening> hardening = HardeningFor(request, image);
-  if (!hardening.ok()) return hardening.status();
-  if (WantsRuntimes(request)) {
-    HttpRequest inspect;  // the image's PATH and MISE_DATA_DIR
-    inspect.path = "/images/" + image + "/json";
-    Result<json> info = CallJson(inspect, "inspecting image " + image);
-    if (!info.ok()) return info.status();
-    Result<RuntimeMounts> runtime =
-        RuntimesOf(options_).Prepare(request, WrapperOptionsFor(request, options_), ImageEnv(*info));
+  Hardening hardening = HardeningFor(request, image_inspect);
+  if (WantsRuntimes(request)) {  // the image's PATH and MISE_DATA_DIR
+    Result<RuntimeMounts> runtime = RuntimesOf(options_).Prepare(
+        request, WrapperOptionsFor(request, options_), ImageEnv(image_inspect));
     if (!runtime.ok()) return runtime.status();
     params.runtime_binds = runtime->binds;
     params.runtime_env = runtime->env;
@@ -338,7 +340,7 @@ Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& reques
     create.method = "POST";
     create.path = "/containers/create?name=" + UrlEncode(ContainerName(request));
     json body = CreateBody(request, params);
-    ApplySecurity(body, request.policy, *hardening);
+    ApplySecurity(body, request.policy, hardening);
     create.body = body.dump();
     Result<HttpResponse> r = client_.Call(create);
     if (!r.ok()) return r.status();
@@ -357,7 +359,7 @@ Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& reques
       continue;
     }
     if (r->status == 404 && Contains(message, "image")) {
-      SESAME_RETURN_IF_ERROR(EnsureImage(image, request.uid));  // removed since the check
+      SESAME_RETURN_IF_ERROR(EnsureImage(image, request.uid).status());  // removed since the check
       continue;
     }
     if (r->status == 409) {  // our name: a concurrent or earlier create of this uid

@@ -60,10 +60,12 @@ class DockerProvider final : public Provider {
   std::optional<Time> LastOutput(const std::string& id);
   void TouchActivity(const std::string& uid, const std::string& id);
 
-  Status EnsureImage(const std::string& image, const std::string& uid);
+  // The image's inspect, pulled first when it is missing (and allowed).
+  Result<nlohmann::json> EnsureImage(const std::string& image, const std::string& uid);
   Status Pull(const std::string& image, const std::string& uid);
   Status EnsureVolume(const SandboxRequest& request);
-  Result<std::string> CreateContainer(const SandboxRequest& request, const std::string& image);
+  Result<std::string> CreateContainer(const SandboxRequest& request, const std::string& image,
+                                      const nlohmann::json& image_inspect);
   // Starts the container and, for a hardened one, its egress guard.
   Status StartContainer(const std::string& id);
   Result<HostFacts> Facts();
@@ -74,7 +76,7 @@ class DockerProvider final : public Provider {
   // Writes the sandbox's guard directory (its policy for the guard).
   Status PrepareGuard(const SandboxRequest& request);
   // The create-body changes of a hardened request (none otherwise).
-  Result<Hardening> HardeningFor(const SandboxRequest& request, const std::string& image);
+  Hardening HardeningFor(const SandboxRequest& request, const nlohmann::json& image_inspect) const;
   // Starts the guard of a running hardened container unless one serves
   // its current process.
   Status EnsureGuard(const nlohmann::json& inspect);

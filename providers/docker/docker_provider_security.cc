@@ -64,15 +64,11 @@ Status DockerProvider::PrepareGuard(const SandboxRequest& request) {
   return PrepareGuardDir(GuardPathsFor(options_.state_root, request.uid), config);
 }
 
-Result<Hardening> DockerProvider::HardeningFor(const SandboxRequest& request, const std::string& image) {
+Hardening DockerProvider::HardeningFor(const SandboxRequest& request, const json& image_inspect) const {
   Hardening h;
   if (!request.policy.enabled) return h;
-  HttpRequest inspect;
-  inspect.path = "/images/" + image + "/json";
-  Result<json> image_json = CallJson(inspect, "inspecting image " + image);
-  if (!image_json.ok()) return image_json.status();
   h.gate_dir = GuardPathsFor(options_.state_root, request.uid).gate_dir();
-  h.home = HomeOfImage(*image_json);
+  h.home = HomeOfImage(image_inspect);
   return h;
 }
 
