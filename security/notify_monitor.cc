@@ -5,12 +5,14 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -149,11 +151,11 @@ void MonitorImpl::Loop() {
   }
 }
 
-std::string MonitorImpl::PathArg(const seccomp_notif& req, int dirfd_arg, int path_arg) {
-  std::string path = ReadString(static_cast<pid_t>(req.pid), req.data.args[path_arg]);
+// `path` absolute: relative ones against the process's `dirfd` (or cwd),
+// then lexically normalized.
+std::string AbsolutePathOf(const seccomp_notif& req, int dirfd, std::string path) {
   if (path.empty()) return "";
   if (path[0] != '/') {
-    int dirfd = dirfd_arg < 0 ? AT_FDCWD : static_cast<int>(req.data.args[dirfd_arg]);
     std::string base = "/proc/" + std::to_string(req.pid) +
                        (dirfd == AT_FDCWD ? "/cwd" : "/fd/" + std::to_string(dirfd));
     path = ReadLink(base) + "/" + path;
@@ -161,6 +163,27 @@ std::string MonitorImpl::PathArg(const seccomp_notif& req, int dirfd_arg, int pa
   std::string s = std::filesystem::path(path).lexically_normal().string();
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   return s;
+}
+
+std::string MonitorImpl::PathArg(const seccomp_notif& req, int dirfd_arg, int path_arg) {
+  int dirfd = dirfd_arg < 0 ? AT_FDCWD : static_cast<int>(req.data.args[dirfd_arg]);
+  return AbsolutePathOf(req, dirfd, ReadString(static_cast<pid_t>(req.pid), req.data.args[path_arg]));
+}
+
+// The path of the AF_UNIX address connect() was given, or "" (another
+// family, an abstract or unnamed socket, unreadable memory).
+std::string UnixSocketPath(const seccomp_notif& req) {
+  sockaddr_un addr{};
+  size_t len = std::min<uint64_t>(req.data.args[2], sizeof addr);
+  if (len <= offsetof(sockaddr_un, sun_path)) return "";
+  ScopedFd mem(::open(("/proc/" + std::to_string(req.pid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!mem.valid() || ::pread(mem.get(), &addr, len, static_cast<off_t>(req.data.args[1])) !=
+                          static_cast<ssize_t>(len)) {
+    return "";
+  }
+  if (addr.sun_family != AF_UNIX || addr.sun_path[0] == '\0') return "";
+  std::string path(addr.sun_path, strnlen(addr.sun_path, len - offsetof(sockaddr_un, sun_path)));
+  return AbsolutePathOf(req, AT_FDCWD, path);
 }
 
 void MonitorImpl::Handle(int listener) {
@@ -173,6 +196,13 @@ void MonitorImpl::Handle(int listener) {
   if (c.deny) {
     resp.error = -EPERM;
     if (log_) log_->Append({"syscall", c.name, c.detail, "seccomp"});
+  } else if (c.connect) {
+    resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    std::string path = UnixSocketPath(req);
+    if (!path.empty() && ::ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) == 0) {
+      std::string rule = ClassifyRead(rules_, path, /*quiet_too=*/true);
+      if (!rule.empty() && log_) log_->Append({"network", "connect", "unix:" + path, rule});
+    }
   } else {
     resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     for (auto& pair : c.path_args) {
@@ -201,6 +231,9 @@ AccessRules AccessRulesFor(const SandboxPolicy& policy, const std::string& home)
     r.protected_paths.push_back(home + "/" + name);
   }
   r.denied_reads = policy.filesystem.deny_read;
+  // System libraries look under /run all the time (NSS userdb, nscd): those
+  // opens are blocked but would drown the record; connects are kept.
+  r.quiet_reads = {"/run", "/var/run"};
   r.visible_roots = {home, policy.filesystem.workspace};
   return r;
 }
@@ -218,7 +251,11 @@ std::string ClassifyWrite(const AccessRules& rules, const std::string& path) {
   return "read-only";
 }
 
-std::string ClassifyRead(const AccessRules& rules, const std::string& path) {
+std::string ClassifyRead(const AccessRules& rules, const std::string& path, bool quiet_too) {
+  if (!quiet_too && std::any_of(rules.quiet_reads.begin(), rules.quiet_reads.end(),
+                                [&](const std::string& q) { return PathWithin(path, q); })) {
+    return "";
+  }
   for (const std::string& denied : rules.denied_reads) {
     if (!PathWithin(path, denied)) continue;
     // The workspace may lie inside a hidden tree ($SESAME_HOME); it stays

@@ -2,9 +2,10 @@
 // The supervisor's side of the sandbox's seccomp filter (seccomp_filter.h):
 // it answers every user notification of every process in the sandbox —
 // EPERM for denied syscalls (recorded as "syscall" violations) and CONTINUE
-// for observed opens and writes, recording as "filesystem" violations the
-// reads of hidden paths and the writes outside the writable roots or inside
-// a protected path. The paths
+// for observed opens, writes and connects, recording as "filesystem"
+// violations the reads of hidden paths and the writes outside the writable
+// roots or inside a protected path, and as "network" violations connects to
+// hidden unix sockets (the Docker socket). The paths
 // are read from the process's memory and are only used for the record
 // (the kernel's mounts and Landlock make the decision), so the usual
 // time-of-check race of user notification cannot widen access.
@@ -30,6 +31,8 @@ struct AccessRules {
   std::vector<std::string> denied_reads;  // hidden paths (policy deny_read)
   // Stay visible even inside a denied path (the workspace, $HOME).
   std::vector<std::string> visible_roots;
+  // Hidden, but opens there are not recorded (see AccessRulesFor).
+  std::vector<std::string> quiet_reads;
 };
 
 // The rules of `policy` with $HOME at `home` inside.
@@ -37,8 +40,9 @@ AccessRules AccessRulesFor(const SandboxPolicy& policy, const std::string& home)
 // "" when a write to `path` (absolute, normalized) is allowed; otherwise
 // the rule that forbids it: "read-only" or "protected".
 std::string ClassifyWrite(const AccessRules& rules, const std::string& path);
-// "" when `path` is visible; "deny-read" when it is hidden.
-std::string ClassifyRead(const AccessRules& rules, const std::string& path);
+// "" when `path` is visible (or, unless `quiet_too`, hidden but quiet);
+// "deny-read" when it is hidden.
+std::string ClassifyRead(const AccessRules& rules, const std::string& path, bool quiet_too = false);
 
 class NotifyMonitor {
  public:

@@ -113,10 +113,12 @@ Status AddDenials(scmp_filter_ctx ctx) {
 }
 
 // Every open is observed, reads too, so that an attempt to read a hidden
-// secret is recorded; the kernel still decides (the path is simply not
-// there), the monitor only classifies.
+// secret is recorded, and every connect, for unix sockets that are hidden;
+// the kernel still decides (the path is simply not there), the monitor only
+// classifies.
 Status AddObservations(scmp_filter_ctx ctx) {
   const uint32_t notify = SCMP_ACT_NOTIFY;
+  SESAME_CHECK(seccomp_rule_add(ctx, notify, SCMP_SYS(connect), 0));
   for (const Observed& o : kObserved) {
     int nr = Nr(o.name);
     if (nr == __NR_SCMP_ERROR) continue;
@@ -190,6 +192,10 @@ NotifyClass ClassifyNotification(const seccomp_data& data) {
       (c.name == "openat" && (arg(2) & O_CREAT) && setid(arg(3)))) {
     c.deny = true;
     c.detail = "set-id mode bits";
+    return c;
+  }
+  if (c.name == "connect") {
+    c.connect = true;
     return c;
   }
   for (const Observed& o : kObserved) {

@@ -47,6 +47,9 @@ struct NotifyClass {
   // a write (openat2 keeps them in the struct open_how its arg 2 points to).
   enum class OpenFlags { kNone, kArg1, kArg2, kHowArg2 };
   OpenFlags open_flags = OpenFlags::kNone;
+  // connect(): the address (arg 1, length arg 2) is observed, for unix
+  // sockets the sandbox cannot reach (the Docker socket).
+  bool connect = false;
 };
 NotifyClass ClassifyNotification(const seccomp_data& data);
 

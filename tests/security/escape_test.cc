@@ -188,6 +188,17 @@ TEST_F(EscapeTest, ForbiddenSocketFamiliesFail) {
   }
   ShResult docker = Sh(Python("import socket\ns=socket.socket(socket.AF_UNIX)\ns.connect(\"/var/run/docker.sock\")"));
   EXPECT_NE(docker.code, 0);
+  std::string v = Violations("unix:/var/run/docker.sock");
+  EXPECT_EQ(RuleOf(v, "unix:/var/run/docker.sock"), "deny-read") << v;
+}
+
+// System libraries look under /run (NSS userdb) whenever a user name is
+// resolved: blocked, but not recorded, so the stream shows real attempts.
+TEST_F(EscapeTest, LibraryProbesUnderRunAreNotRecorded) {
+  ShResult r = Sh("ls -la / >/dev/null; id >/dev/null; echo x > /etc/sesame-probe-marker");
+  std::string v = Violations("/etc/sesame-probe-marker");
+  EXPECT_EQ(v.find("\"target\":\"/run/systemd"), std::string::npos) << v;
+  EXPECT_EQ(v.find("\"target\":\"/run/userdb"), std::string::npos) << v;
 }
 
 TEST_F(EscapeTest, DangerousSyscallsFail) {
