@@ -200,7 +200,7 @@ void MonitorImpl::Handle(int listener) {
     resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     std::string path = UnixSocketPath(req);
     if (!path.empty() && ::ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) == 0) {
-      std::string rule = ClassifyRead(rules_, path, /*quiet_too=*/true);
+      std::string rule = ClassifyConnect(rules_, path);
       if (!rule.empty() && log_) log_->Append({"network", "connect", "unix:" + path, rule});
     }
   } else {
@@ -234,6 +234,11 @@ AccessRules AccessRulesFor(const SandboxPolicy& policy, const std::string& home)
   // System libraries look under /run all the time (NSS userdb, nscd): those
   // opens are blocked but would drown the record; connects are kept.
   r.quiet_reads = {"/run", "/var/run"};
+  for (const char* run : {"/run", "/var/run"}) {
+    for (const char* socket : {"/nscd", "/systemd/journal", "/systemd/userdb"}) {
+      r.quiet_connects.push_back(std::string(run) + socket);
+    }
+  }
   r.visible_roots = {home, policy.filesystem.workspace};
   return r;
 }
@@ -266,6 +271,13 @@ std::string ClassifyRead(const AccessRules& rules, const std::string& path, bool
     if (!visible) return "deny-read";
   }
   return "";
+}
+
+std::string ClassifyConnect(const AccessRules& rules, const std::string& path) {
+  for (const std::string& q : rules.quiet_connects) {
+    if (PathWithin(path, q)) return "";
+  }
+  return ClassifyRead(rules, path, /*quiet_too=*/true);
 }
 
 std::unique_ptr<NotifyMonitor> StartNotifyMonitor(AccessRules rules, ViolationLog* log, int server_fd) {

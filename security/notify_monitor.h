@@ -33,6 +33,8 @@ struct AccessRules {
   std::vector<std::string> visible_roots;
   // Hidden, but opens there are not recorded (see AccessRulesFor).
   std::vector<std::string> quiet_reads;
+  // Hidden sockets that libraries try on their own (nscd, the journal).
+  std::vector<std::string> quiet_connects;
 };
 
 // The rules of `policy` with $HOME at `home` inside.
@@ -43,6 +45,9 @@ std::string ClassifyWrite(const AccessRules& rules, const std::string& path);
 // "" when `path` is visible (or, unless `quiet_too`, hidden but quiet);
 // "deny-read" when it is hidden.
 std::string ClassifyRead(const AccessRules& rules, const std::string& path, bool quiet_too = false);
+// The same for a connect to the unix socket at `path` (quiet: the library
+// sockets of quiet_connects).
+std::string ClassifyConnect(const AccessRules& rules, const std::string& path);
 
 class NotifyMonitor {
  public:
