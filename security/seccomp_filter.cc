@@ -151,6 +151,36 @@ Result<SeccompProgram> BuildSandboxFilter() {
   return program;
 }
 
+Status SaveProgram(const SeccompProgram& program, const std::string& path) {
+  std::string temp = path + ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return InternalError(temp + ": " + std::strerror(errno));
+  size_t bytes = program.code.size() * sizeof(sock_filter);
+  bool written = ::write(fd, program.code.data(), bytes) == static_cast<ssize_t>(bytes);
+  ::close(fd);
+  if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
+    ::unlink(temp.c_str());
+    return InternalError("cannot write " + path);
+  }
+  return Status::Ok();
+}
+
+Result<SeccompProgram> LoadProgram(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return NotFoundError(path + ": " + std::strerror(errno));
+  struct stat st{};
+  SeccompProgram program;
+  bool ok = ::fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size % sizeof(sock_filter) == 0 &&
+            st.st_size <= static_cast<off_t>(BPF_MAXINSNS * sizeof(sock_filter));
+  if (ok) {
+    program.code.resize(static_cast<size_t>(st.st_size) / sizeof(sock_filter));
+    ok = ::pread(fd, program.code.data(), static_cast<size_t>(st.st_size), 0) == st.st_size;
+  }
+  ::close(fd);
+  if (!ok) return InternalError(path + ": not a seccomp program");
+  return program;
+}
+
 int InstallFilter(const SeccompProgram& program) {
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -errno;
   sock_fprog prog{static_cast<unsigned short>(program.code.size()),

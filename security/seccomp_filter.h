@@ -31,6 +31,13 @@ struct SeccompProgram {
 
 Result<SeccompProgram> BuildSandboxFilter();
 
+// The program a supervisor built, kept in its state directory so that
+// commands exec'd into its sandbox later get the very filter its monitor
+// understands, even from a newer `sesame` (raw sock_filter array).
+inline constexpr char kSeccompProgramFile[] = "seccomp.bpf";
+Status SaveProgram(const SeccompProgram& program, const std::string& path);
+Result<SeccompProgram> LoadProgram(const std::string& path);
+
 // Async-signal-safe: sets no_new_privs and installs `program` with a new
 // user-notification listener. Returns the listener fd, or -errno.
 int InstallFilter(const SeccompProgram& program);

@@ -28,6 +28,7 @@
 #include "security/namespace_launch.h"
 #include "security/notify_monitor.h"
 #include "security/probe.h"
+#include "security/seccomp_filter.h"
 
 namespace sesame::providers::filesystem {
 namespace {
@@ -162,6 +163,10 @@ Status PrepareSecureExec(const SandboxState& state, const std::string& dir, cons
   auto worker = security::MakeWorkerPlan(id, writable);
   if (!worker.ok()) return worker.status();
   out.worker = std::move(*worker);
+  // The filter the supervisor's monitor was built with (this binary may be
+  // newer than the supervisor).
+  auto program = security::LoadProgram(dir + "/" + security::kSeccompProgramFile);
+  if (program.ok()) out.worker.seccomp = std::move(*program);
   out.launch.enter_pidfd = out.pidfd.get();
   out.launch.cgroup_procs = state.cgroup.empty() ? "" : state.cgroup + "/cgroup.procs";
   out.launch.worker = &out.worker;

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "security/probe.h"
+#include "security/seccomp_filter.h"
 
 namespace sesame::providers::filesystem {
 namespace {
@@ -63,6 +64,7 @@ Result<std::unique_ptr<SecureSession>> SecureSession::Prepare(const std::string&
   auto worker = security::MakeWorkerPlan(id, s->plan_.writable);
   if (!worker.ok()) return worker.status();
   s->worker_ = std::move(*worker);
+  SESAME_RETURN_IF_ERROR(security::SaveProgram(s->worker_.seccomp, state_dir + "/" + security::kSeccompProgramFile));
 
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {

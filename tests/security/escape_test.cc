@@ -4,12 +4,14 @@
 // write attempt must show up in <state_dir>/violations.jsonl. Only loopback
 // is used: upstream servers run on the host's 127.0.0.1.
 #include <gtest/gtest.h>
+#include <seccomp.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "security/seccomp_filter.h"
 #include "tests/security/escape_fixture.h"
 
 namespace sesame::security {
@@ -190,6 +192,31 @@ TEST_F(EscapeTest, ForbiddenSocketFamiliesFail) {
   EXPECT_NE(docker.code, 0);
   std::string v = Violations("unix:/var/run/docker.sock");
   EXPECT_EQ(RuleOf(v, "unix:/var/run/docker.sock"), "deny-read") << v;
+}
+
+// Commands exec'd later get the filter the supervisor stored (the one its
+// monitor understands), not one built by the exec'ing binary: with a stored
+// program that refuses mkdir, mkdir in an exec'd command fails.
+TEST_F(EscapeTest, ExecdCommandsGetTheSupervisorsFilter) {
+  const std::string stored = state_dir_ + "/" + kSeccompProgramFile;
+  auto original = LoadProgram(stored);
+  ASSERT_TRUE(original.ok()) << original.status().ToString();
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  ASSERT_NE(ctx, nullptr);
+  ASSERT_EQ(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EROFS), SCMP_SYS(mkdir), 0), 0);
+  ASSERT_EQ(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EROFS), SCMP_SYS(mkdirat), 0), 0);
+  char path[] = "/tmp/escape_bpf.XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(seccomp_export_bpf(ctx, fd), 0);
+  ::close(fd);
+  seccomp_release(ctx);
+  fs::rename(path, stored);
+  ShResult r = Sh("mkdir -p fresh-dir && echo made");
+  ASSERT_TRUE(SaveProgram(*original, stored).ok());
+  EXPECT_NE(r.code, 0) << r.out;
+  EXPECT_NE(r.err.find("Read-only file system"), std::string::npos) << r.err;
+  EXPECT_EQ(Sh("mkdir -p fresh-dir2 && echo made").out, "made\n");
 }
 
 // System libraries look under /run (NSS userdb) whenever a user name is
