@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -220,7 +221,13 @@ class BwrapSessionTest : public EscapeTest {
 
   static std::string ProcStatus(pid_t pid, const std::string& field) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(in, line);) {
+    return StatusField(std::string(std::istreambuf_iterator<char>(in), {}), field);
+  }
+  // `field` of one /proc/PID/status snapshot (a process may end between
+  // two reads).
+  static std::string StatusField(const std::string& status, const std::string& field) {
+    std::istringstream lines(status);
+    for (std::string line; std::getline(lines, line);) {
       if (line.rfind(field + ":", 0) == 0) return line.substr(field.size() + 1);
     }
     return "";
@@ -265,12 +272,14 @@ TEST_F(BwrapSessionTest, SessionRunsUnprivilegedWithSeccompAndOnlyLoopback) {
 TEST_F(BwrapSessionTest, NoProcessOfTheSandboxIsRootOnTheHost) {
   int seen = 0;
   for (pid_t pid : SandboxPids()) {
-    std::string uids = ProcStatus(pid, "Uid");
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string status(std::istreambuf_iterator<char>(in), {});
+    std::string uids = StatusField(status, "Uid");
     if (uids.empty()) continue;  // gone meanwhile
     ++seen;
     EXPECT_EQ(uids.find("\t0\t"), std::string::npos) << pid << " Uid:" << uids;
     EXPECT_NE(uids.substr(0, 2), "\t0") << pid << " Uid:" << uids;
-    EXPECT_EQ(ProcStatus(pid, "CapEff"), "\t0000000000000000") << pid;
+    EXPECT_EQ(StatusField(status, "CapEff"), "\t0000000000000000") << pid;
   }
   EXPECT_GE(seen, 2);  // pid 1 (the helper) and the session's sleep
 }
