@@ -16,21 +16,30 @@ Result<OutputFormat> ParseOutputFormat(const std::string& text) {
                       "\" (use one of: wide, yaml, json, name)");
 }
 
-std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
+std::vector<size_t> ColumnWidths(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()));
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
   }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
-    }
-    out += line + "\n";
+  return widths;
+}
+
+std::string FormatRow(const std::vector<std::string>& row, const std::vector<size_t>& widths) {
+  std::string line;
+  for (size_t i = 0; i < row.size(); ++i) {
+    line += row[i];
+    if (i + 1 == row.size()) break;
+    size_t width = i < widths.size() ? widths[i] : 0;
+    line += std::string(width > row[i].size() ? width - row[i].size() + 3 : 3, ' ');
   }
+  return line + "\n";
+}
+
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths = ColumnWidths(rows);
+  std::string out;
+  for (const auto& row : rows) out += FormatRow(row, widths);
   return out;
 }
 

@@ -39,5 +39,9 @@ void PrintEvents(std::ostream& out, const std::vector<store::Event>& events,
 
 // Left-aligned columns separated by three spaces, as kubectl prints them.
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
+// The widths FormatTable gives `rows`' columns, and one row laid out on
+// them (a longer cell pushes the rest right), for rows printed as they come.
+std::vector<size_t> ColumnWidths(const std::vector<std::vector<std::string>>& rows);
+std::string FormatRow(const std::vector<std::string>& row, const std::vector<size_t>& widths);
 
 }  // namespace sesame::cli

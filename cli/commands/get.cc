@@ -74,14 +74,14 @@ int GetViolations(Context& ctx, Client& client, const std::string& ns, const std
   if (list->empty() && !watch && !json) ctx.err << "No violations recorded\n";
   ctx.out.flush();
   if (!watch) return kExitOk;
-  // Rows printed one by one cannot share column widths: tab-separate them.
+  // New rows keep the columns of the table above (a longer cell pushes the
+  // rest of its row right).
+  std::vector<size_t> widths = ColumnWidths(rows);
   Status status = client.WatchViolations(filter, [&](const store::Violation& v) {
     if (json) {
       ctx.out << controller::api::ViolationToJson(v) << "\n";
     } else {
-      std::string line;
-      for (const auto& cell : ViolationRow(v, options)) line += (line.empty() ? "" : "   ") + cell;
-      ctx.out << line << "\n";
+      ctx.out << FormatRow(ViolationRow(v, options), widths);
     }
     ctx.out.flush();
     return ctx.out.good();
