@@ -118,6 +118,13 @@ void PrintObjects(std::ostream& out, const std::string& kind,
     case OutputFormat::kWide:
       break;
   }
+  out << FormatTable(ObjectRows(kind, objects, options, templates));
+}
+
+std::vector<std::vector<std::string>> ObjectRows(const std::string& kind,
+                                                 const std::vector<specs::Object>& objects,
+                                                 const PrintOptions& options,
+                                                 const TemplateLookup& templates) {
   bool sandbox = kind == specs::kKindSandbox;
   std::vector<std::vector<std::string>> rows;
   if (!options.no_headers) {
@@ -134,7 +141,7 @@ void PrintObjects(std::ostream& out, const std::string& kind,
       rows[i].insert(rows[i].begin(), header ? "NAMESPACE" : objects[obj].metadata.namespace_);
     }
   }
-  out << FormatTable(rows);
+  return rows;
 }
 
 void PrintObject(std::ostream& out, const specs::Object& object, const PrintOptions& options,

@@ -30,6 +30,11 @@ struct PrintOptions {
 void PrintObjects(std::ostream& out, const std::string& kind,
                   const std::vector<specs::Object>& objects, int64_t resource_version,
                   const PrintOptions& options, const TemplateLookup& templates);
+// The table rows PrintObjects prints (header first unless no_headers).
+std::vector<std::vector<std::string>> ObjectRows(const std::string& kind,
+                                                 const std::vector<specs::Object>& objects,
+                                                 const PrintOptions& options,
+                                                 const TemplateLookup& templates);
 // One object, as `get KIND NAME -o ...` (a single item is not wrapped in a list).
 void PrintObject(std::ostream& out, const specs::Object& object, const PrintOptions& options,
                  const TemplateLookup& templates);

@@ -25,13 +25,22 @@ int GetEvents(Context& ctx, Client& client, const std::string& ns, const PrintOp
 int WatchObjects(Context& ctx, Client& client, const store::ListOptions& list_options,
                  PrintOptions options, const TemplateLookup& templates) {
   bool first = true;
+  std::vector<size_t> widths;  // of the columns printed so far; they only grow
   Status status = client.Watch(list_options, 0, [&](const store::WatchEvent& e) {
     if (options.format == OutputFormat::kJson) {
       ctx.out << "{\"type\":\"" << store::ToString(e.type) << "\",\"object\":"
               << specs::ObjectToJson(e.object, false) << "}\n";
-    } else {
+    } else if (options.format == OutputFormat::kTable || options.format == OutputFormat::kWide) {
       PrintOptions row = options;
       row.no_headers = options.no_headers || !first;
+      row.now = Clock::Real().Now();
+      auto rows = ObjectRows(list_options.kind, {e.object}, row, templates);
+      std::vector<size_t> now = ColumnWidths(rows);
+      widths.resize(std::max(widths.size(), now.size()));
+      for (size_t i = 0; i < now.size(); ++i) widths[i] = std::max(widths[i], now[i]);
+      for (const auto& r : rows) ctx.out << FormatRow(r, widths);
+    } else {
+      PrintOptions row = options;
       row.now = Clock::Real().Now();
       PrintObjects(ctx.out, list_options.kind, {e.object}, e.resource_version, row, templates);
     }
