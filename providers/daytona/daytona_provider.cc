@@ -19,7 +19,6 @@ namespace {
 constexpr char kUidLabel[] = "sesame.uid";
 constexpr char kManagedLabel[] = "sesame.managed";
 constexpr char kSnapshotPrefix[] = "snapshot:";
-constexpr auto kAbsentFresh = std::chrono::seconds(2);
 
 Status Malformed(const std::string& what) {
   return http::MalformedResponse("daytona: malformed response from the API: ", what);
@@ -129,7 +128,7 @@ class DaytonaProvider final : public Provider {
   std::unique_ptr<http::HttpClient> http_;
   std::mutex mu_;
   std::map<std::string, Known> known_;  // GUARDED_BY(mu_), by sandbox id
-  std::map<std::string, std::chrono::steady_clock::time_point> absent_;  // GUARDED_BY(mu_)
+  http::RecentlyAbsent absent_;
 };
 
 Result<std::vector<json>> DaytonaProvider::List(const json& labels) {
@@ -233,10 +232,7 @@ Result<std::optional<Observed>> DaytonaProvider::Lookup(const std::string& uid) 
 Result<std::optional<Observed>> DaytonaProvider::Observe(const std::string& uid) {
   if (options_.api_key.empty()) return std::optional<Observed>();
   auto found = Lookup(uid);
-  if (found.ok() && !found->has_value()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    absent_[uid] = std::chrono::steady_clock::now();
-  }
+  if (found.ok() && !found->has_value()) absent_.Note(uid);
   return found;
 }
 
@@ -279,24 +275,14 @@ Result<Observed> DaytonaProvider::Create(const SandboxRequest& request) {
         "daytona: spec.resources cannot be set when creating from a snapshot (the API rejects "
         "it): set spec.image to a container image, or drop resources");
   }
-  bool fresh_absent = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = absent_.find(request.uid);
-    fresh_absent = it != absent_.end() && std::chrono::steady_clock::now() - it->second < kAbsentFresh;
-    absent_.erase(request.uid);
-  }
-  if (!fresh_absent) {
+  if (!absent_.Take(request.uid)) {
     auto found = Lookup(request.uid);
     if (!found.ok()) return found.status();
     if (found->has_value()) return std::move(**found);
   }
   json env = json::object();
-  std::vector<std::string> secrets;
-  for (const auto& [k, v] : request.env) {
-    env[k] = v;
-    secrets.push_back(v);
-  }
+  for (const auto& [k, v] : request.env) env[k] = v;
+  std::vector<std::string> secrets = http::SecretValues(request.env);
   json body = {{"env", env}, {"labels", Labels(request)}};
   if (from_image) {
     body["buildInfo"] = {{"dockerfileContent", "FROM " + spec.image + "\n"}};
@@ -377,12 +363,7 @@ Status DaytonaProvider::LaunchSession(const Observed& o, const std::vector<std::
 
 Status DaytonaProvider::Update(const Observed& current, const SandboxRequest& request) {
   SESAME_RETURN_IF_ERROR(CheckKey());
-  auto changed = [&](const char* f) {
-    auto want = request.field_hashes.find(f);
-    auto have = current.field_hashes.find(f);
-    return want == request.field_hashes.end() || have == current.field_hashes.end() ||
-           want->second != have->second;
-  };
+  auto changed = [&](const char* f) { return http::FieldChanged(request.field_hashes, current.field_hashes, f); };
   std::string id = http::UrlEncode(current.id);
   if (changed("lifetime")) {
     const auto& idle = request.spec.lifetime.idle_timeout;

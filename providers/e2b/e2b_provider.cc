@@ -21,7 +21,6 @@ constexpr char kManagedKey[] = "sesame_managed";
 constexpr char kSessionTag[] = "sesame-session";
 // An Observe that found nothing this recently lets Create skip its lookup
 // (the reconciler always observes right before creating).
-constexpr auto kAbsentFresh = std::chrono::seconds(2);
 
 Status Malformed(const std::string& what) {
   return http::MalformedResponse("e2b: malformed response from the API: ", what);
@@ -120,7 +119,7 @@ class E2bProvider final : public Provider {
   std::unique_ptr<http::HttpClient> http_;
   std::mutex mu_;
   std::map<std::string, Known> known_;  // GUARDED_BY(mu_), by sandbox id
-  std::map<std::string, std::chrono::steady_clock::time_point> absent_;  // GUARDED_BY(mu_), by uid
+  http::RecentlyAbsent absent_;
 };
 
 Result<std::vector<json>> E2bProvider::List(const std::string& key, const std::string& value) {
@@ -195,10 +194,7 @@ Result<std::optional<Observed>> E2bProvider::Lookup(const std::string& uid) {
 Result<std::optional<Observed>> E2bProvider::Observe(const std::string& uid) {
   if (options_.api_key.empty()) return std::optional<Observed>();  // Create reports it
   auto found = Lookup(uid);
-  if (found.ok() && !found->has_value()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    absent_[uid] = std::chrono::steady_clock::now();
-  }
+  if (found.ok() && !found->has_value()) absent_.Note(uid);
   return found;
 }
 
@@ -217,14 +213,7 @@ Result<std::vector<Observed>> E2bProvider::ListOwned() {
 
 Result<Observed> E2bProvider::Create(const SandboxRequest& request) {
   SESAME_RETURN_IF_ERROR(CheckKey());
-  bool fresh_absent = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = absent_.find(request.uid);
-    fresh_absent = it != absent_.end() && std::chrono::steady_clock::now() - it->second < kAbsentFresh;
-    absent_.erase(request.uid);
-  }
-  if (!fresh_absent) {
+  if (!absent_.Take(request.uid)) {
     auto found = Lookup(request.uid);
     if (!found.ok()) return found.status();
     if (found->has_value()) return std::move(**found);
@@ -232,11 +221,8 @@ Result<Observed> E2bProvider::Create(const SandboxRequest& request) {
   long timeout = http::LifetimeSeconds(request.spec, Clock::Real().Now())
                      .value_or(options_.default_timeout_seconds);
   json env = json::object();
-  std::vector<std::string> secrets;
-  for (const auto& [k, v] : request.env) {
-    env[k] = v;
-    secrets.push_back(v);
-  }
+  for (const auto& [k, v] : request.env) env[k] = v;
+  std::vector<std::string> secrets = http::SecretValues(request.env);
   json metadata = {{kUidKey, request.uid},
                    {kManagedKey, "true"},
                    {"sesame_kind", request.key.kind},
@@ -351,12 +337,7 @@ void E2bProvider::EnsureSession(Observed& o, const json& metadata) {
 
 Status E2bProvider::Update(const Observed& current, const SandboxRequest& request) {
   SESAME_RETURN_IF_ERROR(CheckKey());
-  auto changed = [&](const char* f) {
-    auto want = request.field_hashes.find(f);
-    auto have = current.field_hashes.find(f);
-    return want == request.field_hashes.end() || have == current.field_hashes.end() ||
-           want->second != have->second;
-  };
+  auto changed = [&](const char* f) { return http::FieldChanged(request.field_hashes, current.field_hashes, f); };
   if (changed("lifetime")) {
     long timeout = http::LifetimeSeconds(request.spec, Clock::Real().Now())
                        .value_or(options_.default_timeout_seconds);

@@ -93,4 +93,31 @@ std::string Describe(const Observed& o) {
   return o.id + " (" + ToString(o.state) + ")";
 }
 
+std::vector<std::string> SecretValues(const std::vector<std::pair<std::string, std::string>>& env) {
+  std::vector<std::string> values;
+  for (const auto& [name, value] : env) values.push_back(value);
+  return values;
+}
+
+bool FieldChanged(const std::map<std::string, std::string>& want,
+                  const std::map<std::string, std::string>& have, const std::string& field) {
+  auto w = want.find(field);
+  auto h = have.find(field);
+  return w == want.end() || h == have.end() || w->second != h->second;
+}
+
+void RecentlyAbsent::Note(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  noted_[uid] = std::chrono::steady_clock::now();
+}
+
+bool RecentlyAbsent::Take(const std::string& uid) {
+  constexpr auto kFresh = std::chrono::seconds(2);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = noted_.find(uid);
+  bool fresh = it != noted_.end() && std::chrono::steady_clock::now() - it->second < kFresh;
+  if (it != noted_.end()) noted_.erase(it);
+  return fresh;
+}
+
 }  // namespace sesame::providers::http

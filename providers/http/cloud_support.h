@@ -4,9 +4,12 @@
 // wrapper that keeps the session's output and exit code in files inside
 // the sandbox, and the lifetime arithmetic.
 
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/time.h"
@@ -47,5 +50,26 @@ long CeilGiB(const specs::Quantity& q);
 
 // ResourceState names in messages.
 std::string Describe(const Observed& o);
+
+// The values of environment variables: redacted from every error.
+std::vector<std::string> SecretValues(const std::vector<std::pair<std::string, std::string>>& env);
+
+// True when `field`'s fingerprint differs between what is wanted and what
+// the resource has (or either does not know it).
+bool FieldChanged(const std::map<std::string, std::string>& want,
+                  const std::map<std::string, std::string>& have, const std::string& field);
+
+// The uids an observe found nothing for, a moment ago: a create right after
+// (the reconciler's next step) need not look the uid up again. Thread-safe.
+class RecentlyAbsent {
+ public:
+  void Note(const std::string& uid);
+  // Whether `uid` was noted within the last two seconds; forgets it.
+  bool Take(const std::string& uid);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::chrono::steady_clock::time_point> noted_;  // guarded by mu_
+};
 
 }  // namespace sesame::providers::http

@@ -376,11 +376,8 @@ Result<Observed> VercelProvider::Create(const SandboxRequest& request) {
   SESAME_RETURN_IF_ERROR(journal_.Put(e));  // before the call: a crash leaves the intent
 
   json env = json::object();
-  std::vector<std::string> secrets;
-  for (const auto& [k, v] : request.env) {
-    env[k] = v;
-    secrets.push_back(v);
-  }
+  for (const auto& [k, v] : request.env) env[k] = v;
+  std::vector<std::string> secrets = http::SecretValues(request.env);
   json body = {{"projectId", options_.project_id}, {"ports", spec.ports}, {"timeout", e.timeout_ms},
                {"env", env}};
   if (!spec.runtime.empty()) body["runtime"] = spec.runtime;
@@ -472,8 +469,7 @@ Result<int> VercelProvider::Exec(const Observed& current, const ExecRequest& req
     return UnsupportedError("vercel: exec with stdin is not supported: Vercel's command API has no stdin");
   }
   if (request.command.empty()) return InvalidError("vercel: exec needs a command");
-  std::vector<std::string> secrets;
-  for (const auto& [k, v] : request.env) secrets.push_back(v);
+  std::vector<std::string> secrets = http::SecretValues(request.env);
   auto cmd = StartCommand(current.id, request.command, request.env, secrets);
   if (!cmd.ok()) return cmd.status();
   return StreamCommand(current.id, *cmd, streams, false);

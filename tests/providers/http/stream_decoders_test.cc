@@ -52,6 +52,23 @@ TEST(Base64Test, RoundTrips) {
   EXPECT_FALSE(Base64Decode("a*b").has_value());
 }
 
+TEST(CloudSupportTest, FieldChangedAndSecretValues) {
+  std::map<std::string, std::string> want = {{"image", "a"}, {"env", "b"}};
+  std::map<std::string, std::string> have = {{"image", "a"}, {"env", "c"}};
+  EXPECT_FALSE(FieldChanged(want, have, "image"));
+  EXPECT_TRUE(FieldChanged(want, have, "env"));
+  EXPECT_TRUE(FieldChanged(want, have, "ports"));  // unknown on both sides
+  EXPECT_EQ(SecretValues({{"A", "x"}, {"B", "y"}}), (std::vector<std::string>{"x", "y"}));
+}
+
+TEST(CloudSupportTest, RecentlyAbsentIsTakenOnce) {
+  RecentlyAbsent absent;
+  EXPECT_FALSE(absent.Take("u1"));
+  absent.Note("u1");
+  EXPECT_TRUE(absent.Take("u1"));
+  EXPECT_FALSE(absent.Take("u1"));  // forgotten once taken
+}
+
 TEST(CloudSupportTest, ShellQuotingAndHashes) {
   EXPECT_EQ(ShellJoin({"echo", "it's", "a b"}), "echo 'it'\\''s' 'a b'");
   std::map<std::string, std::string> h = {{"image", "01ab"}, {"env", "ff00"}};
