@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/daytona/daytona_provider.h"
+#include "tests/providers/fakes/http_recorder.h"
 #include "tests/providers/fakes/daytona_fake.h"
 
 namespace sesame::providers::daytona {
@@ -28,17 +29,7 @@ class DaytonaTest : public ::testing::Test {
     o.api_key = key;
     o.api_url = fake_.url() + "/api";
     o.poll_interval = milliseconds(1);
-    o.http.total_timeout = milliseconds(300);
-    o.http.initial_backoff = milliseconds(1);
-    o.http.max_backoff = milliseconds(4);
-    o.http.sleep = [this](Millis d) {
-      std::lock_guard<std::mutex> lock(mu_);
-      sleeps_.push_back(d);
-    };
-    o.http.log = [this](std::string_view line) {
-      std::lock_guard<std::mutex> lock(mu_);
-      logs_.emplace_back(line);
-    };
+    http_.Configure(o.http);
     return NewDaytonaProvider(std::move(o));
   }
 
@@ -60,9 +51,7 @@ class DaytonaTest : public ::testing::Test {
   }
 
   DaytonaFake fake_{kKey};
-  std::mutex mu_;
-  std::vector<Millis> sleeps_;
-  std::vector<std::string> logs_;
+  fakes::HttpRecorder http_;
 };
 
 TEST_F(DaytonaTest, FullLifecycle) {
@@ -139,11 +128,7 @@ TEST_F(DaytonaTest, FullLifecycle) {
   ASSERT_TRUE(p->Delete(**o).ok());
   EXPECT_FALSE(p->Observe("uid-1")->has_value());
   EXPECT_TRUE(p->Delete(**o).ok());
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& l : logs_) {
-    EXPECT_EQ(l.find(kKey), std::string::npos) << l;
-    EXPECT_EQ(l.find(kSecret), std::string::npos) << l;
-  }
+  http_.ExpectNotLogged({kKey, kSecret});
 }
 
 TEST_F(DaytonaTest, ResourcesWithASnapshotAreRejectedBeforeAnyCall) {
@@ -193,8 +178,7 @@ TEST_F(DaytonaTest, RateLimitThenSuccessCreatesOnce) {
   auto created = NewProvider()->Create(Request());
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(fake_.sandboxes().size(), 1u);
-  std::lock_guard<std::mutex> lock(mu_);
-  EXPECT_NE(std::find(sleeps_.begin(), sleeps_.end(), Millis(2000)), sleeps_.end());
+  EXPECT_TRUE(http_.Slept(Millis(2000)));
 }
 
 TEST_F(DaytonaTest, CreateWithoutAnAnswerIsNotSentTwice) {

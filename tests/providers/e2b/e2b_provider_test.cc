@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/e2b/e2b_provider.h"
+#include "tests/providers/fakes/http_recorder.h"
 #include "tests/providers/fakes/e2b_fake.h"
 
 namespace sesame::providers::e2b {
@@ -28,17 +29,7 @@ class E2bTest : public ::testing::Test {
     o.api_key = key;
     o.api_url = fake_.url();
     o.http.connect_timeout = milliseconds(500);
-    o.http.total_timeout = milliseconds(300);
-    o.http.initial_backoff = milliseconds(1);
-    o.http.max_backoff = milliseconds(4);
-    o.http.sleep = [this](Millis d) {
-      std::lock_guard<std::mutex> lock(mu_);
-      sleeps_.push_back(d);
-    };
-    o.http.log = [this](std::string_view line) {
-      std::lock_guard<std::mutex> lock(mu_);
-      logs_.emplace_back(line);
-    };
+    http_.Configure(o.http);
     return NewE2bProvider(std::move(o));
   }
 
@@ -56,18 +47,10 @@ class E2bTest : public ::testing::Test {
     return r;
   }
 
-  void ExpectNoSecretsLogged() {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& l : logs_) {
-      EXPECT_EQ(l.find(kKey), std::string::npos) << l;
-      EXPECT_EQ(l.find(kSecret), std::string::npos) << l;
-    }
-  }
+  void ExpectNoSecretsLogged() { http_.ExpectNotLogged({kKey, kSecret}); }
 
   E2bFake fake_{kKey};
-  std::mutex mu_;
-  std::vector<Millis> sleeps_;
-  std::vector<std::string> logs_;
+  fakes::HttpRecorder http_;
 };
 
 TEST_F(E2bTest, FullLifecycle) {
@@ -235,8 +218,7 @@ TEST_F(E2bTest, RateLimitedCreateWaitsAndCreatesOnce) {
   auto created = p->Create(Request());
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(fake_.sandboxes().size(), 1u);
-  std::lock_guard<std::mutex> lock(mu_);
-  EXPECT_NE(std::find(sleeps_.begin(), sleeps_.end(), Millis(3000)), sleeps_.end());
+  EXPECT_TRUE(http_.Slept(Millis(3000)));
 }
 
 TEST_F(E2bTest, ServerErrorsThenSuccessCreatesOnce) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/vercel/vercel_provider.h"
+#include "tests/providers/fakes/http_recorder.h"
 #include "tests/providers/fakes/vercel_fake.h"
 
 namespace sesame::providers::vercel {
@@ -41,17 +42,7 @@ class VercelTest : public ::testing::Test {
     o.project_id = kProject;
     o.api_url = fake_.url();
     o.state_dir = dir_.string();
-    o.http.total_timeout = milliseconds(300);
-    o.http.initial_backoff = milliseconds(1);
-    o.http.max_backoff = milliseconds(4);
-    o.http.sleep = [this](Millis d) {
-      std::lock_guard<std::mutex> lock(mu_);
-      sleeps_.push_back(d);
-    };
-    o.http.log = [this](std::string_view line) {
-      std::lock_guard<std::mutex> lock(mu_);
-      logs_.emplace_back(line);
-    };
+    http_.Configure(o.http);
     return NewVercelProvider(std::move(o));
   }
 
@@ -72,9 +63,7 @@ class VercelTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   VercelFake fake_{kToken, kTeam};
-  std::mutex mu_;
-  std::vector<Millis> sleeps_;
-  std::vector<std::string> logs_;
+  fakes::HttpRecorder http_;
 };
 
 TEST_F(VercelTest, FullLifecycle) {
@@ -143,11 +132,7 @@ TEST_F(VercelTest, FullLifecycle) {
   EXPECT_EQ(fake_.sandbox(created->id)->status, "stopped");
   EXPECT_FALSE(p->Observe("uid-1")->has_value());
   EXPECT_TRUE(p->Delete(**o).ok());  // 410: already stopped
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& l : logs_) {
-    EXPECT_EQ(l.find(kToken), std::string::npos) << l;
-    EXPECT_EQ(l.find(kSecret), std::string::npos) << l;
-  }
+  http_.ExpectNotLogged({kToken, kSecret});
   for (const auto& f : std::filesystem::directory_iterator(dir_)) {
     std::ifstream in(f.path());
     std::string text((std::istreambuf_iterator<char>(in)), {});
