@@ -199,14 +199,29 @@ Result<std::vector<specs::Object>> MakeSandboxes(const std::string& ns, const st
   return std::move(parsed.objects);
 }
 
-int IntFlag(int argc, char** argv, const std::string& name, int fallback) {
+std::string StringFlag(int argc, char** argv, const std::string& name, const std::string& fallback) {
   std::string flag = "--" + name;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.starts_with(flag + "=")) return std::atoi(arg.c_str() + flag.size() + 1);
-    if (arg == flag && i + 1 < argc) return std::atoi(argv[i + 1]);
+    if (arg.starts_with(flag + "=")) return arg.substr(flag.size() + 1);
+    if (arg == flag && i + 1 < argc) return argv[i + 1];
   }
   return fallback;
+}
+
+int IntFlag(int argc, char** argv, const std::string& name, int fallback) {
+  std::string value = StringFlag(argc, argv, name, "");
+  return value.empty() ? fallback : std::atoi(value.c_str());
+}
+
+int RunInTempHome(const char* name, const std::function<int(const std::string& home)>& run) {
+  TempHome home;
+  try {
+    return run(home.path());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    return 1;
+  }
 }
 
 }  // namespace sesame::bench

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -69,8 +70,13 @@ double ForkExecMillis(const std::vector<std::string>& argv);
 Result<std::vector<specs::Object>> MakeSandboxes(const std::string& ns, const std::string& prefix,
                                                  int count, const std::string& command_yaml);
 
-// One integer flag from argv ("--name=VALUE" or "--name VALUE"), or
-// `fallback`.
+// One flag from argv ("--name=VALUE" or "--name VALUE"), or `fallback`.
+std::string StringFlag(int argc, char** argv, const std::string& name, const std::string& fallback);
 int IntFlag(int argc, char** argv, const std::string& name, int fallback);
+
+// A benchmark's main: `run` with a fresh TempHome (destroyed last, so
+// whatever the run left is killed, even after a failure); an exception
+// becomes "NAME: what" on stderr and exit code 1.
+int RunInTempHome(const char* name, const std::function<int(const std::string& home)>& run);
 
 }  // namespace sesame::bench

@@ -131,11 +131,6 @@ int Run(const std::string& home, int count, int passes) {
 int main(int argc, char** argv) {
   int count = IntFlag(argc, argv, "count", 10000);
   int passes = IntFlag(argc, argv, "passes", 5);
-  TempHome home;
-  try {
-    return Run(home.path(), count, passes);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_idle_resync: %s\n", e.what());
-    return 1;
-  }
+  return RunInTempHome("bench_idle_resync",
+                       [&](const std::string& home) { return Run(home, count, passes); });
 }

@@ -154,11 +154,6 @@ int Run(const std::string& home, int count, int workers) {
 int main(int argc, char** argv) {
   int count = IntFlag(argc, argv, "count", 1000);
   int workers = IntFlag(argc, argv, "workers", 4);
-  TempHome home;  // destroyed last: kills whatever is left, even after a failure
-  try {
-    return Run(home.path(), count, workers);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_many_sandboxes: %s\n", e.what());
-    return 1;
-  }
+  return RunInTempHome("bench_many_sandboxes",
+                       [&](const std::string& home) { return Run(home, count, workers); });
 }

@@ -137,11 +137,6 @@ int Run(const std::string& home, int runs, int workers) {
 int main(int argc, char** argv) {
   int runs = IntFlag(argc, argv, "runs", 50);
   int workers = IntFlag(argc, argv, "workers", 2);
-  TempHome home;  // destroyed last: kills whatever is left, even after a failure
-  try {
-    return Run(home.path(), runs, workers);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_ready_latency: %s\n", e.what());
-    return 1;
-  }
+  return RunInTempHome("bench_ready_latency",
+                       [&](const std::string& home) { return Run(home, runs, workers); });
 }

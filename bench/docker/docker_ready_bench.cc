@@ -50,16 +50,6 @@ struct Flags {
   std::string socket = "/var/run/docker.sock";
 };
 
-std::string StringFlag(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  std::string flag = "--" + name;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg.starts_with(flag + "=")) return arg.substr(flag.size() + 1);
-    if (arg == flag && i + 1 < argc) return argv[i + 1];
-  }
-  return fallback;
-}
-
 // Runs argv; its exit code and stdout (trailing newline dropped).
 std::pair<int, std::string> Capture(const std::vector<std::string>& argv) {
   int out[2];
@@ -290,12 +280,8 @@ int main(int argc, char** argv) {
   flags.workers = IntFlag(argc, argv, "workers", flags.workers);
   flags.image = StringFlag(argc, argv, "image", flags.image);
   flags.socket = StringFlag(argc, argv, "socket", flags.socket);
-  TempHome home;  // destroyed last
-  try {
-    Bench bench(flags, home.path());
+  return RunInTempHome("bench_docker_ready", [&](const std::string& home) {
+    Bench bench(flags, home);
     return bench.Run();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_docker_ready: %s\n", e.what());
-    return 1;
-  }
+  });
 }
