@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 namespace sesame::e2e {
@@ -64,6 +65,17 @@ std::unique_ptr<testing::BackgroundProcess> E2eTest::StartController(
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::string log = dir_.path() + "/controller-" + std::to_string(++controllers_started_) + ".log";
   return std::make_unique<testing::BackgroundProcess>(argv, Env(), log);
+}
+
+std::string E2eTest::ServerUrl() {
+  std::string url;
+  Eventually([&] {
+    std::smatch m;
+    std::string logs = ControllerLogs();
+    if (std::regex_search(logs, m, std::regex(R"(API listening on (http://[0-9.:]+))"))) url = m[1];
+    return !url.empty();
+  }, 10000);
+  return url;
 }
 
 std::string E2eTest::ControllerLogs() {

@@ -31,6 +31,9 @@ class E2eTest : public ::testing::Test {
   // sandbox supervisors and their children).
   int CountSandboxProcesses();
   std::string ControllerLogs();
+  // The API server's URL, read from its log line "API listening on URL";
+  // "" when none appears within 10 s.
+  std::string ServerUrl();
   std::string home() const { return dir_.path() + "/home"; }
   bool Eventually(const std::function<bool()>& predicate, int timeout_ms) {
     return testing::Eventually(predicate, timeout_ms);

@@ -54,16 +54,6 @@ class GitSyncTest : public E2eTest {
   bool HasTemplate(const std::string& name) {
     return Sesame({"get", "template", name, "-o", "name"}).exit_code == 0;
   }
-  std::string ServerUrl() {
-    std::string url;
-    Eventually([&] {
-      std::smatch m;
-      std::string logs = ControllerLogs();
-      if (std::regex_search(logs, m, std::regex(R"(API listening on (http://[0-9.:]+))"))) url = m[1];
-      return !url.empty();
-    }, 10000);
-    return url;
-  }
 
   std::string repo_;
 };

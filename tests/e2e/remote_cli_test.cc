@@ -20,17 +20,6 @@ spec:
 
 class RemoteCliTest : public E2eTest {
  protected:
-  // The server's URL, read from its log line "API listening on URL".
-  std::string ServerUrl() {
-    std::string url;
-    Eventually([&] {
-      std::smatch m;
-      std::string logs = ControllerLogs();
-      if (std::regex_search(logs, m, std::regex(R"(API listening on (http://[0-9.:]+))"))) url = m[1];
-      return !url.empty();
-    }, 10000);
-    return url;
-  }
   // Runs sesame against the server, from a home with no store of its own.
   testing::CommandResult Remote(std::vector<std::string> args, const std::string& input = "") {
     args.insert(args.begin(), SESAME_BINARY);
