@@ -1,6 +1,5 @@
 // The same commands against a server (--server / SESAME_SERVER): same
 // output, same exit codes, nothing read from the local store.
-#include <regex>
 
 #include "tests/e2e/e2e_fixture.h"
 
