@@ -241,11 +241,12 @@ AccessRules AccessRulesFor(const SandboxPolicy& policy, const std::string& home)
   }
   r.denied_reads = policy.filesystem.deny_read;
   // System libraries look under /run all the time (NSS userdb, nscd): those
-  // opens are blocked but would drown the record; connects are kept.
-  r.quiet_reads = {"/run", "/var/run"};
-  for (const char* run : {"/run", "/var/run"}) {
+  // opens are blocked but would drown the record; connects are kept, but
+  // for the sockets those libraries try on their own.
+  r.quiet_reads = DaemonSocketDirs();
+  for (const std::string& run : DaemonSocketDirs()) {
     for (const char* socket : {"/nscd", "/systemd/journal", "/systemd/userdb"}) {
-      r.quiet_connects.push_back(std::string(run) + socket);
+      r.quiet_connects.push_back(run + socket);
     }
   }
   r.visible_roots = {home, policy.filesystem.workspace};

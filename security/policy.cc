@@ -22,16 +22,21 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
+const std::vector<std::string>& DaemonSocketDirs() {
+  static const std::vector<std::string> kDirs = {"/run", "/var/run"};
+  return kDirs;
+}
+
 const std::vector<std::string>& DefaultDenyRead() {
-  static const std::vector<std::string> kList = {
-      "~/.ssh", "~/.aws", "~/.gnupg", "~/.azure", "~/.config/gcloud", "~/.kube", "~/.docker",
-      "~/.config/gh", "~/.git-credentials", "~/.netrc", "~/.npmrc", "~/.pypirc",
-      "~/.cargo/credentials", "~/.cargo/credentials.toml", "~/.gem/credentials",
-      "~/.terraform.d", "~/.vault-token", "~/.password-store", "~/.local/share/keyrings",
-      // Sockets of privileged daemons (docker, containerd, D-Bus, ssh and
-      // gpg agents under /run/user) live under /run; nothing in it is
-      // needed inside a sandbox.
-      "/run", "/var/run"};
+  static const std::vector<std::string> kList = [] {
+    std::vector<std::string> list = {
+        "~/.ssh", "~/.aws", "~/.gnupg", "~/.azure", "~/.config/gcloud", "~/.kube", "~/.docker",
+        "~/.config/gh", "~/.git-credentials", "~/.netrc", "~/.npmrc", "~/.pypirc",
+        "~/.cargo/credentials", "~/.cargo/credentials.toml", "~/.gem/credentials",
+        "~/.terraform.d", "~/.vault-token", "~/.password-store", "~/.local/share/keyrings"};
+    list.insert(list.end(), DaemonSocketDirs().begin(), DaemonSocketDirs().end());
+    return list;
+  }();
   return kList;
 }
 

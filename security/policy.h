@@ -64,6 +64,11 @@ struct PolicyInput {
 // The default deny-read list (before ~ expansion): secrets in the home
 // directory and the sockets of privileged daemons.
 const std::vector<std::string>& DefaultDenyRead();
+// The part of DefaultDenyRead that holds the sockets of privileged daemons
+// (docker, containerd, D-Bus, ssh and gpg agents under /run/user): nothing
+// in it is needed inside a sandbox, but system libraries look there all
+// the time (NSS, nscd), so opens there are hidden without a record.
+const std::vector<std::string>& DaemonSocketDirs();
 // The names protected inside writable roots (shell rc files, git hooks and
 // config, direnv, editor and agent configuration).
 const std::vector<std::string>& MandatoryProtectedNames();
