@@ -225,7 +225,11 @@ Result<Observed> DockerProvider::Create(const SandboxRequest& request) {
   if (!existing->empty()) {
     // Adopt: a controller killed after the create must not make a second one.
     id = existing->front().value("Id", "");
-    if (existing->front().value("State", "") == "created") SESAME_RETURN_IF_ERROR(StartContainer(id));
+    if (existing->front().value("State", "") == "created") {
+      SESAME_RETURN_IF_ERROR(StartContainer(id));  // its guard too
+    } else {
+      SESAME_RETURN_IF_ERROR(EnsureGuardOf(id));  // a guard lost with the controller
+    }
   } else {
     std::string image = request.spec.image.empty() ? options_.default_image : request.spec.image;
     Result<json> image_json = EnsureImage(image, request.uid);
@@ -238,9 +242,8 @@ Result<Observed> DockerProvider::Create(const SandboxRequest& request) {
     Result<std::string> created = CreateContainer(request, image, *image_json);
     if (!created.ok()) return created.status();
     id = *created;
-    SESAME_RETURN_IF_ERROR(StartContainer(id));
+    SESAME_RETURN_IF_ERROR(StartContainer(id));  // its guard too
   }
-  SESAME_RETURN_IF_ERROR(EnsureGuardOf(id));  // adopted: a guard lost with the controller
   {
     std::lock_guard<std::mutex> lock(mutex_);
     ids_[request.uid] = id;
