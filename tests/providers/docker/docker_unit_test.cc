@@ -113,7 +113,9 @@ SandboxRequest SampleRequest() {
 
 TEST(ContainerConfigTest, CreateBodyCarriesEverything) {
   SandboxRequest r = SampleRequest();
-  CreateParams params{"img:1", "/home/sesame", true, ""};
+  CreateParams params;
+  params.image = "img:1";
+  params.volume_mount_path = "/home/sesame";
   json body = CreateBody(r, params);
   EXPECT_EQ(ContainerName(r), "sesame-team-a-fix-bug-01234567");
   EXPECT_EQ(body["Image"], "img:1");
