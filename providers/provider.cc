@@ -5,6 +5,7 @@
 
 #include "common/fingerprint.h"
 #include "specs/codec.h"
+#include "specs/spec_fields.h"
 
 namespace sesame::providers {
 
@@ -37,16 +38,12 @@ std::vector<Provider*> Registry::All() const {
 
 
 std::map<std::string, std::string> FieldHashes(const specs::SandboxSpec& spec) {
-  // Fields the provider resource is made from; provider, templateRef,
-  // restartPolicy, suspend and deletionPolicy are the controller's business.
-  static const char* const kFields[] = {"image",   "command",     "env",      "workspace",
-                                        "ports",   "resources",   "lifetime", "runtime",
-                                        "stdin",   "persistence", "security", "agent",
-                                        "runtimes"};
+  // The fields the provider resource is made from (the table says which;
+  // the others are the controller's business).
   // The encoded spec names hostEnv variables, never their values.
   nlohmann::json encoded = nlohmann::json::parse(specs::EncodeSandboxSpec(spec));
   std::map<std::string, std::string> out;
-  for (const char* field : kFields) {
+  for (const std::string& field : specs::ResourceFieldNames()) {
     auto it = encoded.find(field);
     out[field] = Fingerprint(it == encoded.end() ? "null" : it->dump());
   }

@@ -1,4 +1,5 @@
-// Template merging: the effective spec of a Sandbox that names a template.
+// Template merging: the effective spec of a Sandbox that names a template,
+// guided by the spec's schema (which lists merge by which key).
 
 #include <algorithm>
 
@@ -6,6 +7,7 @@
 
 #include "specs/codec.h"
 #include "specs/object_json.h"
+#include "specs/validate_schema.h"
 
 namespace sesame::specs {
 
@@ -13,15 +15,16 @@ namespace {
 
 using nlohmann::json;
 
-// Env merges by name, as Kubernetes' strategic merge does for containers'
-// env: a sandbox entry replaces the template's entry of the same name in
-// place, new names are appended.
-json MergeEnv(const json& base, const json& overlay) {
+// A list whose schema names a merge key (env: "name") merges by it, as
+// Kubernetes' strategic merge does for containers' env: an overlay entry
+// replaces the base's entry with the same key in place, new keys are
+// appended.
+json MergeByKey(const json& base, const json& overlay, const std::string& key) {
   if (!base.is_array() || !overlay.is_array()) return overlay;
   json out = base;
   for (const json& entry : overlay) {
     auto same = std::find_if(out.begin(), out.end(), [&](const json& e) {
-      return e.is_object() && entry.is_object() && e.value("name", "") == entry.value("name", "");
+      return e.is_object() && entry.is_object() && e.value(key, "") == entry.value(key, "");
     });
     if (same != out.end()) {
       *same = entry;
@@ -32,14 +35,17 @@ json MergeEnv(const json& base, const json& overlay) {
   return out;
 }
 
-void MergeInto(json* base, const json& overlay) {
+// `schema` describes `base` and `overlay` (nullptr: unknown, merged plainly).
+void MergeInto(json* base, const json& overlay, const Schema* schema) {
   for (auto it = overlay.begin(); it != overlay.end(); ++it) {
+    const Field* field = schema != nullptr ? FindField(*schema, it.key()) : nullptr;
+    const Schema* sub = field != nullptr ? &field->schema : nullptr;
     if (it->is_null()) {
       base->erase(it.key());
-    } else if (it.key() == "env" && base->contains("env")) {
-      (*base)["env"] = MergeEnv((*base)["env"], *it);
+    } else if (sub != nullptr && !sub->merge_key.empty() && base->contains(it.key())) {
+      (*base)[it.key()] = MergeByKey((*base)[it.key()], *it, sub->merge_key);
     } else if (it->is_object() && base->contains(it.key()) && (*base)[it.key()].is_object()) {
-      MergeInto(&(*base)[it.key()], *it);
+      MergeInto(&(*base)[it.key()], *it, sub);
     } else {
       (*base)[it.key()] = *it;
     }
@@ -52,7 +58,7 @@ std::string MergeSpecJson(std::string_view template_spec, std::string_view sandb
   json base = ParseJsonOrEmpty(template_spec);
   json overlay = ParseJsonOrEmpty(sandbox_spec);
   if (!base.is_object()) base = json::object();
-  if (overlay.is_object()) MergeInto(&base, overlay);
+  if (overlay.is_object()) MergeInto(&base, overlay, &SpecSchema(/*is_template=*/false));
   return CompactJson(base);
 }
 

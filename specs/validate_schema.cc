@@ -2,18 +2,20 @@
 
 #include <utility>
 
+#include "specs/spec_fields.h"
+
 namespace sesame::specs {
 
-namespace {
+namespace schema {
 
-Schema Of(FieldType type, Rule rule = Rule::kNone) {
+Schema Of(FieldType type, Rule rule) {
   Schema s;
   s.type = type;
   s.rule = rule;
   return s;
 }
 
-Schema Str(Rule rule = Rule::kNone) { return Of(FieldType::kString, rule); }
+Schema Str(Rule rule) { return Of(FieldType::kString, rule); }
 
 Schema Enum(std::vector<std::string> values) {
   Schema s = Of(FieldType::kEnum);
@@ -28,13 +30,13 @@ Schema Int(int64_t min, int64_t max) {
   return s;
 }
 
-Schema List(Schema item, Rule rule = Rule::kNone) {
+Schema List(Schema item, Rule rule) {
   Schema s = Of(FieldType::kList, rule);
   s.item.push_back(std::move(item));
   return s;
 }
 
-Schema Obj(std::vector<Field> fields, Rule rule = Rule::kNone) {
+Schema Obj(std::vector<Field> fields, Rule rule) {
   Schema s = Of(FieldType::kObject, rule);
   s.fields = std::move(fields);
   return s;
@@ -46,51 +48,17 @@ Schema Map(Rule key_rule, Rule value_rule) {
   return s;
 }
 
-constexpr int64_t kNoMax = std::numeric_limits<int64_t>::max();
+}  // namespace schema
 
-Schema EnvSchema() {
-  Schema entry = Obj({{"name", Str(Rule::kEnvName), true},
-                      {"value", Str()},
-                      {"valueFrom", Obj({{"hostEnv", Str(Rule::kEnvName), true}})}},
-                     Rule::kEnvEntry);
-  return List(std::move(entry), Rule::kUniqueEnvNames);
-}
+namespace {
 
-Schema SecuritySchema() {
-  Schema paths = List(Str());
-  return Obj({{"enabled", Of(FieldType::kBool)},
-              {"filesystem", Obj({{"allowWrite", paths}, {"denyRead", paths},
-                                  {"denyWrite", paths}})},
-              {"network", Obj({{"allowedDomains", paths}, {"deniedDomains", paths}})}});
-}
+using namespace schema;  // NOLINT: the builders read as the table's vocabulary
 
 Schema BuildSpec(bool is_template) {
-  std::vector<Field> fields = {
-      {"provider", Enum({"filesystem", "docker", "e2b", "daytona", "vercel"})},
-      {"image", Str()},
-      {"runtime", Str()},
-      {"agent", Str()},
-      {"workspace", Obj({{"path", Str()}, {"mountPath", Str(Rule::kAbsolutePath)}})},
-      {"command", List(Str())},
-      {"env", EnvSchema()},
-      {"stdin", Of(FieldType::kBool)},
-      {"ports", List(Int(1, 65535), Rule::kUniquePorts)},
-      {"resources", Obj({{"cpu", Of(FieldType::kQuantity)},
-                         {"memory", Of(FieldType::kQuantity)},
-                         {"disk", Of(FieldType::kQuantity)},
-                         {"pids", Int(1, kNoMax)}})},
-      {"lifetime", Obj({{"ttl", Of(FieldType::kDuration)},
-                        {"idleTimeout", Of(FieldType::kDuration)},
-                        {"expiresAt", Of(FieldType::kTime)}})},
-      {"restartPolicy", Enum({"Never", "OnFailure", "Always"})},
-      {"suspend", Of(FieldType::kBool)},
-      {"persistence", Obj({{"volume", Str()}})},
-      {"runtimes", Obj({{"mise", Enum({"auto", "off"})},
-                        {"installDependencies", Of(FieldType::kBool)}})},
-      {"security", SecuritySchema()},
-      {"deletionPolicy", Enum({"Delete", "Orphan"})},
-  };
-  if (!is_template) fields.insert(fields.begin() + 1, {"templateRef", Str(Rule::kDns1123Label)});
+  std::vector<Field> fields;
+  for (const SpecField& f : SpecFields()) {
+    if (!(is_template && f.sandbox_only)) fields.push_back(f.field);
+  }
   return Obj(std::move(fields));
 }
 
@@ -98,16 +66,20 @@ Schema BuildSpec(bool is_template) {
 
 const Schema& MetadataSchema() {
   static const Schema schema = Obj({
-      {"name", Str(Rule::kDns1123Label), true},
-      {"namespace", Str(Rule::kDns1123Label)},
-      {"labels", Map(Rule::kQualifiedName, Rule::kLabelValue)},
-      {"annotations", Map(Rule::kQualifiedName, Rule::kNone)},
-      {"uid", Str()},
-      {"generation", Int(0, kNoMax)},
-      {"resourceVersion", Of(FieldType::kAny, Rule::kResourceVersion)},
-      {"creationTimestamp", Of(FieldType::kTime)},
-      {"deletionTimestamp", Of(FieldType::kTime)},
-      {"finalizers", List(Str())},
+      {"name", Str(Rule::kDns1123Label),
+       "The object's name: a DNS-1123 label of at most 63 characters.", true},
+      {"namespace", Str(Rule::kDns1123Label), "Its namespace (default: default)."},
+      {"labels", Map(Rule::kQualifiedName, Rule::kLabelValue),
+       "Keys and values that selectors match."},
+      {"annotations", Map(Rule::kQualifiedName, Rule::kNone), "Keys and values for tools."},
+      {"uid", Str(), "Set by the server: unique for the object's whole life."},
+      {"generation", Int(0), "Set by the server: bumped on every change of the spec."},
+      {"resourceVersion", Of(FieldType::kAny, Rule::kResourceVersion),
+       "Set by the server: bumped on every write; a write naming an older one is refused."},
+      {"creationTimestamp", Of(FieldType::kTime), "Set by the server: when it was created."},
+      {"deletionTimestamp", Of(FieldType::kTime),
+       "Set by the server: when its deletion was asked for."},
+      {"finalizers", List(Str()), "Set by the server: what must finish before it is gone."},
   });
   return schema;
 }

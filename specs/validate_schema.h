@@ -1,7 +1,9 @@
 #pragma once
 // The manifest schema as data: every field of metadata and of the Sandbox
-// spec (DESIGN.md section 2) with its type, required flag and extra rule.
-// specs/validate.cc walks a document against it.
+// spec (DESIGN.md section 2) with its type, required flag, extra rule and a
+// one-line description. specs/validate.cc walks a document against it; the
+// JSON Schema (specs/json_schema.h) and field documentation print it. The
+// spec's fields come from the table in specs/spec_fields.h.
 
 #include <cstdint>
 #include <limits>
@@ -47,6 +49,9 @@ struct Schema {
   std::vector<Schema> item;         // kList: exactly one
   std::vector<std::string> values;  // kEnum
   Rule key_rule = Rule::kNone;      // kStringMap
+  // kList of objects: items with the same value of this member are one
+  // entry when a template and a sandbox are merged ("" replaces the list).
+  std::string merge_key;
   int64_t min = 0;                  // kInt
   int64_t max = std::numeric_limits<int64_t>::max();
 };
@@ -54,8 +59,20 @@ struct Schema {
 struct Field {
   std::string name;
   Schema schema;
+  std::string description;
   bool required = false;
 };
+
+// Builders for the tables.
+namespace schema {
+Schema Of(FieldType type, Rule rule = Rule::kNone);
+Schema Str(Rule rule = Rule::kNone);
+Schema Enum(std::vector<std::string> values);
+Schema Int(int64_t min, int64_t max = std::numeric_limits<int64_t>::max());
+Schema List(Schema item, Rule rule = Rule::kNone);
+Schema Obj(std::vector<Field> fields, Rule rule = Rule::kNone);
+Schema Map(Rule key_rule, Rule value_rule);
+}  // namespace schema
 
 const Schema& MetadataSchema();
 // The spec of a Sandbox, or of a SandboxTemplate (which has no templateRef).
