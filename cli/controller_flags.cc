@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/logging.h"
+#include "common/number.h"
 #include "specs/quantity.h"
 
 namespace sesame::cli {
@@ -17,6 +18,8 @@ std::vector<FlagSpec> ControllerFlags() {
            "HOST:PORT"},
           {"token-file", 0, true, "bearer tokens, one per line: TOKEN NAMESPACE... (* for all)", "FILE"},
           {"max-body", 0, true, "the largest request body the API accepts (default 8Mi)", "QUANTITY"},
+          {"max-buffered", 0, true, "request bodies the API holds at once, all requests together (default 64Mi)",
+           "QUANTITY"},
           {"tls-cert", 0, true, "serve HTTPS with this certificate", "FILE"},
           {"tls-key", 0, true, "the certificate's private key", "FILE"},
           {"log-format", 0, true, "log lines as text or json, one object per line (default text)",
@@ -26,14 +29,9 @@ std::vector<FlagSpec> ControllerFlags() {
 
 Result<controller::ManagerOptions> ManagerOptionsFromFlags(const ParsedFlags& flags) {
   controller::ManagerOptions options;
-  std::string workers = flags.Get("workers", "4");
-  try {
-    size_t used = 0;
-    options.workers = std::stoi(workers, &used);
-    if (used != workers.size() || options.workers < 1 || options.workers > 64) throw 0;
-  } catch (...) {
-    return InvalidError("--workers: \"" + workers + "\" is not a number from 1 to 64");
-  }
+  auto workers = ParseInteger(flags.Get("workers", "4"), "--workers", 1, 64);
+  if (!workers.ok()) return workers.status();
+  options.workers = static_cast<int>(*workers);
   auto resync = specs::ParseDuration(flags.Get("resync", "30s"));
   if (!resync.ok()) return InvalidError("--resync: " + resync.status().message());
   if (resync->value < std::chrono::seconds(1)) return InvalidError("--resync: at least 1s");
@@ -103,6 +101,11 @@ Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controll
     auto q = specs::ParseQuantity(flags.Get("max-body"));
     if (!q.ok() || q->Value() < 1024) return InvalidError("--max-body: a size of at least 1Ki, e.g. 8Mi");
     options.max_body_bytes = static_cast<size_t>(q->Value());
+  }
+  if (flags.Has("max-buffered")) {
+    auto q = specs::ParseQuantity(flags.Get("max-buffered"));
+    if (!q.ok() || q->Value() < 1024) return InvalidError("--max-buffered: a size of at least 1Ki, e.g. 64Mi");
+    options.max_buffered_bytes = static_cast<size_t>(q->Value());
   }
   RunningApi api;
   controller::api::ApiContext context;

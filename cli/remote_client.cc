@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/client.h"
+#include "common/number.h"
 #include "reconcilers/admin_settings_store.h"
 #include "specs/codec.h"
 #include "specs/manifest.h"
@@ -205,7 +206,9 @@ class RemoteClient final : public Client {
     if (!parsed.ok()) return parsed.status();
     const json& body = *parsed;
     ObjectList list;
-    list.resource_version = std::atoll(body["metadata"].value("resourceVersion", "0").c_str());
+    auto version = ParseInteger(body["metadata"].value("resourceVersion", "0"), "the list's resourceVersion", 0);
+    if (!version.ok()) return version.status();
+    list.resource_version = *version;
     for (const auto& item : body["items"]) {
       auto o = ObjectFromJson(item);
       if (!o.ok()) return o.status();
@@ -390,7 +393,11 @@ class RemoteClient final : public Client {
       frames.Feed(data, n, [&](char stream, std::string_view payload) {
         if (stream == 1) streams.on_stdout(payload);
         else if (stream == 2) streams.on_stderr(payload);
-        else if (stream == 3) exit_code = std::atoi(std::string(payload).c_str());
+        else if (stream == 3) {
+          auto code = ParseInteger(payload, "the exit code frame", INT32_MIN, INT32_MAX);
+          if (code.ok()) exit_code = static_cast<int>(*code);
+          else failure = code.status();
+        }
         else failure = UnavailableError(std::string(payload));
       });
       return true;

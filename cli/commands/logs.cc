@@ -1,6 +1,7 @@
 // sesame logs NAME [-f] [--since 5m] [--tail N]
 #include "cli/command.h"
 #include "cli/stream_io.h"
+#include "common/number.h"
 #include "specs/quantity.h"
 
 namespace sesame::cli {
@@ -17,11 +18,9 @@ int RunLogs(Context& ctx, const ParsedFlags& flags) {
     options.since = Clock::Real().Now() - since->value;
   }
   if (flags.Has("tail")) {
-    try {
-      options.tail = std::stoul(flags.Get("tail"));
-    } catch (...) {
-      return ctx.Usage("--tail: \"" + flags.Get("tail") + "\" is not a number");
-    }
+    auto tail = ParseInteger(flags.Get("tail"), "--tail", 0);
+    if (!tail.ok()) return ctx.Usage(tail.status().message());
+    options.tail = static_cast<size_t>(*tail);
   }
   auto client = ctx.client();
   if (!client.ok()) return ctx.Fail(client.status());

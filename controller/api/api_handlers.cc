@@ -4,6 +4,7 @@
 #include <regex>
 #include <set>
 
+#include "common/number.h"
 #include "controller/api/api_errors.h"
 #include "controller/sync_status.h"
 #include "reconcilers/sandbox_handle.h"
@@ -25,6 +26,13 @@ std::vector<std::string> HttpRequest::QueryAll(const std::string& name) const {
   auto [begin, end] = query.equal_range(name);
   for (auto it = begin; it != end; ++it) out.push_back(it->second);
   return out;
+}
+
+Result<int64_t> HttpRequest::QueryInteger(const std::string& name, int64_t fallback, int64_t min,
+                                          int64_t max) const {
+  auto it = query.find(name);
+  if (it == query.end()) return fallback;
+  return ParseInteger(it->second, name, min, max);
 }
 
 std::string HttpRequest::Header(const std::string& lower_name) const {
@@ -199,12 +207,18 @@ HttpResponse ApiHandlers::Apply(const HttpRequest& r,
 HttpResponse ApiHandlers::ListOrWatch(const HttpRequest& r, const std::string& kind,
                                       const std::string& ns) {
   if (r.Query("watch") == "true" || r.Query("watch") == "1") return Watch(r, kind, ns);
+  // A list is always current; the version is only checked to be a number.
+  if (auto version = r.QueryInteger("resourceVersion", 0, 0); !version.ok()) {
+    return ErrorResponse(version.status());
+  }
   auto selector = store::Selector::Parse(r.Query("labelSelector"));
   if (!selector.ok()) return ErrorResponse(400, "labelSelector: " + selector.status().message());
   auto rv = ctx_.store->CurrentResourceVersion();
   if (!rv.ok()) return ErrorResponse(rv.status());
   auto items = ctx_.store->List({kind, ns, *selector});
   if (!items.ok()) return ErrorResponse(items.status());
+  // Nobody would read the encoded list (499: the client closed the request).
+  if (r.ClientGone()) return ErrorResponse(499, "the client went away");
   return JsonResponse(200, specs::ListToJson(kind, *items, *rv, false));
 }
 
@@ -298,9 +312,9 @@ HttpResponse ApiHandlers::Patch(const HttpRequest& r, const specs::ObjectKey& ke
 }
 
 HttpResponse ApiHandlers::Remove(const HttpRequest& r, const specs::ObjectKey& key) {
-  int64_t rv = 0;
-  if (std::string text = r.Query("resourceVersion"); !text.empty()) rv = std::atoll(text.c_str());
-  Status status = ctx_.store->Delete(key, rv);
+  auto rv = r.QueryInteger("resourceVersion", 0, 0);
+  if (!rv.ok()) return ErrorResponse(rv.status());
+  Status status = ctx_.store->Delete(key, *rv);
   if (!status.ok()) return ErrorResponse(status);
   Wrote();
   auto still = ctx_.store->Get(key);
@@ -375,6 +389,16 @@ ApiHandlers::ApiHandlers(ApiContext context)
     double leader = ctx_.is_leader && ctx_.is_leader() ? 1 : 0;
     return std::vector<std::pair<LabelValues, double>>{{{}, leader}};
   });
+  auto gauge = [this](const char* name, const char* help, std::atomic<int64_t> ApiLoad::*value) {
+    local_metrics_->AddGauge(name, help, {}, [this, value] {
+      return std::vector<std::pair<LabelValues, double>>{{{}, static_cast<double>((load_.*value).load())}};
+    });
+  };
+  gauge("sesame_api_requests_in_flight", "API requests being read or handled (streams excluded).",
+        &ApiLoad::requests_in_flight);
+  gauge("sesame_api_request_body_bytes", "Bytes of request bodies the API holds now.", &ApiLoad::body_bytes);
+  gauge("sesame_api_open_streams", "Watch, logs, exec and attach responses streaming now.",
+        &ApiLoad::open_streams);
 }
 
 std::string ApiHandlers::RoutePattern(const std::string& path) {

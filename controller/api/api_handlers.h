@@ -39,6 +39,15 @@ struct ApiContext {
   controller::Metrics* metrics = nullptr;
 };
 
+// What the API server holds at this moment, kept here for /metrics and
+// updated by the server: sesame_api_requests_in_flight,
+// sesame_api_request_body_bytes, sesame_api_open_streams.
+struct ApiLoad {
+  std::atomic<int64_t> requests_in_flight{0};  // handlers running (streams excluded)
+  std::atomic<int64_t> body_bytes{0};          // request bodies read and held
+  std::atomic<int64_t> open_streams{0};        // watch, logs, exec and attach responses
+};
+
 class ApiHandlers {
  public:
   explicit ApiHandlers(ApiContext context);
@@ -62,6 +71,8 @@ class ApiHandlers {
   // ("/v1/namespaces/{ns}/sandboxes/{name}"); "other" for no route, so
   // that labels stay a small set whatever clients send.
   static std::string RoutePattern(const std::string& path);
+
+  ApiLoad& load() { return load_; }
 
  private:
   HttpResponse Apply(const HttpRequest& r, const std::function<bool(const std::string&)>& allowed);
@@ -93,6 +104,7 @@ class ApiHandlers {
   controller::Metrics& metrics_;
   Counter& requests_;
   Histogram& request_seconds_;
+  ApiLoad load_;
 };
 
 // {"id","sandbox":{"namespace","name","uid"},"time","kind","operation","target","rule"}

@@ -55,7 +55,9 @@ HttpResponse ApiHandlers::Violations(const HttpRequest& r, const std::string& ns
   store::ViolationFilter filter;
   filter.namespace_ = ns;
   filter.name = r.Query("sandbox");
-  filter.after_id = std::atoll(r.Query("after", "0").c_str());
+  auto after = r.QueryInteger("after", 0, 0);
+  if (!after.ok()) return ErrorResponse(after.status());
+  filter.after_id = *after;
   bool watch = r.Query("watch") == "true";
   if (!watch) {
     auto list = ctx_.store->ListViolations(filter);

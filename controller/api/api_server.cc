@@ -12,7 +12,10 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/number.h"
 #include "controller/api/api_errors.h"
+#include "controller/api/body_budget.h"
+#include "controller/api/peer_socket.h"
 #include "reconcilers/sandbox_handle.h"
 #include "specs/codec.h"
 
@@ -24,7 +27,7 @@ bool IsLoopbackHost(const std::string& host) {
 
 namespace {
 
-HttpRequest Convert(const httplib::Request& req) {
+HttpRequest Convert(const httplib::Request& req, std::string body) {
   HttpRequest r;
   r.method = req.method;
   r.path = req.path;
@@ -34,12 +37,22 @@ HttpRequest Convert(const httplib::Request& req) {
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     r.headers[lower] = v;
   }
-  r.body = req.body;
+  r.body = std::move(body);
   r.remote_address = req.remote_addr;
   return r;
 }
 
-void Send(const HttpResponse& from, httplib::Response& to) {
+struct Counted {  // one more in `n` while it lives
+  std::atomic<int64_t>& n;
+  explicit Counted(std::atomic<int64_t>& counter) : n(counter) { ++n; }
+  ~Counted() { --n; }
+  Counted(const Counted&) = delete;
+  Counted& operator=(const Counted&) = delete;
+};
+
+// A stream (from.stream) ends when the client goes away: every write, and
+// an empty one used as a probe, then returns false.
+void Send(const HttpResponse& from, httplib::Response& to, ApiLoad& load) {
   to.status = from.status;
   for (const auto& [k, v] : from.headers) to.set_header(k, v);
   if (!from.stream) {
@@ -47,7 +60,8 @@ void Send(const HttpResponse& from, httplib::Response& to) {
     return;
   }
   auto stream = from.stream;
-  to.set_chunked_content_provider(from.content_type, [stream](size_t, httplib::DataSink& sink) {
+  to.set_chunked_content_provider(from.content_type, [stream, &load](size_t, httplib::DataSink& sink) {
+    Counted open(load.open_streams);
     ChunkWriter write = [&sink](std::string_view chunk) {
       if (chunk.empty()) return sink.is_writable();
       return sink.write(chunk.data(), chunk.size());
@@ -56,6 +70,26 @@ void Send(const HttpResponse& from, httplib::Response& to) {
     sink.done();
     return true;
   });
+}
+
+// Sends `from` and then ends the connection: the rest of a refused body
+// must not be read as the next request.
+void SendAndClose(const HttpResponse& from, httplib::Response& to, PeerSocket peer) {
+  to.status = from.status;
+  for (const auto& [k, v] : from.headers) to.set_header(k, v);
+  to.set_header("Connection", "close");
+  auto body = std::make_shared<std::string>(from.body);
+  peer.fd();  // looked up now, while the connection is surely open
+  to.set_content_provider(body->size(), from.content_type,
+                          [body, peer](size_t offset, size_t length, httplib::DataSink& sink) mutable {
+                            sink.write(body->data() + offset, length);
+                            if (offset + length >= body->size()) peer.EndConnection();
+                            return true;
+                          });
+}
+
+ConnectionAddress AddressOf(const httplib::Request& req) {
+  return {req.local_addr, req.local_port, req.remote_addr, req.remote_port};
 }
 
 // The namespace a path acts in ("" when it spans namespaces or none).
@@ -77,7 +111,10 @@ class HttplibApiServer final : public ApiServer {
         tokens_(std::move(tokens)),
         options_(o),
         server_holder_(std::move(server)),
-        server_(*server_holder_) {}
+        server_(*server_holder_),
+        load_(handlers.load()),
+        budget_(load_.body_bytes, static_cast<int64_t>(o.max_body_bytes),
+                static_cast<int64_t>(std::max(o.max_buffered_bytes, o.max_body_bytes))) {}
   ~HttplibApiServer() override { Stop(); }
 
   Status Bind(const std::string& host, int port) {
@@ -90,13 +127,13 @@ class HttplibApiServer final : public ApiServer {
       return PreRoute(req, res);
     });
     server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;
+      if (!res.body.empty() || res.content_provider_) return;
       // Refused by the HTTP library itself (413, 400...): Serve never ran.
       Count(req, res.status, std::chrono::steady_clock::now());
       std::string message = res.status == 413
                                 ? "the body is larger than " + std::to_string(options_.max_body_bytes) + " bytes"
                                 : "request failed";
-      Send(ErrorResponse(res.status, message), res);
+      Send(ErrorResponse(res.status, message), res, load_);
     });
     // This cpp-httplib listens with a backlog of 5 and closes a keep-alive
     // connection after 5 requests: under 64 clients, refused SYNs cost a
@@ -113,13 +150,17 @@ class HttplibApiServer final : public ApiServer {
       setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
       listen_fd_ = sock;
     });
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); };
+    auto handler = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res, nullptr); };
+    // Requests with a body read it through Serve, which enforces the limits
+    // as the bytes arrive (the library's own limit skips chunked bodies).
+    auto with_body = [this](const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader& reader) { Serve(req, res, &reader); };
     for (const char* pattern : {".*"}) {
       server_.Get(pattern, handler);
-      server_.Post(pattern, handler);
-      server_.Put(pattern, handler);
-      server_.Patch(pattern, handler);
-      server_.Delete(pattern, handler);
+      server_.Post(pattern, with_body);
+      server_.Put(pattern, with_body);
+      server_.Patch(pattern, with_body);
+      server_.Delete(pattern, with_body);
     }
     if (port == 0) {
       port_ = server_.bind_to_any_port(host);
@@ -149,8 +190,8 @@ class HttplibApiServer final : public ApiServer {
 
  private:
   httplib::Server::HandlerResponse PreRoute(const httplib::Request& req, httplib::Response& res) {
-    if (in_flight_.load() >= options_.max_in_flight) {
-      Send(ErrorResponse(429, "too many requests in flight; retry shortly"), res);
+    if (load_.requests_in_flight.load() >= options_.max_in_flight) {
+      Send(ErrorResponse(429, "too many requests in flight; retry shortly"), res, load_);
       res.set_header("Retry-After", "1");
       Count(req, 429, std::chrono::steady_clock::now());
       return httplib::Server::HandlerResponse::Handled;
@@ -158,7 +199,7 @@ class HttplibApiServer final : public ApiServer {
     if (!tokens_ || IsProbe(req.path)) return httplib::Server::HandlerResponse::Unhandled;
     auto decision = tokens_->Authorize(req.get_header_value("Authorization"), NamespaceOf(req.path));
     if (decision == TokenTable::Decision::kUnauthenticated) {
-      Send(ErrorResponse(401, "a valid bearer token is required (Authorization: Bearer TOKEN)"), res);
+      Send(ErrorResponse(401, "a valid bearer token is required (Authorization: Bearer TOKEN)"), res, load_);
       res.set_header("WWW-Authenticate", "Bearer");
       Count(req, 401, std::chrono::steady_clock::now());
       return httplib::Server::HandlerResponse::Handled;
@@ -179,24 +220,54 @@ class HttplibApiServer final : public ApiServer {
     }
   }
 
-  void Serve(const httplib::Request& req, httplib::Response& res) {
+  // `reader` is set for methods with a body, which is read here under the
+  // limits: a refused body ends the connection after the error response.
+  void Serve(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {
     auto started = std::chrono::steady_clock::now();
-    struct InFlight {
-      std::atomic<int>& n;
-      explicit InFlight(std::atomic<int>& c) : n(c) { ++n; }
-      ~InFlight() { --n; }
-    } guard(in_flight_);
+    Counted in_flight(load_.requests_in_flight);
+    PeerSocket peer(AddressOf(req));
+    BufferedBody body(budget_);
+    if (reader != nullptr && !ReadBody(req, *reader, body)) {
+      HttpResponse refused = BodyRefused(body.refusal());
+      Count(req, refused.status, started);
+      SendAndClose(refused, res, peer);
+      return;
+    }
     std::string authorization = req.get_header_value("Authorization");
     auto allowed = [&](const std::string& ns) {
       return !tokens_ || tokens_->Authorize(authorization, ns) == TokenTable::Decision::kAllowed;
     };
-    HttpRequest request = Convert(req);
+    HttpRequest request = Convert(req, body.Take());
+    request.client_gone = [&peer] { return peer.Gone(); };
     HttpResponse response = request.path.rfind("/preview/", 0) == 0
                                 ? (allowed(NamespaceOf(request.path)) ? Preview(request)
                                                                       : ErrorResponse(403, "forbidden"))
                                 : handlers_.Handle(request, allowed);
     Count(req, response.status, started);
-    Send(response, res);
+    Send(response, res, load_);
+  }
+
+  bool ReadBody(const httplib::Request& req, const httplib::ContentReader& reader, BufferedBody& body) {
+    if (req.has_header("Content-Length")) {
+      auto length = ParseInteger(req.get_header_value("Content-Length"), "Content-Length", 0);
+      if (!length.ok() || !body.Expect(*length)) return false;
+    }
+    return reader([&body](const char* data, size_t n) { return body.Append(data, n); });
+  }
+
+  HttpResponse BodyRefused(BufferedBody::Refusal refusal) const {
+    switch (refusal) {
+      case BufferedBody::Refusal::kTooLarge:
+        return ErrorResponse(413, "the body is larger than " + std::to_string(budget_.per_request()) + " bytes");
+      case BufferedBody::Refusal::kServerFull: {
+        HttpResponse busy = ErrorResponse(503, "the server holds too many request bodies; retry shortly");
+        busy.headers["Retry-After"] = "1";
+        return busy;
+      }
+      case BufferedBody::Refusal::kNone:
+        break;
+    }
+    return ErrorResponse(400, "the request body could not be read (malformed, or the client went away)");
   }
 
   // ANY /preview/NS/NAME/PORT/REST -> the sandbox's endpoint for PORT, REST.
@@ -206,7 +277,9 @@ class HttplibApiServer final : public ApiServer {
     if (!std::regex_match(r.path, m, kPreview)) {
       return ErrorResponse(404, "use /preview/NAMESPACE/NAME/PORT/PATH");
     }
-    auto target = handlers_.PreviewTarget(m[1], m[2], std::atoi(m[3].str().c_str()));
+    auto port = ParsePort(m[3].str(), "preview");
+    if (!port.ok()) return ErrorResponse(port.status());
+    auto target = handlers_.PreviewTarget(m[1], m[2], *port);
     if (!target.ok()) return ErrorResponse(target.status());
     httplib::Client client(*target);
     client.set_connection_timeout(std::chrono::seconds(5));
@@ -249,18 +322,18 @@ class HttplibApiServer final : public ApiServer {
   std::thread thread_;
   int port_ = 0;
   int listen_fd_ = -1;  // owned by server_
-  std::atomic<int> in_flight_{0};
+  ApiLoad& load_;
+  BodyBudget budget_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<ApiServer>> ApiServer::Start(const ApiServerOptions& options,
                                                     ApiHandlers& handlers) {
-  auto colon = options.listen.rfind(':');
-  if (colon == std::string::npos) return InvalidError("--listen: use HOST:PORT, e.g. 127.0.0.1:7777");
-  std::string host = options.listen.substr(0, colon);
-  int port = std::atoi(options.listen.substr(colon + 1).c_str());
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto address = ParseHostPort(options.listen, "--listen");
+  if (!address.ok()) return address.status();
+  const std::string& host = address->host;
+  int port = address->port;
   std::optional<TokenTable> tokens;
   if (!options.token_file.empty()) {
     auto loaded = TokenTable::Load(options.token_file);

@@ -14,7 +14,10 @@ namespace sesame::controller::api {
 struct ApiServerOptions {
   std::string listen = "127.0.0.1:7777";  // HOST:PORT; port 0 picks one
   std::string token_file;                 // required off loopback
-  size_t max_body_bytes = 8u << 20;       // larger bodies get 413
+  size_t max_body_bytes = 8u << 20;       // larger bodies get 413, chunked or sized
+  // Request bodies held at once over all requests (at least max_body_bytes);
+  // a body that would pass it gets 503 with Retry-After.
+  size_t max_buffered_bytes = 64u << 20;
   // Every open connection holds one of these threads: a keep-alive client
   // between requests, and each stream (watch, logs, exec) for its whole
   // life; connections beyond them wait to be accepted. Threads are cheap

@@ -37,7 +37,9 @@ HttpResponse ApiHandlers::Watch(const HttpRequest& r, const std::string& kind, c
   auto selector = store::Selector::Parse(r.Query("labelSelector"));
   if (!selector.ok()) return ErrorResponse(400, "labelSelector: " + selector.status().message());
   store::ListOptions options{kind, ns, *selector};
-  int64_t from = std::atoll(r.Query("resourceVersion", "0").c_str());
+  auto from_version = r.QueryInteger("resourceVersion", 0);
+  if (!from_version.ok()) return ErrorResponse(from_version.status());
+  int64_t from = *from_version;
   // Refuse a version the change log no longer reaches, before streaming.
   if (from != 0) {
     auto probe = ctx_.store->ChangesSince(from, 1);
@@ -102,12 +104,12 @@ HttpResponse ApiHandlers::Logs(const HttpRequest& r, const std::string& ns, cons
   providers::LogOptions options;
   options.follow = r.Query("follow") == "true";
   options.timestamps = r.Query("timestamps") == "true";
-  if (auto tail = r.Query("tailLines"); !tail.empty()) {
-    options.tail = static_cast<size_t>(std::max(0LL, std::atoll(tail.c_str())));
-  }
-  if (auto since = r.Query("sinceSeconds"); !since.empty()) {
-    options.since = Clock::Real().Now() - std::chrono::seconds(std::atoll(since.c_str()));
-  }
+  auto tail = r.QueryInteger("tailLines", -1, 0);
+  if (!tail.ok()) return ErrorResponse(tail.status());
+  if (*tail >= 0) options.tail = static_cast<size_t>(*tail);
+  auto since = r.QueryInteger("sinceSeconds", -1, 0, int64_t{1} << 40);
+  if (!since.ok()) return ErrorResponse(since.status());
+  if (*since >= 0) options.since = Clock::Real().Now() - std::chrono::seconds(*since);
   HttpResponse response;
   response.content_type = "text/plain; charset=utf-8";
   auto h = std::make_shared<reconcilers::SandboxHandle>(std::move(handle).value());
@@ -140,10 +142,12 @@ HttpResponse ApiHandlers::Exec(const HttpRequest& r, const std::string& ns, cons
   auto h = std::make_shared<reconcilers::SandboxHandle>(std::move(handle).value());
   auto input = std::make_shared<std::string>(r.body);
   response.stream = [h, request, input, attach](const ChunkWriter& write) {
-    bool gone = false, fed = false;
+    // Written by the output thread, read by the provider's stdin feeder too.
+    std::atomic<bool> gone = false;
+    bool fed = false;
     providers::Streams streams;
-    streams.on_stdout = [&](std::string_view d) { gone = gone || !write(EncodeFrame(Frame::kStdout, d)); };
-    streams.on_stderr = [&](std::string_view d) { gone = gone || !write(EncodeFrame(Frame::kStderr, d)); };
+    streams.on_stdout = [&](std::string_view d) { if (!write(EncodeFrame(Frame::kStdout, d))) gone = true; };
+    streams.on_stderr = [&](std::string_view d) { if (!write(EncodeFrame(Frame::kStderr, d))) gone = true; };
     // The request body is the command's stdin.
     streams.read_stdin = [&](std::string& chunk) {
       if (fed || input->empty()) return false;
@@ -151,7 +155,8 @@ HttpResponse ApiHandlers::Exec(const HttpRequest& r, const std::string& ns, cons
       fed = true;
       return true;
     };
-    streams.cancelled = [&] { return gone; };
+    // A command that prints nothing still stops when the client goes away.
+    streams.cancelled = [&] { return gone || !write(""); };
     if (attach) {
       Status s = h->provider->Attach(h->observed, streams);
       if (!s.ok()) write(EncodeFrame(Frame::kError, s.message()));

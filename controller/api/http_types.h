@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+
 namespace sesame::controller::api {
 
 struct HttpRequest {
@@ -17,9 +19,18 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote_address;
+  // Whether the client has closed its connection: a long handler checks it
+  // between steps and stops early. Unset in tests that build requests.
+  std::function<bool()> client_gone;
+  bool ClientGone() const { return client_gone && client_gone(); }
 
   std::string Query(const std::string& name, const std::string& fallback = "") const;
   std::vector<std::string> QueryAll(const std::string& name) const;
+  // A whole-number parameter in [min, max]; `fallback` when absent. Text
+  // that is not such a number ("abc", "12x") is a kInvalid error naming
+  // the parameter (HTTP 400), never read as 0.
+  Result<int64_t> QueryInteger(const std::string& name, int64_t fallback, int64_t min = INT64_MIN,
+                               int64_t max = INT64_MAX) const;
   std::string Header(const std::string& lower_name) const;
 };
 
