@@ -4,7 +4,9 @@
 
 namespace sesame::security {
 
-std::vector<std::string> AgentPresetDomains(const std::string& agent) {
+namespace {
+
+const std::map<std::string, std::vector<std::string>>& Presets() {
   static const std::map<std::string, std::vector<std::string>> kPresets = {
       {"claude", {"api.anthropic.com", "statsig.anthropic.com"}},
       {"claude-code", {"api.anthropic.com", "statsig.anthropic.com"}},
@@ -15,8 +17,20 @@ std::vector<std::string> AgentPresetDomains(const std::string& agent) {
       {"aider", {"api.anthropic.com", "api.openai.com"}},
       {"opencode", {"api.anthropic.com", "api.openai.com"}},
   };
-  auto it = kPresets.find(agent);
-  return it == kPresets.end() ? std::vector<std::string>{} : it->second;
+  return kPresets;
+}
+
+}  // namespace
+
+std::vector<std::string> AgentPresetDomains(const std::string& agent) {
+  auto it = Presets().find(agent);
+  return it == Presets().end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<std::string> AgentPresetNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, domains] : Presets()) names.push_back(name);
+  return names;
 }
 
 }  // namespace sesame::security

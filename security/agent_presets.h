@@ -16,5 +16,7 @@
 namespace sesame::security {
 
 std::vector<std::string> AgentPresetDomains(const std::string& agent);
+// Every agent with a preset, sorted.
+std::vector<std::string> AgentPresetNames();
 
 }  // namespace sesame::security

@@ -73,6 +73,8 @@ class ApiHandlers {
   static std::string RoutePattern(const std::string& path);
 
   ApiLoad& load() { return load_; }
+  // The store and providers the handlers act on (for the console's terminal).
+  const ApiContext& context() const { return ctx_; }
 
  private:
   HttpResponse Apply(const HttpRequest& r, const std::function<bool(const std::string&)>& allowed);

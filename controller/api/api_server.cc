@@ -16,6 +16,7 @@
 #include "controller/api/api_errors.h"
 #include "controller/api/body_budget.h"
 #include "controller/api/peer_socket.h"
+#include "controller/api/console.h"
 #include "reconcilers/sandbox_handle.h"
 #include "specs/codec.h"
 
@@ -114,7 +115,8 @@ class HttplibApiServer final : public ApiServer {
         server_(*server_holder_),
         load_(handlers.load()),
         budget_(load_.body_bytes, static_cast<int64_t>(o.max_body_bytes),
-                static_cast<int64_t>(std::max(o.max_buffered_bytes, o.max_body_bytes))) {}
+                static_cast<int64_t>(std::max(o.max_buffered_bytes, o.max_body_bytes))),
+        console_(handlers, tokens_ ? &*tokens_ : nullptr, !o.tls_cert.empty()) {}
   ~HttplibApiServer() override { Stop(); }
 
   Status Bind(const std::string& host, int port) {
@@ -196,8 +198,13 @@ class HttplibApiServer final : public ApiServer {
       Count(req, 429, std::chrono::steady_clock::now());
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (!tokens_ || IsProbe(req.path)) return httplib::Server::HandlerResponse::Unhandled;
-    auto decision = tokens_->Authorize(req.get_header_value("Authorization"), NamespaceOf(req.path));
+    if (!tokens_ || IsProbe(req.path) ||
+        Console::IsPublic(req.method, req.path, req.get_header_value("Accept"))) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    auto decision = tokens_->Authorize(
+        console_.Credential(req.get_header_value("Authorization"), req.get_header_value("Cookie")),
+        NamespaceOf(req.path));
     if (decision == TokenTable::Decision::kUnauthenticated) {
       Send(ErrorResponse(401, "a valid bearer token is required (Authorization: Bearer TOKEN)"), res, load_);
       res.set_header("WWW-Authenticate", "Bearer");
@@ -233,16 +240,20 @@ class HttplibApiServer final : public ApiServer {
       SendAndClose(refused, res, peer);
       return;
     }
-    std::string authorization = req.get_header_value("Authorization");
-    auto allowed = [&](const std::string& ns) {
-      return !tokens_ || tokens_->Authorize(authorization, ns) == TokenTable::Decision::kAllowed;
-    };
     HttpRequest request = Convert(req, body.Take());
     request.client_gone = [&peer] { return peer.Gone(); };
-    HttpResponse response = request.path.rfind("/preview/", 0) == 0
-                                ? (allowed(NamespaceOf(request.path)) ? Preview(request)
-                                                                      : ErrorResponse(403, "forbidden"))
-                                : handlers_.Handle(request, allowed);
+    std::string authorization = console_.Credential(request.Header("authorization"), request.Header("cookie"));
+    bool change = IsChange(request.method);
+    auto allowed = [&](const std::string& ns) {
+      return !tokens_ || tokens_->Authorize(authorization, ns, change) == TokenTable::Decision::kAllowed;
+    };
+    std::optional<HttpResponse> console = console_.RefuseForgery(request);
+    if (!console) console = console_.Handle(request, allowed);
+    HttpResponse response = console                                   ? std::move(*console)
+                            : request.path.rfind("/preview/", 0) == 0 ? (allowed(NamespaceOf(request.path))
+                                                                            ? Preview(request)
+                                                                            : ErrorResponse(403, "forbidden"))
+                                                                      : handlers_.Handle(request, allowed);
     Count(req, response.status, started);
     Send(response, res, load_);
   }
@@ -324,6 +335,7 @@ class HttplibApiServer final : public ApiServer {
   int listen_fd_ = -1;  // owned by server_
   ApiLoad& load_;
   BodyBudget budget_;
+  Console console_;
 };
 
 }  // namespace

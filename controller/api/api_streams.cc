@@ -26,6 +26,25 @@ constexpr size_t kWatchPage = 1000;
 constexpr auto kWatchPoll = std::chrono::milliseconds(25);
 constexpr auto kKeepAlive = std::chrono::seconds(15);
 
+// Output as one server-sent event: a "data:" line per line of it, so the
+// browser's EventSource joins them back with newlines.
+std::string SseData(std::string_view text) {
+  std::string out;
+  size_t start = 0;
+  while (true) {
+    size_t nl = text.find('\n', start);
+    out += "data: ";
+    // A carriage return would also end the line for the browser.
+    for (char c : text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start)) {
+      if (c != '\r') out += c;
+    }
+    out += "\n";
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return out + "\n";
+}
+
 std::string WatchLine(const store::WatchEvent& e) {
   return std::string("{\"type\":\"") + store::ToString(e.type) +
          "\",\"object\":" + specs::ObjectToJson(e.object, false) + "}";
@@ -110,17 +129,23 @@ HttpResponse ApiHandlers::Logs(const HttpRequest& r, const std::string& ns, cons
   auto since = r.QueryInteger("sinceSeconds", -1, 0, int64_t{1} << 40);
   if (!since.ok()) return ErrorResponse(since.status());
   if (*since >= 0) options.since = Clock::Real().Now() - std::chrono::seconds(*since);
+  // A browser reads a stream as it comes only as server-sent events: the
+  // HTTP library compresses text/plain for it, holding output back.
+  bool sse = r.Header("accept").find("text/event-stream") != std::string::npos;
   HttpResponse response;
-  response.content_type = "text/plain; charset=utf-8";
+  response.content_type = sse ? "text/event-stream" : "text/plain; charset=utf-8";
   auto h = std::make_shared<reconcilers::SandboxHandle>(std::move(handle).value());
-  response.stream = [h, options](const ChunkWriter& write) {
+  response.stream = [h, options, sse](const ChunkWriter& write) {
     bool gone = false;
+    auto send = [&](std::string_view d) { gone = gone || !write(sse ? SseData(d) : std::string(d)); };
     providers::Streams streams;
-    streams.on_stdout = [&](std::string_view d) { gone = gone || !write(d); };
-    streams.on_stderr = streams.on_stdout;
+    streams.on_stdout = send;
+    streams.on_stderr = send;
     streams.cancelled = [&] { return gone || !write(""); };
     Status status = h->provider->Logs(h->observed, options, streams);
-    if (!status.ok() && !gone) write("error: " + status.message() + "\n");
+    if (!status.ok() && !gone) send("error: " + status.message() + "\n");
+    // Tells an EventSource the output is over, instead of reconnecting.
+    if (sse && !gone) write("event: end\ndata: \n\n");
   };
   return response;
 }

@@ -34,8 +34,18 @@ Result<TokenTable> TokenTable::Parse(const std::string& text, const std::string&
     std::istringstream words(line);
     Entry e;
     if (!(words >> e.token)) continue;
-    for (std::string ns; words >> ns;) e.namespaces.push_back(ns);
-    if (e.namespaces.empty()) {
+    for (std::string ns; words >> ns;) {
+      Grant g{ns, true};
+      if (auto colon = ns.find(':'); colon != std::string::npos) {
+        if (ns.substr(colon) != ":read") {
+          return InvalidError(file + ":" + std::to_string(number) + ": \"" + ns.substr(colon) +
+                              "\": the only access suffix is :read (NAMESPACE:read)");
+        }
+        g = {ns.substr(0, colon), false};
+      }
+      e.grants.push_back(std::move(g));
+    }
+    if (e.grants.empty()) {
       return InvalidError(file + ":" + std::to_string(number) +
                           ": a token needs at least one namespace (or * for all)");
     }
@@ -49,20 +59,31 @@ Result<TokenTable> TokenTable::Parse(const std::string& text, const std::string&
   return table;
 }
 
-TokenTable::Decision TokenTable::Authorize(const std::string& header, const std::string& ns) const {
+const TokenTable::Entry* TokenTable::Find(const std::string& header) const {
   const std::string prefix = "Bearer ";
-  if (header.compare(0, prefix.size(), prefix) != 0) return Decision::kUnauthenticated;
+  if (header.compare(0, prefix.size(), prefix) != 0) return nullptr;
   std::string token = header.substr(prefix.size());
   const Entry* match = nullptr;
   // Compare with every entry, so the time does not tell which one matched.
   for (const auto& e : entries_) {
     if (ConstantTimeEquals(e.token, token) && match == nullptr) match = &e;
   }
+  return match;
+}
+
+TokenTable::Decision TokenTable::Authorize(const std::string& header, const std::string& ns,
+                                           bool write) const {
+  const Entry* match = Find(header);
   if (match == nullptr) return Decision::kUnauthenticated;
-  for (const auto& allowed : match->namespaces) {
-    if (allowed == "*" || (!ns.empty() && allowed == ns)) return Decision::kAllowed;
+  for (const auto& g : match->grants) {
+    if ((g.ns == "*" || (!ns.empty() && g.ns == ns)) && (g.write || !write)) return Decision::kAllowed;
   }
   return Decision::kForbidden;
+}
+
+std::vector<TokenTable::Grant> TokenTable::GrantsOf(const std::string& header) const {
+  const Entry* match = Find(header);
+  return match ? match->grants : std::vector<Grant>{};
 }
 
 }  // namespace sesame::controller::api

@@ -1,6 +1,8 @@
 #pragma once
 // Bearer tokens scoped to namespaces, from a token file of lines
 // `TOKEN NAMESPACE...` (`*` for every namespace; `#` starts a comment).
+// A namespace written `NAMESPACE:read` (`*:read`) grants reads only: the
+// token may list, get and watch there, and gets 403 on every change.
 // Tokens are compared in constant time and never logged.
 
 #include <string>
@@ -19,14 +21,26 @@ class TokenTable {
   bool empty() const { return entries_.empty(); }
 
   enum class Decision { kAllowed, kUnauthenticated, kForbidden };
-  // `ns` empty: the request spans namespaces (needs `*`).
-  Decision Authorize(const std::string& authorization_header, const std::string& ns) const;
+  // `ns` empty: the request spans namespaces (needs `*`). `write`: the
+  // request changes something (anything but GET), which a `:read` grant
+  // does not allow.
+  Decision Authorize(const std::string& authorization_header, const std::string& ns,
+                     bool write = true) const;
+
+  struct Grant {
+    std::string ns;  // "*" for every namespace
+    bool write = true;
+  };
+  // The grants of the token in `authorization_header` ("Bearer TOKEN");
+  // empty when the token is unknown.
+  std::vector<Grant> GrantsOf(const std::string& authorization_header) const;
 
  private:
   struct Entry {
     std::string token;
-    std::vector<std::string> namespaces;
+    std::vector<Grant> grants;
   };
+  const Entry* Find(const std::string& authorization_header) const;
   std::vector<Entry> entries_;
 };
 

@@ -1,0 +1,206 @@
+#include "controller/api/console.h"
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "controller/api/api_errors.h"
+#include "security/agent_presets.h"
+#include "web/assets.h"
+
+namespace sesame::controller::api {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr char kAssetPrefix[] = "/console/assets";
+// No inline script or style anywhere: the pages load their code and styles
+// from our own origin only, and may not be framed.
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+void SecureHeaders(HttpResponse& r) {
+  r.headers["Content-Security-Policy"] = kContentSecurityPolicy;
+  r.headers["X-Content-Type-Options"] = "nosniff";
+  r.headers["X-Frame-Options"] = "DENY";
+  r.headers["Referrer-Policy"] = "no-referrer";
+}
+
+HttpResponse Json(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump() + "\n";
+  r.headers["Cache-Control"] = "no-store";
+  return r;
+}
+
+bool IsPage(const std::string& path) {
+  static const std::regex kSandbox(R"(^/sandboxes/[a-z0-9-]+/[a-z0-9-]+$)");
+  return path == "/" || path == "/violations" || path == "/syncs" || path == "/login" ||
+         std::regex_match(path, kSandbox);
+}
+
+// /admin/sandbox is also the settings API: a browser's navigation asks for
+// HTML first; fetch() and API clients get JSON.
+bool WantsHtml(const std::string& accept) { return accept.find("text/html") != std::string::npos; }
+
+// "http://127.0.0.1:7777" -> "127.0.0.1:7777".
+std::string OriginHost(const std::string& origin) {
+  auto scheme = origin.find("://");
+  return scheme == std::string::npos ? origin : origin.substr(scheme + 3);
+}
+
+std::optional<std::string> SecurityLock() {
+  const char* value = std::getenv("SANDBOX_SECURITY_ENABLED");
+  if (value == nullptr) return std::nullopt;
+  return std::string("SANDBOX_SECURITY_ENABLED=") + value + " is set in the controller's environment";
+}
+
+}  // namespace
+
+bool IsChange(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+Console::Console(ApiHandlers& handlers, const TokenTable* tokens, bool https)
+    : handlers_(handlers), tokens_(tokens), https_(https), terminals_(handlers.context()) {}
+
+bool Console::IsPublic(const std::string& method, const std::string& path, const std::string& accept) {
+  if (path == "/console/login" || path == "/console/logout") return method == "POST";
+  if (method != "GET") return false;
+  return IsPage(path) || path == "/console/session" || path.rfind(std::string(kAssetPrefix) + "/", 0) == 0 ||
+         (path == "/admin/sandbox" && WantsHtml(accept));
+}
+
+std::string Console::Credential(const std::string& authorization, const std::string& cookie) const {
+  if (!authorization.empty() || !tokens_) return authorization;
+  auto session = sessions_.Find(CookieValue(cookie, kSessionCookie));
+  return session ? "Bearer " + session->token : "";
+}
+
+std::optional<HttpResponse> Console::RefuseForgery(const HttpRequest& r) const {
+  if (!IsChange(r.method)) return std::nullopt;
+  // Browsers say where a request comes from; CLIs and webhooks send neither
+  // header. A form or script on another site must not change anything, with
+  // or without tokens (on loopback there are none to steal).
+  std::string origin = r.Header("origin");
+  if (!origin.empty() && origin != "null" && OriginHost(origin) != r.Header("host")) {
+    return ErrorResponse(403, "cross-site request refused (Origin " + origin + ")");
+  }
+  std::string site = r.Header("sec-fetch-site");
+  if (!site.empty() && site != "same-origin" && site != "none") {
+    return ErrorResponse(403, "cross-site request refused (Sec-Fetch-Site: " + site + ")");
+  }
+  if (!tokens_ || !r.Header("authorization").empty()) return std::nullopt;
+  auto session = sessions_.Find(CookieValue(r.Header("cookie"), kSessionCookie));
+  if (session && !ConstantTimeEquals(session->csrf, r.Header(kCsrfHeader))) {
+    return ErrorResponse(403, "a change needs the session's CSRF token in X-Sesame-Csrf (reload the page)");
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> Console::Handle(const HttpRequest& r,
+                                            const std::function<bool(const std::string&)>& allowed) {
+  static const std::regex kTerminalInput(R"(^/console/terminal/([0-9a-f]+)/input$)");
+  std::smatch m;
+  std::optional<HttpResponse> out;
+  const std::string& path = r.path;
+  if (r.method == "GET" && (IsPage(path) || (path == "/admin/sandbox" && WantsHtml(r.Header("accept"))))) {
+    out = Page();
+  } else if (r.method == "GET" && path.rfind(std::string(kAssetPrefix) + "/", 0) == 0) {
+    out = AssetResponse(r, path.substr(std::string(kAssetPrefix).size()));
+  } else if (path == "/console/session") {
+    out = r.method == "GET" ? SessionInfo(r) : ErrorResponse(405, "use GET /console/session");
+  } else if (path == "/console/login") {
+    out = r.method == "POST" ? Login(r) : ErrorResponse(405, "use POST /console/login");
+  } else if (path == "/console/logout") {
+    out = r.method == "POST" ? Logout(r) : ErrorResponse(405, "use POST /console/logout");
+  } else if (path == "/console/terminal") {
+    std::string ns = r.Query("namespace", "default");
+    if (r.method != "POST") out = ErrorResponse(405, "use POST /console/terminal");
+    else if (!allowed(ns)) out = ErrorResponse(403, "this token may not act in namespace " + ns);
+    else out = terminals_.Open(ns, r.Query("name"));
+  } else if (std::regex_match(path, m, kTerminalInput)) {
+    out = r.method == "POST" ? terminals_.Input(m[1], r.body, allowed)
+                             : ErrorResponse(405, "use POST to send input");
+  }
+  if (out) SecureHeaders(*out);
+  return out;
+}
+
+HttpResponse Console::Page() const {
+  HttpResponse r;
+  const web::Asset* index = web::FindAsset("/index.html");
+  r.content_type = std::string(index->content_type);
+  r.body = std::string(index->body);
+  r.headers["Cache-Control"] = "no-cache";
+  return r;
+}
+
+HttpResponse Console::AssetResponse(const HttpRequest& r, const std::string& path) const {
+  const web::Asset* asset = web::FindAsset(path);
+  if (asset == nullptr) return ErrorResponse(404, "no console file " + path);
+  HttpResponse out;
+  // Revalidated on every load (cheap on loopback), so a new controller's
+  // files are never mixed with cached old ones.
+  out.headers["Cache-Control"] = "no-cache";
+  out.headers["ETag"] = std::string(asset->etag);
+  if (r.Header("if-none-match") == asset->etag) {
+    out.status = 304;
+    out.content_type = "";
+    return out;
+  }
+  out.content_type = std::string(asset->content_type);
+  out.body = std::string(asset->body);
+  return out;
+}
+
+HttpResponse Console::SessionInfo(const HttpRequest& r) const {
+  json grants = json::array();
+  std::optional<ConsoleSessions::Session> session;
+  if (!tokens_) {
+    grants.push_back({{"namespace", "*"}, {"write", true}});
+  } else {
+    std::string credential = Credential(r.Header("authorization"), r.Header("cookie"));
+    for (const auto& g : tokens_->GrantsOf(credential)) grants.push_back({{"namespace", g.ns}, {"write", g.write}});
+    session = sessions_.Find(CookieValue(r.Header("cookie"), kSessionCookie));
+  }
+  json presets = json::object();
+  for (const auto& agent : security::AgentPresetNames()) presets[agent] = security::AgentPresetDomains(agent);
+  auto lock = SecurityLock();
+  return Json(200, {{"tokens", tokens_ != nullptr},
+                    {"authenticated", !grants.empty()},
+                    {"grants", grants},
+                    {"csrf", session ? session->csrf : ""},
+                    {"securityLock", lock ? json(*lock) : json(nullptr)},
+                    {"agentPresets", presets},
+                    {"version", handlers_.context().version}});
+}
+
+std::string Console::SessionCookie(const std::string& value, int max_age_seconds) const {
+  return std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(max_age_seconds) + (https_ ? "; Secure" : "");
+}
+
+HttpResponse Console::Login(const HttpRequest& r) {
+  if (!tokens_) return ErrorResponse(400, "this controller needs no token (it has no --token-file)");
+  json body = json::parse(r.body, nullptr, false);
+  if (!body.is_object() || !body.contains("token") || !body["token"].is_string()) {
+    return ErrorResponse(400, R"(send {"token":"..."})");
+  }
+  std::string token = body["token"];
+  if (tokens_->GrantsOf("Bearer " + token).empty()) return ErrorResponse(401, "unknown token");
+  auto opened = sessions_.Open(token);
+  HttpResponse out = Json(200, {{"csrf", opened.csrf}});
+  int lifetime = static_cast<int>(std::chrono::seconds(ConsoleSessions::kLifetime).count());
+  out.headers["Set-Cookie"] = SessionCookie(opened.id, lifetime);
+  return out;
+}
+
+HttpResponse Console::Logout(const HttpRequest& r) {
+  sessions_.Close(CookieValue(r.Header("cookie"), kSessionCookie));
+  HttpResponse out = Json(200, {{"status", "logged out"}});
+  out.headers["Set-Cookie"] = SessionCookie("", 0);
+  return out;
+}
+
+}  // namespace sesame::controller::api

@@ -1,0 +1,251 @@
+// The web console in a real browser (Debian's chromium, headless, driven by
+// playwright-core) against controllers started from the built `sesame`:
+//
+//   node console_test.mjs --sesame build/sesame --artifacts build/web-artifacts
+//
+// Each step prints what it saw; screenshots of every view go to --artifacts.
+// Exit 0 only when every step passed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Home, eventually, fail, launchBrowser, tempRoot } from './harness.mjs';
+
+const { values: args } = parseArgs({ options: { sesame: { type: 'string' }, artifacts: { type: 'string' }, only: { type: 'string' } } });
+if (!args.sesame || !fs.existsSync(args.sesame)) fail(`--sesame: no such binary: ${args.sesame}`);
+const artifacts = path.resolve(args.artifacts || 'web-artifacts');
+fs.mkdirSync(artifacts, { recursive: true });
+for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
+
+const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+const READER_TOKEN = 'reader-token-0123456789abcdef';
+
+const sandboxYaml = (name, extra = '') => `apiVersion: sesame.dev/v1alpha1
+kind: Sandbox
+metadata: {name: ${name}, labels: {app: console-test}}
+spec:
+  provider: filesystem
+  command: ["sh", "-c", "echo ready; cat"]
+  stdin: true
+${extra}`;
+
+const steps = [];
+function step(name, fn) { steps.push({ name, fn }); }
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: false });
+}
+
+async function rowPhase(page, key) {
+  return page.$eval(`#sandboxes tr[data-key="${key}"]`, (tr) => tr.dataset.phase).catch(() => '');
+}
+
+// ---- A controller without tokens (loopback) ----
+
+step('the table shows a sandbox applied from the shell, without a reload', async ({ page, open, home }) => {
+  await open('/');
+  await page.waitForSelector('main[data-loaded="true"] #sandboxes', { timeout: 60000 });
+  await page.evaluate(() => { window.__notReloaded = true; });
+  home.apply(sandboxYaml('shell-applied'));
+  await page.waitForSelector('#sandboxes tr[data-key="default/shell-applied"]', { timeout: 60000 });
+  await eventually('phase Running in the table', async () => (await rowPhase(page, 'default/shell-applied')) === 'Running');
+  if (!(await page.evaluate(() => window.__notReloaded === true))) throw new Error('the page was reloaded');
+  const cells = await page.$$eval('#sandboxes tr[data-key="default/shell-applied"] td', (tds) => tds.map((t) => t.textContent));
+  console.log(`  row: ${cells.slice(0, 8).join(' | ')}`);
+  if (cells[2] !== 'filesystem') throw new Error(`provider cell: ${cells[2]}`);
+  await shot(page, 'sandboxes-1280');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, 'sandboxes-390');
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+step('filters hide and show rows by phase and label', async ({ page }) => {
+  await page.selectOption('#filter-phase', 'Failed');
+  await eventually('row hidden', () => page.$eval('#sandboxes tr[data-key="default/shell-applied"]', (tr) => tr.hidden));
+  await page.selectOption('#filter-phase', '');
+  await page.fill('#filter-labels', 'app=console-test');
+  if (await page.$eval('#sandboxes tr[data-key="default/shell-applied"]', (tr) => tr.hidden)) throw new Error('label filter hid a match');
+  await page.fill('#filter-labels', 'app=other');
+  if (!(await page.$eval('#sandboxes tr[data-key="default/shell-applied"]', (tr) => tr.hidden))) throw new Error('label filter kept a non-match');
+  await page.fill('#filter-labels', '');
+});
+
+step('YAML with an error shows its line and column', async ({ page }) => {
+  const bad = 'apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata: {name: bad-one}\nspec:\n  provider: filesystem\n  resources: {memory: 4GB}\n';
+  await page.fill('#apply-yaml', bad);
+  await page.click('#apply-dry-run');
+  const item = await page.waitForSelector('#apply-errors li');
+  const text = await item.textContent();
+  console.log(`  error: ${text}`);
+  if (!/^Line 6, column \d+: spec\.resources\.memory/.test(text)) throw new Error(`unexpected error text: ${text}`);
+  await shot(page, 'apply-error');
+  await page.fill('#apply-yaml', sandboxYaml('from-editor'));
+  await page.click('#apply');
+  await page.waitForSelector('#sandboxes tr[data-key="default/from-editor"]');
+});
+
+step('suspend and resume are merge patches of spec.suspend; delete removes the row', async ({ page, home }) => {
+  const key = 'default/from-editor';
+  await eventually('from-editor Running', async () => (await rowPhase(page, key)) === 'Running');
+  await page.click(`#sandboxes tr[data-key="${key}"] button[data-action="suspend"]`);
+  await eventually('Suspended', async () => (await rowPhase(page, key)) === 'Suspended');
+  const spec = JSON.parse(home.run(['get', 'sandbox', 'from-editor', '-o', 'json']).stdout).spec;
+  if (spec.suspend !== true) throw new Error(`spec.suspend is ${spec.suspend}`);
+  await page.click(`#sandboxes tr[data-key="${key}"] button[data-action="resume"]`);
+  await eventually('Running again', async () => (await rowPhase(page, key)) === 'Running');
+  await page.click(`#sandboxes tr[data-key="${key}"] button[data-action="delete"]`);
+  await page.click('#confirm-delete');
+  await page.waitForSelector(`#sandboxes tr[data-key="${key}"]`, { state: 'detached', timeout: 60000 });
+});
+
+step('the terminal echoes input for a stdin: true sandbox', async ({ page, open }) => {
+  await open('/sandboxes/default/shell-applied');
+  await page.waitForSelector('#spec-yaml:has-text("stdin: true")');
+  await page.click('#terminal-connect');
+  await page.waitForSelector('#terminal-input:not([disabled])');
+  await page.fill('#terminal-input', 'hello from the browser');
+  await page.press('#terminal-input', 'Enter');
+  await page.waitForSelector('#terminal-output:has-text("hello from the browser")');
+  await page.waitForSelector('#logs:has-text("hello from the browser")');
+  await shot(page, 'sandbox');
+});
+
+step('a read of ~/.ssh inside a secured sandbox appears in the violations view', async ({ page, open, home }) => {
+  await open('/violations');
+  await page.waitForSelector('#violations');
+  const target = path.join(home.user, '.ssh', 'id_ed25519');
+  const started = Date.now();
+  const r = home.run(['exec', 'shell-applied', '--', 'cat', target], { allowFailure: true });
+  const ran = Date.now();
+  if (r.status === 0) throw new Error(`the sandbox read ${target}: ${r.stdout}`);
+  const row = await page.waitForSelector(`#violations-body tr:has-text("${target}")`, { timeout: 30000 });
+  const seen = Date.now();
+  console.log(`  exec took ${ran - started} ms; the row appeared ${seen - ran} ms after it returned`);
+  const kind = await row.getAttribute('data-kind');
+  if (kind !== 'filesystem') throw new Error(`kind ${kind}`);
+  const counted = await page.$eval('#violation-counts [data-kind="filesystem"] strong', (s) => Number(s.textContent));
+  if (counted < 1) throw new Error(`filesystem count ${counted}`);
+  await page.selectOption('#filter-kind', 'network');
+  if (await page.$(`#violations-body tr:has-text("${target}")`)) throw new Error('the kind filter kept a filesystem row');
+  await page.selectOption('#filter-kind', '');
+  await shot(page, 'violations');
+});
+
+step('the settings form changes what `sesame security get` prints', async ({ page, open, home }) => {
+  await open('/admin/sandbox');
+  await page.waitForSelector('#settings-form');
+  await page.fill('#allowedDomains', 'pypi.org\nconsole-test.example.com');
+  await page.fill('#denyRead', '~/secrets');
+  await page.click('#settings-save');
+  await page.waitForSelector('#settings-form .notice.ok');
+  const out = home.run(['security', 'get', '-o', 'json']).stdout;
+  console.log(`  sesame security get -o json: ${out.trim()}`);
+  const got = JSON.parse(out);
+  if (!got.allowedDomains.includes('console-test.example.com') || !got.denyRead.includes('~/secrets')) {
+    throw new Error('the settings did not reach the store');
+  }
+  const events = home.run(['get', 'events']).stdout;
+  if (!/SecuritySettings|Security/i.test(events)) throw new Error(`no event recorded: ${events}`);
+  await shot(page, 'settings');
+});
+
+step('/admin/sandbox answers JSON to API clients', async ({ base }) => {
+  const r = await fetch(`${base}/admin/sandbox`);
+  if (!r.headers.get('content-type').startsWith('application/json')) throw new Error(r.headers.get('content-type'));
+  const html = await fetch(`${base}/admin/sandbox`, { headers: { Accept: 'text/html' } });
+  if (!html.headers.get('content-type').startsWith('text/html')) throw new Error('no HTML for a browser');
+});
+
+step('the GitOps view lists syncs', async ({ page, open }) => {
+  await open('/syncs');
+  await page.waitForSelector('#syncs');
+  await shot(page, 'syncs');
+});
+
+// ---- A controller with tokens ----
+
+step('login with a token; a read-only token sees no mutation controls and gets 403', async ({ tokenPage: page, tokenBase: base, tokenHome: home }) => {
+  await page.goto(`${base}/`);
+  await page.waitForURL(`${base}/login`);
+  await shot(page, 'login');
+  await page.fill('#token', 'wrong-token-0123456789');
+  await page.click('#login');
+  await page.waitForSelector('.notice.error:has-text("Unknown token")');
+  await page.fill('#token', ADMIN_TOKEN);
+  await page.click('#login');
+  await page.waitForURL(`${base}/`);
+  await page.waitForSelector('#sandboxes tr[data-key="default/guarded"] button[data-action="delete"]');
+  const cookies = await page.context().cookies(base);
+  const c = cookies.find((x) => x.name === 'sesame_session');
+  if (!c || !c.httpOnly || c.sameSite !== 'Strict') throw new Error(`cookie: ${JSON.stringify(c)}`);
+  if (await page.evaluate(() => document.cookie.includes('sesame_session'))) throw new Error('the cookie is readable by scripts');
+  // A change without the CSRF token is refused even with the cookie.
+  const forged = await page.evaluate(async () => (await fetch('/v1/namespaces/default/sandboxes/guarded', { method: 'DELETE' })).status);
+  if (forged !== 403) throw new Error(`DELETE without the CSRF token: ${forged}`);
+  await page.click('#logout');
+  await page.waitForURL(`${base}/login`);
+
+  await page.fill('#token', READER_TOKEN);
+  await page.click('#login');
+  await page.waitForURL(`${base}/`);
+  await page.waitForSelector('#sandboxes tr[data-key="default/guarded"]');
+  const buttons = await page.$$('#sandboxes button[data-action], #apply');
+  if (buttons.length !== 0) throw new Error(`a read-only token sees ${buttons.length} mutation controls`);
+  const status = await page.evaluate(async () => {
+    const s = await (await fetch('/console/session')).json();
+    const r = await fetch('/v1/namespaces/default/sandboxes/guarded', { method: 'DELETE', headers: { 'X-Sesame-Csrf': s.csrf } });
+    return r.status;
+  });
+  console.log(`  read-only DELETE: ${status}`);
+  if (status !== 403) throw new Error(`a read-only token's DELETE got ${status}`);
+  if (home.run(['get', 'sandbox', 'guarded', '-o', 'name'], { allowFailure: true }).status !== 0) throw new Error('guarded is gone');
+  await shot(page, 'read-only');
+});
+
+async function main() {
+  const tmp = tempRoot();
+  const home = new Home(path.resolve(args.sesame), tmp, 'open');
+  const tokenHome = new Home(path.resolve(args.sesame), tmp, 'tokens');
+  let browser;
+  let failed = 0;
+  try {
+    const tokens = path.join(tokenHome.dir, 'tokens');
+    fs.writeFileSync(tokens, `${ADMIN_TOKEN} *\n${READER_TOKEN} *:read\n`);
+    const [base, tokenBase] = await Promise.all([home.controller(), tokenHome.controller(['--token-file', tokens])]);
+    tokenHome.apply(sandboxYaml('guarded'));
+    browser = await launchBrowser(tmp);
+    const page = browser.pages()[0] || await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    const tokenPage = await browser.newPage();
+    const ctx = { page, home, base, tokenPage, tokenBase, tokenHome, open: (p) => page.goto(`${base}${p}`) };
+    for (const s of steps) {
+      if (args.only && !s.name.includes(args.only)) continue;
+      const t0 = Date.now();
+      try {
+        await s.fn(ctx);
+        console.log(`ok   ${s.name} (${Date.now() - t0} ms)`);
+      } catch (e) {
+        failed++;
+        console.log(`FAIL ${s.name}: ${e.message}`);
+        await page.screenshot({ path: path.join(artifacts, `failed-${steps.indexOf(s)}.png`) }).catch(() => {});
+      }
+    }
+    const cspErrors = errors.filter((e) => /Content Security Policy/i.test(e));
+    if (cspErrors.length) { failed++; console.log(`FAIL the pages broke their Content-Security-Policy: ${cspErrors.join('; ')}`); }
+    if (errors.length) console.log(`  browser console errors: ${errors.join(' | ')}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL setup: ${e.stack || e.message}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    home.stop();
+    tokenHome.stop();
+  }
+  console.log(`screenshots: ${artifacts}`);
+  if (failed) fail(`${failed} step(s) failed; logs under ${tmp}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.log('PASS');
+}
+
+main();
