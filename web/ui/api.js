@@ -66,6 +66,20 @@ export async function api(method, path, { body, type, accept = 'application/json
   return parsed;
 }
 
+// GETs started before the view that uses them (while the session loads),
+// taken once by listAndWatch.
+const early = new Map();
+export function prefetch(path) {
+  const p = api('GET', path);
+  p.catch(() => {});
+  early.set(path, p);
+}
+function takeEarly(path) {
+  const p = early.get(path);
+  early.delete(path);
+  return p ? p.catch(() => api('GET', path)) : api('GET', path);
+}
+
 // Keeps `onEvent(type, object)` fed with a collection: the current list
 // (one 'SYNC' call with every item), then its changes from the watch stream
 // (server-sent events), listing again after any break. Returns a stop
@@ -76,7 +90,7 @@ export function listAndWatch(collection, { onSync, onEvent, onError }) {
   let retry = null;
   const start = async () => {
     try {
-      const list = await api('GET', collection);
+      const list = await takeEarly(collection);
       if (stopped) return;
       onSync(list.items || []);
       const rv = list.metadata && list.metadata.resourceVersion;

@@ -1,6 +1,6 @@
 // The console's shell: the session, the navigation, the theme, and one view
 // at a time, chosen by the URL (pages are real URLs the server also serves).
-import { api, loadSession, session } from './api.js';
+import { api, loadSession, prefetch, session } from './api.js';
 import { clear, h } from './dom.js';
 import * as login from './login.js';
 import * as sandbox from './sandbox.js';
@@ -76,6 +76,10 @@ async function start() {
     localStorage.setItem('sesame-theme', theme);
     applyTheme(theme);
   });
+  // The sandboxes list does not wait for the session: on the first page
+  // both requests travel at once (a token scoped to namespaces, which
+  // cannot list them all, just lists again per namespace).
+  if (location.pathname === '/') prefetch('/v1/sandboxes');
   try {
     await loadSession();
   } catch (e) {

@@ -53,19 +53,51 @@ async function act(o, what, status) {
   }
 }
 
-function actions(o, status, confirmDelete) {
-  if (!canWrite(o.metadata.namespace)) return [];
-  const suspended = !!o.spec.suspend;
-  return [
-    h('button', { type: 'button', class: 'small', 'data-action': suspended ? 'resume' : 'suspend',
-      onclick: () => act(o, suspended ? 'resume' : 'suspend', status) }, suspended ? 'Resume' : 'Suspend'),
-    h('button', { type: 'button', class: 'small danger', 'data-action': 'delete',
-      onclick: () => confirmDelete(o) }, 'Delete'),
-  ];
+const COLUMNS = ['Name', 'Namespace', 'Provider', 'Phase', 'Ready', 'Age', 'Expires', 'Restarts', 'Endpoints', ''];
+// Rows painted at once when the page opens; the rest follow a frame later,
+// so a long list shows its first screen without waiting for the whole.
+const FIRST_ROWS = 60;
+
+// One row's cells, cloned for every row (cheaper than building each).
+const prototypeRow = (() => {
+  const tr = document.createElement('tr');
+  for (const label of COLUMNS) tr.append(h('td', { 'data-label': label }));
+  tr.cells[0].append(h('a', { 'data-nav': true }));
+  tr.cells[3].append(h('span', { class: 'phase' }));
+  return tr;
+})();
+
+function fill(tr, o, writable, now = Date.now()) {
+  const c = tr.cells;
+  const { name, namespace } = o.metadata;
+  const phase = phaseOf(o);
+  const link = c[0].firstChild;
+  link.href = `/sandboxes/${namespace}/${name}`;
+  link.textContent = name;
+  c[1].textContent = namespace;
+  c[2].textContent = providerOf(o);
+  c[3].firstChild.textContent = phase;
+  c[3].firstChild.className = `phase phase-${phase.toLowerCase()}`;
+  c[4].textContent = readyOf(o);
+  c[5].textContent = age(o.metadata.creationTimestamp, now);
+  c[6].textContent = until(o.status && o.status.expiresAt, now);
+  c[7].textContent = String((o.status && o.status.restarts) || 0);
+  const eps = (o.status && o.status.endpoints) || [];
+  if (eps.length || c[8].firstChild) clear(c[8]).append(...endpointLinks(o));
+  if (writable) {
+    const suspended = !!o.spec.suspend;
+    if (!c[9].firstChild) {
+      c[9].append(h('button', { type: 'button', class: 'small' }),
+        h('button', { type: 'button', class: 'small danger', 'data-action': 'delete' }, 'Delete'));
+    }
+    c[9].firstChild.dataset.action = suspended ? 'resume' : 'suspend';
+    c[9].firstChild.textContent = suspended ? 'Resume' : 'Suspend';
+  }
+  tr.dataset.phase = phase;
 }
 
-export function mount(root, { navigate }) {
-  const rows = new Map();  // "ns/name" -> {o, tr}
+export function mount(root) {
+  const rows = new Map();  // "ns/name" -> {o, tr, source}, sorted by key
   const filters = { ns: '', phase: '', labels: () => true };
   const status = h('p', { class: 'notice', role: 'status', hidden: true });
   const count = h('span', { class: 'muted', id: 'sandbox-count' });
@@ -76,6 +108,7 @@ export function mount(root, { navigate }) {
   const labelInput = h('input', { id: 'filter-labels', type: 'search', placeholder: 'labels: app=web,team!=b',
     'aria-label': 'Label selector', autocomplete: 'off', spellcheck: 'false' });
   const dialog = h('dialog', { class: 'confirm' });
+  let pending = null;  // rows built but not yet in the table
 
   const confirmDelete = (o) => {
     clear(dialog).append(
@@ -87,31 +120,34 @@ export function mount(root, { navigate }) {
     dialog.onclose = () => { if (dialog.returnValue === 'delete') act(o, 'delete', status); };
     dialog.showModal();
   };
+  // One listener for every row's buttons.
+  tbody.addEventListener('click', (e) => {
+    const button = e.target.closest('button[data-action]');
+    const row = button && rows.get(button.closest('tr').dataset.key);
+    if (!row) return;
+    if (button.dataset.action === 'delete') confirmDelete(row.o);
+    else act(row.o, button.dataset.action, status);
+  });
 
   const visible = (o) => (!filters.ns || o.metadata.namespace === filters.ns) &&
     (!filters.phase || phaseOf(o) === filters.phase) && filters.labels(o.metadata.labels);
 
-  const fill = (tr, o) => {
-    const now = Date.now();
-    const phase = phaseOf(o);
-    const cells = [
-      h('a', { href: `/sandboxes/${o.metadata.namespace}/${o.metadata.name}`, 'data-nav': true }, o.metadata.name),
-      o.metadata.namespace, providerOf(o),
-      h('span', { class: `phase phase-${phase.toLowerCase()}` }, phase),
-      readyOf(o), age(o.metadata.creationTimestamp, now),
-      until(o.status && o.status.expiresAt, now), String((o.status && o.status.restarts) || 0),
-      endpointLinks(o), actions(o, status, confirmDelete),
-    ];
-    const labels = ['Name', 'Namespace', 'Provider', 'Phase', 'Ready', 'Age', 'Expires', 'Restarts', 'Endpoints', ''];
-    clear(tr);
-    cells.forEach((c, i) => tr.append(h('td', { 'data-label': labels[i] }, c)));
+  const build = (o, now) => {
+    const tr = prototypeRow.cloneNode(true);
+    tr.dataset.key = keyOf(o);
+    fill(tr, o, canWrite(o.metadata.namespace), now);
     tr.hidden = !visible(o);
-    tr.dataset.phase = phase;
+    return tr;
+  };
+
+  const attachPending = () => {
+    if (pending) tbody.append(pending);
+    pending = null;
   };
 
   const updateCount = () => {
     let shown = 0;
-    for (const { tr } of rows.values()) if (!tr.hidden) shown++;
+    for (const { o } of rows.values()) if (visible(o)) shown++;
     count.textContent = shown === rows.size ? `${rows.size} sandboxes` : `${shown} of ${rows.size} sandboxes`;
   };
 
@@ -121,61 +157,63 @@ export function mount(root, { navigate }) {
     for (const ns of [...seen].sort()) if (!have.has(ns)) nsSelect.append(h('option', { value: ns }, ns));
   };
 
-  // Rows stay sorted by namespace, then name; a new one goes in its place.
-  const insert = (key, tr) => {
-    for (const [k, r] of rows) {
-      if (k > key) { tbody.insertBefore(tr, r.tr); return; }
-    }
-    tbody.append(tr);
-  };
-
-  const upsert = (o) => {
+  const upsert = (o, source) => {
+    attachPending();
     const key = keyOf(o);
     const row = rows.get(key);
     if (row) {
       row.o = o;
-      fill(row.tr, o);
+      row.source = source;
+      fill(row.tr, o, canWrite(o.metadata.namespace));
+      row.tr.hidden = !visible(o);
       return;
     }
-    const tr = h('tr', { dataset: { key } });
-    fill(tr, o);
-    insert(key, tr);
-    const sorted = [...rows.entries(), [key, { o, tr }]].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const tr = build(o);
+    // Rows stay sorted by namespace, then name; a new one goes in its place.
+    const next = [...rows.keys()].find((k) => k > key);
+    tbody.insertBefore(tr, next ? rows.get(next).tr : null);
+    const sorted = [...rows.entries(), [key, { o, tr, source }]].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     rows.clear();
     for (const [k, v] of sorted) rows.set(k, v);
   };
 
   const onSync = (source) => (items) => {
+    performance.mark('sandboxes:listed');
     // A full list: drop rows of this source that are gone, then fill in.
     const keep = new Set(items.map(keyOf));
     for (const [k, r] of [...rows]) {
       if (r.source === source && !keep.has(k)) { r.tr.remove(); rows.delete(k); }
     }
     if (rows.size === 0) {
-      const frag = document.createDocumentFragment();
       items.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
-      for (const o of items) {
-        const tr = h('tr', { dataset: { key: keyOf(o) } });
-        fill(tr, o);
-        frag.append(tr);
+      const now = Date.now();
+      const first = document.createDocumentFragment();
+      pending = document.createDocumentFragment();
+      items.forEach((o, i) => {
+        const tr = build(o, now);
+        (i < FIRST_ROWS ? first : pending).append(tr);
         rows.set(keyOf(o), { o, tr, source });
-      }
-      tbody.append(frag);
+      });
+      tbody.append(first);
+      requestAnimationFrame(() => setTimeout(attachPending, 0));
     } else {
-      for (const o of items) { upsert(o); rows.get(keyOf(o)).source = source; }
+      for (const o of items) upsert(o, source);
     }
     refreshNamespaces();
     updateCount();
     root.dataset.loaded = 'true';
+    performance.mark('sandboxes:rendered');
+    // The next frame: what the user sees.
+    requestAnimationFrame(() => setTimeout(() => performance.mark('sandboxes:painted'), 0));
   };
   const onEvent = (source) => (type, o) => {
     const key = keyOf(o);
     if (type === 'DELETED') {
+      attachPending();
       const r = rows.get(key);
       if (r) { r.tr.remove(); rows.delete(key); }
     } else {
-      upsert(o);
-      rows.get(key).source = source;
+      upsert(o, source);
     }
     refreshNamespaces();
     updateCount();
@@ -191,8 +229,7 @@ export function mount(root, { navigate }) {
 
   const table = h('table', { class: 'grid', id: 'sandboxes' },
     h('caption', { class: 'visually-hidden' }, 'Sandboxes, updated live'),
-    h('thead', {}, h('tr', {}, ['Name', 'Namespace', 'Provider', 'Phase', 'Ready', 'Age', 'Expires', 'Restarts', 'Endpoints', '']
-      .map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
     tbody);
 
   const applyPanel = canWrite() || namespaces().some((ns) => canWrite(ns)) ? editor.panel() : null;
