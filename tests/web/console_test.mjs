@@ -106,7 +106,35 @@ step('the terminal echoes input for a stdin: true sandbox', async ({ page, open 
   await page.press('#terminal-input', 'Enter');
   await page.waitForSelector('#terminal-output:has-text("hello from the browser")');
   await page.waitForSelector('#logs:has-text("hello from the browser")');
+  await page.waitForSelector('#events tbody tr');
   await shot(page, 'sandbox');
+});
+
+step('a docker sandbox: in the table, and its terminal echoes through the engine', async ({ page, open, home }) => {
+  await open('/');
+  await page.waitForSelector('main[data-loaded="true"] #sandboxes');
+  home.apply(`apiVersion: sesame.dev/v1alpha1
+kind: Sandbox
+metadata: {name: in-docker}
+spec:
+  provider: docker
+  image: sesame-test-busybox:latest
+  command: ["sh", "-c", "echo ready; cat"]
+  stdin: true
+`);
+  await page.waitForSelector('#sandboxes tr[data-key="default/in-docker"]', { timeout: 60000 });
+  await eventually('the docker sandbox Running', async () => (await rowPhase(page, 'default/in-docker')) === 'Running', 120000);
+  const provider = await page.$eval('#sandboxes tr[data-key="default/in-docker"] td:nth-child(3)', (td) => td.textContent);
+  if (provider !== 'docker') throw new Error(`provider ${provider}`);
+  await page.click('#sandboxes tr[data-key="default/in-docker"] a');
+  await page.waitForSelector('#spec-yaml:has-text("provider: docker")');
+  await page.click('#terminal-connect');
+  await page.waitForSelector('#terminal-input:not([disabled])');
+  await page.fill('#terminal-input', 'echo through docker');
+  await page.press('#terminal-input', 'Enter');
+  await page.waitForSelector('#terminal-output:has-text("echo through docker")', { timeout: 60000 });
+  await shot(page, 'sandbox-docker');
+  home.deleteAndWait('in-docker');
 });
 
 step('a read of ~/.ssh inside a secured sandbox appears in the violations view', async ({ page, open, home }) => {
@@ -119,7 +147,9 @@ step('a read of ~/.ssh inside a secured sandbox appears in the violations view',
   if (r.status === 0) throw new Error(`the sandbox read ${target}: ${r.stdout}`);
   const row = await page.waitForSelector(`#violations-body tr:has-text("${target}")`, { timeout: 30000 });
   const seen = Date.now();
-  console.log(`  exec took ${ran - started} ms; the row appeared ${seen - ran} ms after it returned`);
+  const recorded = Date.parse(await row.$eval('time', (t) => t.getAttribute('datetime')));
+  console.log(`  exec took ${ran - started} ms; the row appeared ${seen - ran} ms after it returned, ` +
+    `${seen - recorded} ms after the attempt's own timestamp`);
   const kind = await row.getAttribute('data-kind');
   if (kind !== 'filesystem') throw new Error(`kind ${kind}`);
   const counted = await page.$eval('#violation-counts [data-kind="filesystem"] strong', (s) => Number(s.textContent));
@@ -161,6 +191,45 @@ step('the GitOps view lists syncs', async ({ page, open }) => {
   await shot(page, 'syncs');
 });
 
+step('keyboard: Tab reaches the skip link, the navigation and the controls; Enter follows a link', async ({ page, open }) => {
+  await open('/');
+  await page.waitForSelector('main[data-loaded="true"] #sandboxes');
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => document.activeElement.textContent);
+  if (first !== 'Skip to content') throw new Error(`first Tab stop: ${first}`);
+  const stops = [];
+  for (let i = 0; i < 14; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(await page.evaluate(() => document.activeElement.id || document.activeElement.textContent.trim()));
+  }
+  console.log(`  Tab stops: ${stops.join(' > ')}`);
+  for (const want of ['Violations', 'filter-ns', 'filter-phase', 'filter-labels']) {
+    if (!stops.includes(want)) throw new Error(`Tab never reaches ${want}`);
+  }
+  await page.focus('#nav a[href="/violations"]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/violations$/);
+  await page.waitForSelector('#violations');
+});
+
+step('every view in the dark theme and at 390 px wide', async ({ page, open }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  for (const [name, path, ready] of [['sandboxes', '/', '#sandboxes'], ['sandbox', '/sandboxes/default/shell-applied', '#spec-yaml'],
+    ['violations', '/violations', '#violations'], ['settings', '/admin/sandbox', '#settings-form'], ['syncs', '/syncs', '#syncs']]) {
+    await open(path);
+    await page.waitForSelector(ready);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    if (bg !== 'rgb(20, 19, 15)') throw new Error(`${name}: the dark theme's background is not in use (${bg})`);
+    await shot(page, `${name}-dark`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await shot(page, `${name}-390`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    if (overflow > 0) throw new Error(`${name} is ${overflow} px wider than a 390 px screen`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
 // ---- A controller with tokens ----
 
 step('login with a token; a read-only token sees no mutation controls and gets 403', async ({ tokenPage: page, tokenBase: base, tokenHome: home }) => {
@@ -181,6 +250,11 @@ step('login with a token; a read-only token sees no mutation controls and gets 4
   // A change without the CSRF token is refused even with the cookie.
   const forged = await page.evaluate(async () => (await fetch('/v1/namespaces/default/sandboxes/guarded', { method: 'DELETE' })).status);
   if (forged !== 403) throw new Error(`DELETE without the CSRF token: ${forged}`);
+  // SANDBOX_SECURITY_ENABLED is set in this controller's environment.
+  await page.goto(`${base}/admin/sandbox`);
+  await page.waitForSelector('#enabled-lock:has-text("SANDBOX_SECURITY_ENABLED=true")');
+  if (!(await page.$eval('#enabled', (e) => e.disabled))) throw new Error('the locked switch can be changed');
+  await shot(page, 'settings-locked');
   await page.click('#logout');
   await page.waitForURL(`${base}/login`);
 
@@ -210,6 +284,7 @@ async function main() {
   try {
     const tokens = path.join(tokenHome.dir, 'tokens');
     fs.writeFileSync(tokens, `${ADMIN_TOKEN} *\n${READER_TOKEN} *:read\n`);
+    tokenHome.env.SANDBOX_SECURITY_ENABLED = 'true';
     const [base, tokenBase] = await Promise.all([home.controller(), tokenHome.controller(['--token-file', tokens])]);
     tokenHome.apply(sandboxYaml('guarded'));
     browser = await launchBrowser(tmp);
@@ -239,6 +314,8 @@ async function main() {
     console.log(`FAIL setup: ${e.stack || e.message}`);
   } finally {
     if (browser) await browser.close().catch(() => {});
+    // The docker sandbox's container does not go with the controller.
+    home.deleteAndWait('in-docker', { allowFailure: true });
     home.stop();
     tokenHome.stop();
   }

@@ -74,6 +74,12 @@ export class Home {
     return this.run(['apply', '-f', file], { env });
   }
 
+  // Deletes a sandbox and waits until its provider resource is gone.
+  deleteAndWait(name, { allowFailure = false } = {}) {
+    this.run(['delete', 'sandbox', name], { allowFailure });
+    return this.run(['wait', `sandbox/${name}`, '--for=delete', '--timeout', '120s'], { allowFailure });
+  }
+
   // Starts `sesame controller`; resolves with its URL once it listens.
   controller(extra = []) {
     const log = fs.openSync(path.join(this.dir, `controller-${this.children.length}.log`), 'w');

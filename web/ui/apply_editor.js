@@ -41,19 +41,6 @@ export function panel() {
   };
   area.addEventListener('input', () => { marked = new Set(); drawGutter(); });
   area.addEventListener('scroll', () => { gutter.scrollTop = area.scrollTop; });
-  // Tab indents (two spaces); Escape then Tab leaves the editor, so the
-  // keyboard is never trapped.
-  let escaped = false;
-  area.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') { escaped = true; return; }
-    if (e.key === 'Tab' && !e.shiftKey && !escaped) {
-      e.preventDefault();
-      area.setRangeText('  ', area.selectionStart, area.selectionEnd, 'end');
-      drawGutter();
-    }
-    escaped = false;
-  });
-
   const showErrors = (err) => {
     clear(errors);
     const causes = (err.body.details && err.body.details.causes) || [];
