@@ -5,6 +5,7 @@
 //
 // Each step prints what it saw; screenshots of every view go to --artifacts.
 // Exit 0 only when every step passed.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -188,7 +189,7 @@ step('/admin/sandbox answers JSON to API clients', async ({ base }) => {
 step('the GitOps view lists syncs', async ({ page, open }) => {
   await open('/syncs');
   await page.waitForSelector('#syncs');
-  await shot(page, 'syncs');
+  await page.waitForSelector('text=No GitOps sync');
 });
 
 step('keyboard: Tab reaches the skip link, the navigation and the controls; Enter follows a link', async ({ page, open }) => {
@@ -275,6 +276,28 @@ step('login with a token; a read-only token sees no mutation controls and gets 4
   await shot(page, 'read-only');
 });
 
+step('the GitOps view shows the sync\'s revision and status', async ({ tokenPage: page, tokenBase: base, repo }) => {
+  await page.goto(`${base}/syncs`);
+  const short = repo.revision.slice(0, 12);
+  await page.waitForSelector(`#syncs-body tr:has-text("${short}")`, { timeout: 60000 });
+  const row = await page.$eval('#syncs-body tr', (tr) => tr.textContent);
+  console.log(`  sync: ${row}`);
+  if (!row.includes('Synced')) throw new Error(`not Synced: ${row}`);
+  await shot(page, 'syncs');
+});
+
+// A Git repository with one sandbox, for the token controller to sync.
+function makeRepo(dir) {
+  const repo = path.join(dir, 'fleet');
+  fs.mkdirSync(repo);
+  fs.writeFileSync(path.join(repo, 'synced.yaml'), sandboxYaml('synced'));
+  const git = (...a) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=t@example.com', ...a], { encoding: 'utf8' });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-q', '-m', 'one sandbox');
+  return { dir: repo, revision: git('rev-parse', 'HEAD').trim() };
+}
+
 async function main() {
   const tmp = tempRoot();
   const home = new Home(path.resolve(args.sesame), tmp, 'open');
@@ -285,7 +308,9 @@ async function main() {
     const tokens = path.join(tokenHome.dir, 'tokens');
     fs.writeFileSync(tokens, `${ADMIN_TOKEN} *\n${READER_TOKEN} *:read\n`);
     tokenHome.env.SANDBOX_SECURITY_ENABLED = 'true';
-    const [base, tokenBase] = await Promise.all([home.controller(), tokenHome.controller(['--token-file', tokens])]);
+    const repo = makeRepo(tokenHome.dir);
+    const [base, tokenBase] = await Promise.all([home.controller(),
+      tokenHome.controller(['--token-file', tokens, '--git', repo.dir, '--interval', '5s'])]);
     tokenHome.apply(sandboxYaml('guarded'));
     browser = await launchBrowser(tmp);
     const page = browser.pages()[0] || await browser.newPage();
@@ -293,7 +318,7 @@ async function main() {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     const tokenPage = await browser.newPage();
-    const ctx = { page, home, base, tokenPage, tokenBase, tokenHome, open: (p) => page.goto(`${base}${p}`) };
+    const ctx = { page, home, base, tokenPage, tokenBase, tokenHome, repo, open: (p) => page.goto(`${base}${p}`) };
     for (const s of steps) {
       if (args.only && !s.name.includes(args.only)) continue;
       const t0 = Date.now();

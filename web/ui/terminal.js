@@ -46,8 +46,6 @@ export function open(ns, name) {
       back -= 1;
       input.value = back ? history[history.length - back] : '';
       e.preventDefault();
-    } else if (e.key === 'c' && e.ctrlKey && !input.value) {
-      send('\x03');
     }
   });
 
