@@ -74,6 +74,7 @@ Command WaitCommand();
 Command GcCommand();
 Command RuntimesCommand();
 Command SecurityCommand();
+Command KubeconfigCommand();
 
 // Flags several commands share.
 FlagSpec NamespaceFlag();

@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "common/number.h"
+#include "controller/api/kube_endpoint.h"
 #include "specs/quantity.h"
 
 namespace sesame::cli {
@@ -22,6 +23,10 @@ std::vector<FlagSpec> ControllerFlags() {
            "QUANTITY"},
           {"tls-cert", 0, true, "serve HTTPS with this certificate", "FILE"},
           {"tls-key", 0, true, "the certificate's private key", "FILE"},
+          {"kube-listen", 0, true,
+           "HTTPS for kubectl and Kubernetes clients, with a self-signed certificate (default: the "
+           "--listen port + 1, or port 0 when that is 0; off: none)",
+           "HOST:PORT|off"},
           {"log-format", 0, true, "log lines as text or json, one object per line (default text)",
            "text|json"},
           {"log-level", 0, true, "the least severe lines logged (default info)", "debug|info|warn|error"}};
@@ -90,6 +95,43 @@ Result<std::optional<GitSyncOptions>> GitSyncOptionsFromFlags(const ParsedFlags&
   return std::optional<GitSyncOptions>(std::move(options));
 }
 
+namespace {
+
+// The HTTPS listener for Kubernetes clients (kubectl sends tokens only
+// over TLS), on the same handlers, recorded for `sesame kubeconfig`.
+Status StartKubeListener(const ParsedFlags& flags, Runtime& runtime,
+                         const controller::api::ApiServerOptions& plain, RunningApi& api) {
+  std::string listen = flags.Get("kube-listen");
+  bool implicit = listen.empty();
+  if (listen == "off") return Status::Ok();
+  std::string host = plain.listen.substr(0, plain.listen.rfind(':'));
+  if (implicit) {
+    int port = std::atoi(plain.listen.substr(plain.listen.rfind(':') + 1).c_str());
+    listen = host + ":" + std::to_string(port == 0 ? 0 : port + 1);
+  }
+  auto tls = controller::api::EnsureLoopbackCertificate(runtime.home + "/tls");
+  if (!tls.ok()) return tls.status();
+  controller::api::ApiServerOptions options = plain;
+  options.listen = listen;
+  options.tls_cert = tls->cert_path;
+  options.tls_key = tls->key_path;
+  auto server = controller::api::ApiServer::Start(options, *api.handlers);
+  if (!server.ok()) {
+    if (!implicit) return InvalidError("--kube-listen: " + server.status().message());
+    LogWarn("no HTTPS listener for Kubernetes clients: " + server.status().message() +
+            " (choose one with --kube-listen HOST:PORT)");
+    return Status::Ok();
+  }
+  api.kube_server = std::move(server).value();
+  std::string kube_host = listen.substr(0, listen.rfind(':'));
+  api.kube_url = "https://" + kube_host + ":" + std::to_string(api.kube_server->port());
+  SESAME_RETURN_IF_ERROR(controller::api::RecordKubeEndpoint(*runtime.store, {api.kube_url, tls->cert_pem, api.url}));
+  LogInfo("Kubernetes API (HTTPS) listening on " + api.kube_url + "; `sesame kubeconfig` prints a kubeconfig");
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager,
                             std::function<Status()> trigger_sync) {
   controller::api::ApiServerOptions options;
@@ -123,6 +165,7 @@ Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controll
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   api.url = std::string(options.tls_cert.empty() ? "http://" : "https://") + host + ":" +
             std::to_string(api.server->port());
+  SESAME_RETURN_IF_ERROR(StartKubeListener(flags, runtime, options, api));
   return api;
 }
 

@@ -31,6 +31,9 @@ struct RunningApi {
   std::unique_ptr<controller::api::ApiHandlers> handlers;
   std::unique_ptr<controller::api::ApiServer> server;
   std::string url;  // "http://127.0.0.1:7777"
+  // HTTPS for Kubernetes clients (--kube-listen); null when off.
+  std::unique_ptr<controller::api::ApiServer> kube_server;
+  std::string kube_url;
 };
 // `trigger_sync`, when set, serves POST /v1/sync.
 Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "specs/codec.h"
+#include "specs/columns.h"
 
 namespace sesame::cli {
 
@@ -45,58 +46,30 @@ std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
 
 namespace {
 
-std::string Age(const specs::Object& o, Time now) {
-  if (!o.metadata.creation_timestamp) return "<unknown>";
-  return HumanDuration(std::chrono::duration_cast<Millis>(now - *o.metadata.creation_timestamp));
+bool Shown(const specs::Column& c, const PrintOptions& options) {
+  return c.priority == 0 || options.format == OutputFormat::kWide;
 }
 
-std::string Expires(const std::optional<Time>& at, Time now) {
-  if (!at) return "<none>";
-  if (*at <= now) return "expired";
-  return "in " + HumanDuration(std::chrono::duration_cast<Millis>(*at - now));
-}
-
-std::string Joined(const std::vector<specs::Endpoint>& endpoints) {
-  std::string out;
-  for (const auto& e : endpoints) out += (out.empty() ? "" : ",") + e.url;
-  return out.empty() ? "<none>" : out;
-}
-
-std::vector<std::string> SandboxHeader(const PrintOptions& options) {
-  std::vector<std::string> h = {"NAME", "PROVIDER", "PHASE", "READY", "AGE", "EXPIRES"};
-  if (options.format == OutputFormat::kWide) {
-    h.insert(h.end(), {"RESTARTS", "TEMPLATE", "ENDPOINTS", "MESSAGE"});
+std::vector<std::string> Header(const std::string& kind, const PrintOptions& options) {
+  std::vector<std::string> header;
+  for (const auto& c : specs::ColumnsOf(kind)) {
+    if (!Shown(c, options)) continue;
+    std::string name = c.name;
+    for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    header.push_back(name);
   }
-  return h;
+  return header;
 }
 
-std::vector<std::string> SandboxRow(const specs::Object& o, const PrintOptions& options,
-                                    const TemplateLookup& templates) {
-  std::string tmpl_name;
-  if (auto spec = specs::DecodeSandboxSpec(o.spec); spec.ok()) tmpl_name = spec->template_ref;
-  const specs::Object* tmpl =
-      tmpl_name.empty() ? nullptr : templates(o.metadata.namespace_, tmpl_name);
-  auto sandbox = specs::DecodeSandbox(o, tmpl);
-  if (!sandbox.ok()) return {o.metadata.name, "?", "Invalid", "False", Age(o, options.now), "?"};
-  const auto& status = sandbox->status;
-  const auto* ready = status.FindCondition("Ready");
-  std::string phase = o.metadata.deletion_timestamp ? "Terminating" : status.phase;
-  std::vector<std::string> row = {o.metadata.name, sandbox->spec.provider, phase,
-                                  ready ? ready->status : "False", Age(o, options.now),
-                                  Expires(status.expires_at, options.now)};
-  if (options.format == OutputFormat::kWide) {
-    std::string message = ready ? ready->message : "";
-    if (tmpl_name.size() && !tmpl) message = "template \"" + tmpl_name + "\" not found";
-    row.insert(row.end(), {std::to_string(status.restarts), tmpl_name.empty() ? "<none>" : tmpl_name,
-                           Joined(status.endpoints), message});
+std::vector<std::string> Row(const specs::Object& o, const PrintOptions& options,
+                             const TemplateLookup& templates) {
+  const auto& columns = specs::ColumnsOf(o.kind);
+  std::vector<std::string> cells = specs::CellsOf(o, templates, options.now);
+  std::vector<std::string> row;
+  for (size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
+    if (Shown(columns[i], options)) row.push_back(cells[i]);
   }
   return row;
-}
-
-std::vector<std::string> TemplateRow(const specs::Object& o, const PrintOptions& options) {
-  std::string provider = "<unset>";
-  if (auto spec = specs::DecodeSandboxSpec(o.spec); spec.ok()) provider = spec->provider;
-  return {o.metadata.name, provider, Age(o, options.now)};
 }
 
 }  // namespace
@@ -125,15 +98,9 @@ std::vector<std::vector<std::string>> ObjectRows(const std::string& kind,
                                                  const std::vector<specs::Object>& objects,
                                                  const PrintOptions& options,
                                                  const TemplateLookup& templates) {
-  bool sandbox = kind == specs::kKindSandbox;
   std::vector<std::vector<std::string>> rows;
-  if (!options.no_headers) {
-    rows.push_back(sandbox ? SandboxHeader(options)
-                           : std::vector<std::string>{"NAME", "PROVIDER", "AGE"});
-  }
-  for (const auto& o : objects) {
-    rows.push_back(sandbox ? SandboxRow(o, options, templates) : TemplateRow(o, options));
-  }
+  if (!options.no_headers) rows.push_back(Header(kind, options));
+  for (const auto& o : objects) rows.push_back(Row(o, options, templates));
   if (options.all_namespaces) {
     for (size_t i = 0; i < rows.size(); ++i) {
       bool header = i == 0 && !options.no_headers;

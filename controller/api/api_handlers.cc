@@ -6,6 +6,7 @@
 
 #include "common/number.h"
 #include "controller/api/api_errors.h"
+#include "controller/api/object_writes.h"
 #include "controller/sync_status.h"
 #include "reconcilers/sandbox_handle.h"
 #include "security/probe.h"
@@ -84,25 +85,6 @@ HttpResponse InvalidManifest(const specs::ParsedManifests& parsed) {
   return ErrorResponse(422, message, json{{"causes", causes}}.dump());
 }
 
-// Exactly one object of `key`'s kind, name and namespace from a body.
-Result<specs::Object> OneObject(const HttpRequest& r, const specs::ObjectKey& key,
-                                specs::ParsedManifests* parsed) {
-  *parsed = specs::ParseManifests(r.body, "<request>");
-  if (!parsed->ok()) return InvalidError("invalid manifest");
-  if (parsed->objects.size() != 1) return InvalidError("the body must hold exactly one object");
-  specs::Object o = parsed->objects[0];
-  if (o.kind != key.kind) return InvalidError("the body is a " + o.kind + ", the URL names a " + key.kind);
-  if (o.metadata.namespace_ != key.namespace_) {
-    return InvalidError("metadata.namespace \"" + o.metadata.namespace_ +
-                        "\" does not match the URL's \"" + key.namespace_ + "\"");
-  }
-  if (!key.name.empty() && o.metadata.name != key.name) {
-    return InvalidError("metadata.name \"" + o.metadata.name + "\" does not match the URL's \"" +
-                        key.name + "\"");
-  }
-  return o;
-}
-
 }  // namespace
 
 HttpResponse ApiHandlers::Handle(const HttpRequest& r,
@@ -116,7 +98,8 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
   std::smatch match;
   if (r.path == "/healthz") return JsonResponse(200, R"({"status":"ok"})");
   if (r.path == "/readyz") return Readyz();
-  if (r.path == "/version") return JsonResponse(200, json{{"version", ctx_.version}}.dump());
+  if (r.path == "/version") return KubeApi::Version(ctx_.version);
+  if (KubeApi::Serves(r.path)) return kube_.Handle(r, allowed);
   if (r.path == "/metrics") return Metrics();
   if (r.path == "/admin/sandbox") {
     if (!allowed("")) return ErrorResponse(403, "the admin settings need a token for every namespace");
@@ -246,16 +229,13 @@ HttpResponse ApiHandlers::Events(const HttpRequest& r, const std::string& ns) {
 HttpResponse ApiHandlers::Create(const HttpRequest& r, const std::string& kind, const std::string& ns) {
   if (!AcceptableBody(r, false)) return UnsupportedMediaType(r);
   specs::ParsedManifests parsed;
-  auto object = OneObject(r, {kind, ns, ""}, &parsed);
+  auto object = ObjectFromBody(r.body, {kind, ns, ""}, &parsed);
   if (!parsed.ok()) return InvalidManifest(parsed);
   if (!object.ok()) return ErrorResponse(400, object.status().message());
-  if (ctx_.store->Get(specs::KeyOf(*object)).ok()) {
-    return ErrorResponse(409, specs::ResourceName(kind) + "/" + object->metadata.name + " already exists");
-  }
-  auto outcomes = ctx_.store->Apply({*object}, {});
-  if (!outcomes.ok()) return ErrorResponse(outcomes.status());
+  auto created = CreateObject(*ctx_.store, *object, false);
+  if (!created.ok()) return ErrorResponse(created.status());
   Wrote();
-  return JsonResponse(201, specs::ObjectToJson((*outcomes)[0].object, false));
+  return JsonResponse(201, specs::ObjectToJson(*created, false));
 }
 
 HttpResponse ApiHandlers::GetOne(const specs::ObjectKey& key) {
@@ -267,14 +247,10 @@ HttpResponse ApiHandlers::GetOne(const specs::ObjectKey& key) {
 HttpResponse ApiHandlers::Replace(const HttpRequest& r, const specs::ObjectKey& key) {
   if (!AcceptableBody(r, false)) return UnsupportedMediaType(r);
   specs::ParsedManifests parsed;
-  auto object = OneObject(r, key, &parsed);
+  auto object = ObjectFromBody(r.body, key, &parsed);
   if (!parsed.ok()) return InvalidManifest(parsed);
   if (!object.ok()) return ErrorResponse(400, object.status().message());
-  auto current = ctx_.store->Get(key);
-  if (!current.ok()) return ErrorResponse(current.status());
-  // Finalizers belong to the controller: a PUT cannot drop them.
-  object->metadata.finalizers = current->metadata.finalizers;
-  auto updated = ctx_.store->Update(*object);
+  auto updated = ReplaceObject(*ctx_.store, *object, false);
   if (!updated.ok()) return ErrorResponse(updated.status());
   Wrote();
   return JsonResponse(200, specs::ObjectToJson(*updated, false));
@@ -286,29 +262,17 @@ HttpResponse ApiHandlers::Patch(const HttpRequest& r, const specs::ObjectKey& ke
   if (patch.is_discarded() || !patch.is_object()) {
     return ErrorResponse(400, "a merge patch must be a JSON object (RFC 7386)");
   }
-  // Optimistic: re-read and retry when another writer got in between.
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    auto current = ctx_.store->Get(key);
-    if (!current.ok()) return ErrorResponse(current.status());
-    json merged = json::parse(specs::ObjectToJson(*current, false));
+  specs::ParsedManifests parsed;
+  auto updated = EditObject(*ctx_.store, key, false, [&](const specs::Object& current) {
+    json merged = json::parse(specs::ObjectToJson(current, false));
     merged.erase("status");
     merged.merge_patch(patch);
-    HttpRequest as_put = r;
-    as_put.body = merged.dump();
-    specs::ParsedManifests parsed;
-    auto object = OneObject(as_put, key, &parsed);
-    if (!parsed.ok()) return InvalidManifest(parsed);
-    if (!object.ok()) return ErrorResponse(400, object.status().message());
-    object->metadata.finalizers = current->metadata.finalizers;
-    object->metadata.resource_version = current->metadata.resource_version;
-    auto updated = ctx_.store->Update(*object);
-    if (updated.ok()) {
-      Wrote();
-      return JsonResponse(200, specs::ObjectToJson(*updated, false));
-    }
-    if (updated.status().code() != Code::kConflict) return ErrorResponse(updated.status());
-  }
-  return ErrorResponse(409, "the object kept changing; try again");
+    return ObjectFromBody(merged.dump(), key, &parsed);
+  });
+  if (!parsed.ok()) return InvalidManifest(parsed);
+  if (!updated.ok()) return ErrorResponse(updated.status());
+  Wrote();
+  return JsonResponse(200, specs::ObjectToJson(*updated, false));
 }
 
 HttpResponse ApiHandlers::Remove(const HttpRequest& r, const specs::ObjectKey& key) {
@@ -380,7 +344,8 @@ ApiHandlers::ApiHandlers(ApiContext context)
                                     {"method", "route", "code"})),
       request_seconds_(metrics_.AddHistogram("sesame_api_request_duration_seconds",
                                              "API request latency, until the response or a stream's headers.",
-                                             {"method", "route"}, Histogram::LatencyBuckets())) {
+                                             {"method", "route"}, Histogram::LatencyBuckets())),
+      kube_(ctx_.store, [this] { Wrote(); }) {
   // Read at scrape time through `this`: kept in the handlers' own registry,
   // which cannot outlive them.
   local_metrics_->AddGauge("sesame_sandboxes", "Sandboxes by phase and provider.", {"phase", "provider"},
@@ -415,6 +380,15 @@ std::string ApiHandlers::RoutePattern(const std::string& path) {
       {std::regex(R"(^/v1/namespaces/[^/]+/sandboxes/[^/]+/(logs|exec|attach|files)$)"),
        "/v1/namespaces/{ns}/sandboxes/{name}/$1"},
       {std::regex(R"(^/preview/.*)"), "/preview/{ns}/{name}/{port}/{path}"},
+      {std::regex(R"(^/apis/sesame\.dev/v1alpha1/namespaces/[^/]+/([a-z]+)$)"),
+       "/apis/sesame.dev/v1alpha1/namespaces/{ns}/$1"},
+      {std::regex(R"(^/apis/sesame\.dev/v1alpha1/namespaces/[^/]+/([a-z]+)/[^/]+$)"),
+       "/apis/sesame.dev/v1alpha1/namespaces/{ns}/$1/{name}"},
+      {std::regex(R"(^/apis/sesame\.dev/v1alpha1/namespaces/[^/]+/([a-z]+)/[^/]+/status$)"),
+       "/apis/sesame.dev/v1alpha1/namespaces/{ns}/$1/{name}/status"},
+      {std::regex(R"(^/(api|apis|apis/sesame\.dev|apis/sesame\.dev/v1alpha1|openapi/v2|openapi/v3|openapi/v3/apis/sesame\.dev/v1alpha1)$)"),
+       "/$1"},
+      {std::regex(R"(^/apis/sesame\.dev/v1alpha1/([a-z]+)$)"), "/apis/sesame.dev/v1alpha1/$1"},
   };
   std::smatch m;
   for (const auto& [pattern, format] : kPatterns) {

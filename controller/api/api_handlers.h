@@ -16,6 +16,7 @@
 #include "common/time.h"
 #include "controller/api/auth.h"
 #include "controller/api/http_types.h"
+#include "controller/api/kube_api.h"
 #include "controller/metrics.h"
 #include "providers/provider.h"
 #include "store/store.h"
@@ -107,6 +108,7 @@ class ApiHandlers {
   Counter& requests_;
   Histogram& request_seconds_;
   ApiLoad load_;
+  KubeApi kube_;  // /api, /apis, /openapi
 };
 
 // {"id","sandbox":{"namespace","name","uid"},"time","kind","operation","target","rule"}

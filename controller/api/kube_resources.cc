@@ -1,0 +1,36 @@
+#include "controller/api/kube_resources.h"
+
+#include "specs/object.h"
+
+namespace sesame::controller::api {
+
+const std::vector<KubeResource>& KubeResources() {
+  static const std::vector<KubeResource> resources = {
+      {specs::kKindSandbox, "sandboxes", "sandbox", {"sb"}, {"all", "sesame"},
+       "Sandbox is an isolated environment where one AI-agent session runs, on a provider "
+       "(filesystem, docker, e2b, daytona, vercel); the controller creates, restarts, suspends, "
+       "expires and deletes it to match its spec.",
+       &specs::SpecSchema(false), true},
+      {specs::kKindSandboxTemplate, "sandboxtemplates", "sandboxtemplate", {"sbt"}, {"sesame"},
+       "SandboxTemplate holds spec fields that Sandboxes naming it in spec.templateRef share; "
+       "a sandbox's own fields win.",
+       &specs::SpecSchema(true), false},
+  };
+  return resources;
+}
+
+const KubeResource* FindKubeResource(const std::string& plural) {
+  for (const auto& r : KubeResources()) {
+    if (r.plural == plural) return &r;
+  }
+  return nullptr;
+}
+
+const KubeResource* FindKubeResourceByKind(const std::string& kind) {
+  for (const auto& r : KubeResources()) {
+    if (r.kind == kind) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace sesame::controller::api

@@ -1,0 +1,142 @@
+// Watches in Kubernetes' event format: one {"type","object"} JSON object
+// per line, ADDED/MODIFIED/DELETED, BOOKMARK when asked for, and an ERROR
+// event with 410 Expired when the resourceVersion is older than the
+// change log. With a Table Accept header each object is a one-row Table.
+#include <set>
+#include <thread>
+
+#include "controller/api/kube_internal.h"
+#include "specs/object_json.h"
+
+namespace sesame::controller::api {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kWatchPage = 1000;
+constexpr auto kWatchPoll = std::chrono::milliseconds(25);
+// Bookmarks (or, without them, a blank line) this often on a quiet stream,
+// so that a client that went away is noticed.
+constexpr auto kIdle = std::chrono::seconds(10);
+// Streams end after this at the latest; clients watch again from the last
+// resourceVersion they saw.
+constexpr auto kMaxWatch = std::chrono::minutes(30);
+
+std::string EventLine(const char* type, const json& object) {
+  return json{{"type", type}, {"object", object}}.dump() + "\n";
+}
+
+}  // namespace
+
+HttpResponse KubeApi::Watch(const HttpRequest& r, const Target& t) {
+  auto filter = FilterOf(r);
+  if (!filter.ok()) return KubeError(400, filter.status().message());
+  std::string rv_text = r.Query("resourceVersion");
+  int64_t from = std::atoll(rv_text.c_str());
+  if (!rv_text.empty() && rv_text.find_first_not_of("0123456789") != std::string::npos) {
+    return KubeError(400, "resourceVersion: \"" + rv_text + "\" is not a resource version");
+  }
+  auto timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxWatch);
+  if (std::string s = r.Query("timeoutSeconds"); !s.empty()) {
+    int64_t seconds = std::atoll(s.c_str());
+    if (seconds > 0) timeout = std::min(timeout, std::chrono::duration_cast<decltype(timeout)>(std::chrono::seconds(seconds)));
+  }
+  bool bookmarks = QueryFlag(r, "allowWatchBookmarks");
+  bool table = WantsTable(r);
+  std::string include_object = r.Query("includeObject");
+  const KubeResource& resource = *t.resource;
+  std::string ns = t.ns;
+  store::Store* store = store_;
+  HttpResponse response;
+  response.stream = [=, filter = std::move(*filter)](const ChunkWriter& write) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto templates = StoreTemplates(*store);
+    auto object_json = [&](const specs::Object& o) {
+      if (!table) return specs::ObjectToJsonValue(o);
+      json one = TableOf(resource, {o}, include_object, templates);
+      one["metadata"] = {{"resourceVersion", std::to_string(o.metadata.resource_version)}};
+      return one;
+    };
+    auto matches = [&](const specs::Object& o) {
+      return o.kind == resource.kind && (ns.empty() || o.metadata.namespace_ == ns) && filter.Matches(o, templates);
+    };
+    // Objects the client has seen as matching: one that stops matching is
+    // DELETED for this watch, one that starts is ADDED.
+    std::set<specs::ObjectKey> shown;
+    int64_t seen = from;
+    auto now_rv = store->CurrentResourceVersion();
+    auto current = store->List({resource.kind, ns, filter.labels});
+    if (!now_rv.ok() || !current.ok()) return;
+    if (from != 0) {
+      if (!store->ChangesSince(from, 1).ok()) {
+        json expired = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
+                        {"status", "Failure"}, {"code", 410}, {"reason", "Expired"},
+                        {"message", "too old resource version: " + std::to_string(from) + " (" +
+                                        std::to_string(*now_rv) + ")"}};
+        write(EventLine("ERROR", expired));
+        return;
+      }
+      for (const auto& o : *current) {
+        if (matches(o)) shown.insert(specs::KeyOf(o));
+      }
+    } else {
+      // No version: every current object first, as ADDED.
+      for (const auto& o : *current) {
+        if (!matches(o)) continue;
+        shown.insert(specs::KeyOf(o));
+        if (!write(EventLine("ADDED", object_json(o)))) return;
+      }
+      seen = *now_rv;
+    }
+    auto last_write = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto changes = store->ChangesSince(seen, kWatchPage);
+      if (!changes.ok()) {
+        json expired = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
+                        {"status", "Failure"}, {"code", 410}, {"reason", "Expired"},
+                        {"message", "too old resource version: " + std::to_string(seen)}};
+        write(EventLine("ERROR", expired));
+        return;
+      }
+      if (!changes->empty()) templates = StoreTemplates(*store);
+      for (const auto& c : *changes) {
+        seen = c.resource_version;
+        specs::ObjectKey key = specs::KeyOf(c.object);
+        bool was_shown = shown.count(key) > 0;
+        bool match = matches(c.object);
+        const char* type = nullptr;
+        if (c.type == store::WatchType::kDeleted) {
+          if (was_shown || match) type = "DELETED";
+          shown.erase(key);
+        } else if (match) {
+          type = was_shown && c.type == store::WatchType::kModified ? "MODIFIED" : "ADDED";
+          shown.insert(key);
+        } else if (was_shown) {
+          type = "DELETED";
+          shown.erase(key);
+        }
+        if (!type) continue;
+        if (!write(EventLine(type, object_json(c.object)))) return;
+        last_write = std::chrono::steady_clock::now();
+      }
+      if (changes->size() == kWatchPage) continue;
+      if (std::chrono::steady_clock::now() - last_write > kIdle) {
+        std::string beat = "\n";
+        if (bookmarks) {
+          beat = EventLine("BOOKMARK", {{"kind", resource.kind},
+                                        {"apiVersion", kKubeGroupVersion},
+                                        {"metadata", {{"resourceVersion", std::to_string(seen)}}}});
+        }
+        if (!write(beat)) return;
+        last_write = std::chrono::steady_clock::now();
+      } else if (!write("")) {
+        return;
+      }
+      std::this_thread::sleep_for(kWatchPoll);
+    }
+  };
+  return response;
+}
+
+}  // namespace sesame::controller::api

@@ -1,0 +1,47 @@
+#include "tests/kube/kube_fixture.h"
+
+#include <filesystem>
+
+namespace sesame::kube {
+
+void KubeTest::StartServer(const std::vector<std::string>& extra, const std::string& token) {
+  controller_ = StartController(extra);
+  url_ = ServerUrl();
+  ASSERT_FALSE(url_.empty()) << ControllerLogs();
+  std::vector<std::string> args = {"kubeconfig"};
+  if (!token.empty()) args.insert(args.end(), {"--token", token});
+  testing::CommandResult config;
+  // The HTTPS listener records its address once it listens.
+  ASSERT_TRUE(Eventually([&] {
+    config = Sesame(args);
+    return config.exit_code == 0;
+  }, 10000)) << config.err << ControllerLogs();
+  kubeconfig_ = dir_.Write("kubeconfig", config.out);
+}
+
+testing::CommandResult KubeTest::Kubectl(std::vector<std::string> args, const std::string& input,
+                                         const std::map<std::string, std::string>& env) {
+  std::string home = dir_.path() + "/kubectl-home";
+  std::filesystem::create_directories(home);
+  args.insert(args.begin(), {"kubectl", "--kubeconfig", kubeconfig_, "--cache-dir", home + "/cache"});
+  std::map<std::string, std::string> all = {{"HOME", home}, {"KUBECONFIG", kubeconfig_}};
+  for (const auto& [k, v] : env) all[k] = v;
+  return testing::RunCommand(args, all, input);
+}
+
+testing::CommandResult KubeTest::Python(const std::string& script) {
+  std::string path = dir_.Write("client.py", script);
+  return testing::RunCommand({"/usr/bin/python3", path},
+                             {{"KUBECONFIG", kubeconfig_}, {"HOME", dir_.path() + "/python-home"}});
+}
+
+void KubeTest::SesameApply(const std::string& yaml) { Apply(yaml); }
+
+std::string SandboxYaml(const std::string& name, const std::string& labels, const std::string& ns) {
+  return "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata:\n  name: " + name +
+         "\n  namespace: " + ns + "\n  labels: " + labels +
+         "\nspec:\n  provider: filesystem\n  command: [\"sh\", \"-c\", \"echo ready; exec sleep 600\"]\n"
+         "  security: {enabled: false}\n  lifetime: {ttl: 3h}\n";
+}
+
+}  // namespace sesame::kube

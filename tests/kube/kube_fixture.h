@@ -1,0 +1,35 @@
+#pragma once
+// A running controller and the real Kubernetes clients pointed at it:
+// the `kubectl` binary and Debian's python3-kubernetes, each with a home,
+// kubeconfig and discovery cache of their own.
+
+#include <string>
+#include <vector>
+
+#include "tests/e2e/e2e_fixture.h"
+
+namespace sesame::kube {
+
+class KubeTest : public e2e::E2eTest {
+ protected:
+  // Starts a controller (extra flags added) and writes a kubeconfig for
+  // it with `sesame kubeconfig` (and `token` when given).
+  void StartServer(const std::vector<std::string>& extra = {}, const std::string& token = "");
+  // kubectl with this test's kubeconfig, cache and home.
+  testing::CommandResult Kubectl(std::vector<std::string> args, const std::string& input = "",
+                                 const std::map<std::string, std::string>& env = {});
+  // /usr/bin/python3 running `script` with KUBECONFIG set.
+  testing::CommandResult Python(const std::string& script);
+  // Applies YAML with `sesame apply`, failing the test when it fails.
+  void SesameApply(const std::string& yaml);
+
+  std::unique_ptr<testing::BackgroundProcess> controller_;
+  std::string url_;         // the controller's plain HTTP API
+  std::string kubeconfig_;  // path
+};
+
+// A filesystem Sandbox without OS sandboxing (fast to start).
+std::string SandboxYaml(const std::string& name, const std::string& labels = "{}",
+                        const std::string& ns = "default");
+
+}  // namespace sesame::kube
