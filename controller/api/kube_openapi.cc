@@ -1,11 +1,12 @@
 // OpenAPI for the sesame.dev group, generated from the schema validation
-// uses (specs/validate_schema.h): v3 for `kubectl explain` and for
+// uses, with its descriptions (specs/json_schema.h): v3 for `kubectl explain` and for
 // kubectl's check that the server validates fields itself (a PATCH with a
 // fieldValidation parameter), v2 in JSON for other clients.
 #include <functional>
 #include <mutex>
 
 #include "controller/api/kube_internal.h"
+#include "specs/json_schema.h"
 
 namespace sesame::controller::api {
 
@@ -14,49 +15,6 @@ using nlohmann::json;
 namespace {
 
 constexpr char kMetaRef[] = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
-
-json SchemaOf(const specs::Schema& s) {
-  using specs::FieldType;
-  switch (s.type) {
-    case FieldType::kObject: {
-      json properties = json::object();
-      json required = json::array();
-      for (const auto& f : s.fields) {
-        properties[f.name] = SchemaOf(f.schema);
-        if (f.required) required.push_back(f.name);
-      }
-      json out = {{"type", "object"}, {"properties", properties}};
-      if (!required.empty()) out["required"] = required;
-      return out;
-    }
-    case FieldType::kList:
-      return {{"type", "array"}, {"items", s.item.empty() ? json::object() : SchemaOf(s.item[0])}};
-    case FieldType::kStringMap:
-      return {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
-    case FieldType::kEnum:
-      return {{"type", "string"}, {"enum", s.values}};
-    case FieldType::kBool:
-      return {{"type", "boolean"}};
-    case FieldType::kInt: {
-      json out = {{"type", "integer"}, {"format", "int64"}};
-      if (s.min != 0) out["minimum"] = s.min;
-      if (s.max != std::numeric_limits<int64_t>::max()) out["maximum"] = s.max;
-      return out;
-    }
-    case FieldType::kQuantity:
-      return {{"x-kubernetes-int-or-string", true},
-              {"anyOf", {{{"type", "integer"}}, {{"type", "string"}}}},
-              {"pattern", "^[0-9.]+(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"}};
-    case FieldType::kDuration:
-      return {{"type", "string"}, {"format", "duration"}};
-    case FieldType::kTime:
-      return {{"type", "string"}, {"format", "date-time"}};
-    case FieldType::kString:
-    case FieldType::kAny:
-      return {{"type", "string"}};
-  }
-  return json::object();
-}
 
 // The Sandbox status the controller writes (not validated: only it writes).
 json SandboxStatusSchema() {
@@ -97,7 +55,7 @@ std::string SchemaName(const std::string& kind) { return std::string("dev.sesame
 // The component schemas, keyed by name; `ref` makes a reference to one.
 json Schemas(const std::function<json(const std::string&)>& ref) {
   json schemas = json::object();
-  json meta = SchemaOf(specs::MetadataSchema());
+  json meta = specs::ToJsonSchema(specs::MetadataSchema());
   meta["description"] = "Standard object metadata: name, namespace, labels, annotations and server-set fields.";
   schemas[kMetaRef] = meta;
   for (const auto& r : KubeResources()) {
@@ -107,7 +65,7 @@ json Schemas(const std::function<json(const std::string&)>& ref) {
         {"metadata", {{"allOf", {ref(kMetaRef)}}, {"description", "Standard object metadata."}}},
     };
     if (r.spec) {
-      properties["spec"] = SchemaOf(*r.spec);
+      properties["spec"] = specs::ToJsonSchema(*r.spec);
       properties["spec"]["description"] = "The desired state.";
     }
     if (r.has_status) properties["status"] = SandboxStatusSchema();
