@@ -1,6 +1,7 @@
 // sesame attach NAME: the session's stdin and output.
 #include "cli/command.h"
 #include "cli/stream_io.h"
+#include "providers/detach_input.h"
 
 namespace sesame::cli {
 namespace {
@@ -9,7 +10,8 @@ int RunAttach(Context& ctx, const ParsedFlags& flags) {
   if (flags.positional().size() != 1) return ctx.Usage("usage: sesame attach NAME");
   auto client = ctx.client();
   if (!client.ok()) return ctx.Fail(client.status());
-  providers::Streams streams = TerminalStreams(true);
+  // End of input (a pipe's end, Ctrl-D) detaches; the session goes on.
+  providers::Streams streams = providers::DetachAtEndOfInput(TerminalStreams(true));
   Status status = (*client)->Attach(flags.Get("namespace", specs::kDefaultNamespace),
                                     flags.positional()[0], streams);
   return status.ok() ? kExitOk : ctx.Fail(status);
@@ -21,7 +23,8 @@ Command AttachCommand() {
   return {"attach",
           "Attach to a sandbox session's stdin and output",
           "sesame attach NAME [-n NS]",
-          "Needs spec.stdin: true. End the input (Ctrl-D) to detach; the session goes on.",
+          "Needs spec.stdin: true. The end of the input (Ctrl-D, or the end of a pipe) detaches with\n"
+          "exit 0; the session goes on.",
           {NamespaceFlag()},
           RunAttach};
 }

@@ -4,6 +4,7 @@
 
 #include "controller/api/api_errors.h"
 #include "controller/api/api_handlers.h"
+#include "providers/detach_input.h"
 #include "reconcilers/sandbox_handle.h"
 #include "specs/codec.h"
 
@@ -183,7 +184,10 @@ HttpResponse ApiHandlers::Exec(const HttpRequest& r, const std::string& ns, cons
     // A command that prints nothing still stops when the client goes away.
     streams.cancelled = [&] { return gone || !write(""); };
     if (attach) {
-      Status s = h->provider->Attach(h->observed, streams);
+      // The body is all the input: once it is fed, detach (the session
+      // goes on), after a moment of the session's answer.
+      providers::Streams detaching = providers::DetachAtEndOfInput(streams);
+      Status s = h->provider->Attach(h->observed, detaching);
       if (!s.ok()) write(EncodeFrame(Frame::kError, s.message()));
       return;
     }
