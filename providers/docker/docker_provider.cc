@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/crash_point.h"
 #include "providers/docker/docker_provider_impl.h"
 #include "providers/docker/frame_decoder.h"
 #include "providers/docker/guard_files.h"
@@ -172,6 +173,16 @@ void DockerProvider::TouchActivity(const std::string& uid, const std::string& id
   (void)state_.Put(uid, record);  // best effort: activity is a hint
 }
 
+namespace {
+
+// A container made but never started: its creator was killed between
+// create and start, and nothing else starts it. Seen as absent, so the
+// reconciler creates the sandbox, and Create finds it by uid and starts it
+// (instead of waiting for it to come up forever).
+bool NeverStarted(const Observed& o) { return o.state == ResourceState::kCreating && !o.started_at; }
+
+}  // namespace
+
 Result<std::optional<Observed>> DockerProvider::Observe(const std::string& uid) {
   std::string cached;
   {
@@ -181,7 +192,9 @@ Result<std::optional<Observed>> DockerProvider::Observe(const std::string& uid) 
   }
   if (!cached.empty()) {
     Result<Observed> o = ObserveContainer(cached, /*with_activity=*/true);
-    if (o.ok() && o->uid == uid) return std::optional<Observed>(*std::move(o));
+    if (o.ok() && o->uid == uid) {
+      return NeverStarted(*o) ? std::optional<Observed>() : std::optional<Observed>(*std::move(o));
+    }
     if (!o.ok() && o.status().code() != Code::kNotFound) return o.status();
   }
   Result<std::vector<json>> found = FindByUid(uid);
@@ -197,6 +210,7 @@ Result<std::optional<Observed>> DockerProvider::Observe(const std::string& uid) 
     if (o.status().code() == Code::kNotFound) return std::optional<Observed>();
     return o.status();
   }
+  if (NeverStarted(*o)) return std::optional<Observed>();
   if (found->size() > 1) {
     o->message += (o->message.empty() ? "" : "; ") + std::to_string(found->size()) +
                   " containers carry this uid";
@@ -242,6 +256,7 @@ Result<Observed> DockerProvider::Create(const SandboxRequest& request) {
     Result<std::string> created = CreateContainer(request, image, *image_json);
     if (!created.ok()) return created.status();
     id = *created;
+    CrashPoint("docker.after-create");
     SESAME_RETURN_IF_ERROR(StartContainer(id));  // its guard too
   }
   {

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/crash_point.h"
 #include "providers/filesystem/exec_session.h"
 #include "providers/filesystem/log_reader.h"
 #include "providers/filesystem/process.h"
@@ -203,6 +204,8 @@ class FilesystemProvider final : public Provider {
 
  private:
   std::string Dir(const std::string& uid) const { return options_.state_root + "/" + uid; }
+  // Where Delete moves a state directory before removing it.
+  std::string TrashDir() const { return options_.state_root + ".trash"; }
   Result<SandboxState> Load(const std::string& uid) const;
   Result<Observed> ObserveDir(const std::string& dir) const;
   Status Signal(const std::string& uid, int signal, bool suspended);
@@ -285,6 +288,7 @@ Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
   state.security_message = security_message;
   if (request.policy.enabled) RecordBackend(state);
   SESAME_RETURN_IF_ERROR(StoreState(dir, state));
+  CrashPoint("filesystem.after-state");
   SESAME_RETURN_IF_ERROR(StartSession(options_, dir, request.env));
   return ObserveDir(dir);
 }
@@ -293,12 +297,16 @@ Result<std::optional<Observed>> FilesystemProvider::Observe(const std::string& u
   Result<SandboxState> state = Load(uid);
   if (!state.ok() && state.status().code() == Code::kNotFound) return std::optional<Observed>();
   if (!state.ok()) return state.status();
+  // Absent, so that the reconciler creates it (Create reuses the
+  // directory); waiting would wait forever.
+  if (CreateInterrupted(*state)) return std::optional<Observed>();
   return std::optional<Observed>(ToObserved(*state, Dir(uid)));
 }
 
 Result<std::vector<Observed>> FilesystemProvider::ListOwned() {
   std::vector<Observed> owned;
   std::error_code ec;
+  fs::remove_all(TrashDir(), ec);  // what deletes cut short left
   fs::directory_iterator it(options_.state_root, ec);
   if (ec) {
     if (ec == std::errc::no_such_file_or_directory) return owned;
@@ -388,8 +396,18 @@ Status FilesystemProvider::Delete(const Observed& current) {
     }
   }
   previews_.Forget(current.uid);
-  fs::remove_all(dir, ec);
-  if (ec) return InternalError("cannot remove " + dir + ": " + ec.message());
+  // Moved aside in one step, then removed: a controller killed while
+  // removing leaves a directory in the trash (emptied by ListOwned), never
+  // a state directory without its state file, which nothing would find.
+  std::string trash = TrashDir() + "/" + current.uid;
+  fs::create_directories(TrashDir(), ec);
+  fs::remove_all(trash, ec);
+  if (::rename(dir.c_str(), trash.c_str()) != 0) {
+    fs::remove_all(dir, ec);
+    if (ec) return InternalError("cannot remove " + dir + ": " + ec.message());
+    return Status::Ok();
+  }
+  fs::remove_all(trash, ec);  // the sandbox is gone either way
   return Status::Ok();
 }
 

@@ -12,6 +12,8 @@
 //   home/       the sandbox's own $HOME (secured) and, for runtimes.mise:
 //               auto, its own mise: home/.local/share/mise (MISE_DATA_DIR),
 //               .cache/mise, .config/mise, .local/state/mise
+// Delete moves the directory to <state_root>.trash/<uid> before removing it,
+// so that a removal cut short leaves nothing ListOwned cannot see.
 //
 // Thread-safe for different uids (the contract in providers/provider.h).
 

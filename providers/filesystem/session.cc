@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "common/crash_point.h"
 #include "providers/filesystem/launcher.h"
 #include "providers/filesystem/process.h"
 
@@ -15,6 +16,9 @@ namespace {
 constexpr Millis kStartPoll(2);
 constexpr Millis kSupervisorExitGrace(2000);
 
+// NAME\0VALUE\0 for each variable, then \0 (an empty name) to say the
+// block is whole: a controller killed while writing it leaves no marker,
+// and the supervisor then starts nothing.
 std::string EnvBlock(const EnvList& env) {
   std::string block;
   for (const auto& [name, value] : env) {
@@ -23,6 +27,7 @@ std::string EnvBlock(const EnvList& env) {
     block += value;
     block += '\0';
   }
+  block += '\0';
   return block;
 }
 
@@ -59,6 +64,7 @@ Status StartSession(const FilesystemOptions& options, const std::string& dir,
   // the controller's own secrets are not in its /proc/PID/environ.
   Result<pid_t> pid = LaunchDetached(argv, SandboxEnvironment({}), channel->write.get());
   if (!pid.ok()) return pid.status();
+  CrashPoint("filesystem.after-launch");
   channel->write.Reset();
   // Recorded at once, so a controller that dies now finds the launch in
   // progress instead of starting a second supervisor.
@@ -66,6 +72,7 @@ Status StartSession(const FilesystemOptions& options, const std::string& dir,
   (void)UpdateState(dir, [&](SandboxState& s) {
     if (s.supervisor.empty()) s.supervisor = supervisor;
   });
+  CrashPoint("filesystem.after-record");
   // Secrets travel through the socket only; a supervisor that died early
   // makes this fail quietly, and WaitForStart reports it.
   (void)WriteAll(channel->read.get(), EnvBlock(env));
@@ -173,6 +180,10 @@ Observed ToObserved(const SandboxState& s, const std::string& dir) {
     SetState(o, ResourceState::kRunning, s.message);
   }
   return o;
+}
+
+bool CreateInterrupted(const SandboxState& s) {
+  return !s.started_at && !s.exit_code && s.runtime_phase.empty() && !IsAlive(s.supervisor);
 }
 
 bool SessionEnded(const std::string& dir) {

@@ -36,4 +36,10 @@ Observed ToObserved(const SandboxState& state, const std::string& dir);
 // True when the session in `dir` will write no more output.
 bool SessionEnded(const std::string& dir);
 
+// Whether a create was cut short: the state was stored but no supervisor
+// runs that could start the command, and none recorded an outcome (the
+// controller was killed before or while launching it). Create finishes
+// such a sandbox in place.
+bool CreateInterrupted(const SandboxState& state);
+
 }  // namespace sesame::providers::filesystem

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,20 +62,23 @@ bool ParseArgs(int argc, char** argv, Args& args) {
   return !args.state_dir.empty();
 }
 
-Env ReadEnvBlock(int fd) {
+// The block ends with an empty name; without it the controller went away
+// while sending, and the command must not start without its environment.
+std::optional<Env> ReadEnvBlock(int fd) {
   std::string block = ReadUntilEof(fd);
   Env env;
   size_t pos = 0;
   while (pos < block.size()) {
     size_t name_end = block.find('\0', pos);
-    if (name_end == std::string::npos) break;
+    if (name_end == std::string::npos) return std::nullopt;
+    if (name_end == pos) return env;  // the end marker
     size_t value_end = block.find('\0', name_end + 1);
-    if (value_end == std::string::npos) value_end = block.size();
+    if (value_end == std::string::npos) return std::nullopt;
     env.emplace_back(block.substr(pos, name_end - pos),
                      block.substr(name_end + 1, value_end - name_end - 1));
     pos = value_end + 1;
   }
-  return env;
+  return std::nullopt;
 }
 
 class Supervisor {
@@ -463,8 +467,14 @@ int RunSupervisor(int argc, char** argv) {
   }
   Env env;
   if (args.env_fd >= 0) {
-    env = ReadEnvBlock(args.env_fd);
+    std::optional<Env> sent = ReadEnvBlock(args.env_fd);
     ::close(args.env_fd);
+    if (!sent) {
+      const char* cut = "__supervise: the environment ended early (its sender went away); not starting\n";
+      [[maybe_unused]] ssize_t n = ::write(2, cut, std::strlen(cut));
+      return 1;
+    }
+    env = std::move(*sent);
   }
   Supervisor supervisor(std::move(args), std::move(env));
   return supervisor.Run();

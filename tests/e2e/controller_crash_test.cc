@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -81,6 +82,60 @@ TEST_F(CrashTest, KillDuringCreateAndDeleteLosesAndLeaksNothing) {
       << Sesame({"get", "sandboxes"}).out << ControllerLogs();
   EXPECT_TRUE(Eventually([&] { return CountSandboxProcesses() == 0; }, 10000));
   EXPECT_EQ(StateDirs(home()), 0);
+}
+
+// A controller killed (SIGKILL, from inside, at a named point) between the
+// steps of a create: the next controller finishes the same sandbox, says
+// so with a Creating event, and makes exactly one of it. Random kill times
+// rarely hit these windows; the named points hit each one every time.
+class CreateCutShortTest : public CrashTest {
+ protected:
+  // Starts a controller that kills itself at `point` while creating `yaml`'s
+  // sandbox, then one that must finish it.
+  void CutShortThenConverge(const std::string& point, const std::string& name, const std::string& yaml) {
+    extra_env_["SESAME_CRASH_POINT"] = point;
+    auto crashing = StartController({"--lease", "1s"});
+    extra_env_.erase("SESAME_CRASH_POINT");
+    Apply(yaml);
+    ASSERT_EQ(crashing->Wait(), 128 + SIGKILL) << point << " was not reached\n" << ControllerLogs();
+    auto controller = StartController({"--lease", "1s"});
+    auto wait = Sesame({"wait", "sandbox/" + name, "--timeout", "90s"});
+    ASSERT_EQ(wait.exit_code, 0) << point << ": " << wait.err << Sesame({"describe", "sandbox", name}).out
+                                 << ControllerLogs();
+    std::string described = Sesame({"describe", "sandbox", name}).out;
+    EXPECT_NE(described.find("Creating"), std::string::npos) << point << "\n" << described;
+    EXPECT_EQ(Phase(name), "Running") << point;
+    controller->Signal(SIGKILL);
+    controller->Wait();
+  }
+};
+
+TEST_F(CreateCutShortTest, FilesystemSandboxConvergesFromEveryStep) {
+  int round = 0;
+  for (const char* point : {"filesystem.after-state", "filesystem.after-launch", "filesystem.after-record"}) {
+    std::string name = "cut-" + std::to_string(round++);
+    CutShortThenConverge(point, name, Sleeper(name));
+    // One process tree: the session, not a second supervisor's.
+    EXPECT_TRUE(ProcessAlive(Pid(name))) << point;
+  }
+  EXPECT_EQ(CountSandboxProcesses(), round);
+  EXPECT_EQ(StateDirs(home()), round);
+}
+
+TEST_F(CreateCutShortTest, DockerSandboxConvergesWhenKilledBetweenCreateAndStart) {
+  const std::string name = "cut-docker";
+  CutShortThenConverge("docker.after-create", name,
+                       "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata:\n  name: " + name +
+                           "\nspec:\n  provider: docker\n  image: sesame-test-busybox:latest\n"
+                           "  command: [\"sleep\", \"3600\"]\n");
+  std::string uid = Get(name)["metadata"].value("uid", "");
+  auto containers = testing::RunCommand({"docker", "ps", "-a", "-q", "--filter", "label=dev.sesame.uid=" + uid});
+  EXPECT_EQ(std::count(containers.out.begin(), containers.out.end(), '\n'), 1) << containers.out;
+  auto controller = StartController({"--lease", "1s"});
+  ASSERT_EQ(Sesame({"delete", "sandbox", name}).exit_code, 0) << ControllerLogs();
+  EXPECT_TRUE(Eventually([&] {
+    return testing::RunCommand({"docker", "ps", "-a", "-q", "--filter", "label=dev.sesame.uid=" + uid}).out.empty();
+  }, 60000));
 }
 
 TEST_F(CrashTest, CtrlCStopsCleanlyAndHandsTheLeaseOver) {

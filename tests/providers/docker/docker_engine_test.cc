@@ -89,7 +89,11 @@ TEST_F(DockerLifecycleTest, AdoptsAContainerLeftCreatedAndStartsIt) {
   Result<HttpResponse> made = engine_->Call(create);
   ASSERT_TRUE(made.ok() && made->status == 201) << (made.ok() ? made->body : "");
   std::string id = json::parse(made->body)["Id"];
-  EXPECT_EQ(MustObserve(r.uid).state, ResourceState::kCreating);
+  // Never started (its creator was killed before the start): absent, so
+  // that the reconciler calls Create, which finds it by uid and starts it.
+  auto seen = provider_->Observe(r.uid);
+  ASSERT_TRUE(seen.ok()) << seen.status().ToString();
+  EXPECT_FALSE(seen->has_value());
   Observed o = MustCreate(r);
   EXPECT_EQ(o.id, id);
   EXPECT_EQ(o.state, ResourceState::kRunning);
