@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "common/fingerprint.h"
+#include "common/installation_id.h"
 #include "providers/daytona/daytona_provider.h"
 #include "providers/docker/docker_host.h"
 #include "providers/docker/docker_provider.h"
@@ -57,8 +58,17 @@ std::unique_ptr<sesame::providers::Registry> MakeRegistry(const std::string& hom
   // Cloud providers read their keys and base URLs from the environment; a
   // missing key shows on the sandbox as MissingCredentials.
   using namespace sesame::providers;
-  registry->Register(e2b::NewE2bProvider(e2b::E2bOptionsFromEnv()));
-  registry->Register(daytona::NewDaytonaProvider(daytona::DaytonaOptionsFromEnv()));
+  // What they create carries this installation's id: orphan collection
+  // must not take what another installation made in the same account.
+  auto installation = sesame::InstallationId(home);
+  if (!installation.ok()) std::cerr << "sesame: " << installation.status().message() << "\n";
+  std::string installation_id = installation.ok() ? *installation : sesame::Fingerprint(home);
+  e2b::E2bOptions e2b_options = e2b::E2bOptionsFromEnv();
+  e2b_options.installation = installation_id;
+  registry->Register(e2b::NewE2bProvider(e2b_options));
+  daytona::DaytonaOptions daytona_options = daytona::DaytonaOptionsFromEnv();
+  daytona_options.installation = installation_id;
+  registry->Register(daytona::NewDaytonaProvider(daytona_options));
   registry->Register(vercel::NewVercelProvider(vercel::VercelOptionsFromEnv()));
   return registry;
 }

@@ -18,6 +18,7 @@ namespace {
 
 constexpr char kUidLabel[] = "sesame.uid";
 constexpr char kManagedLabel[] = "sesame.managed";
+constexpr char kInstallationLabel[] = "sesame.installation";
 constexpr char kSnapshotPrefix[] = "snapshot:";
 
 Status Malformed(const std::string& what) {
@@ -238,7 +239,11 @@ Result<std::optional<Observed>> DaytonaProvider::Observe(const std::string& uid)
 
 Result<std::vector<Observed>> DaytonaProvider::ListOwned() {
   if (options_.api_key.empty()) return std::vector<Observed>();
-  auto list = List(json{{kManagedLabel, "true"}});
+  // Only this installation's: another one using the same account keeps
+  // objects this store does not know, which are not orphans.
+  json mine = options_.installation.empty() ? json{{kManagedLabel, "true"}}
+                                            : json{{kManagedLabel, "true"}, {kInstallationLabel, options_.installation}};
+  auto list = List(mine);
   if (!list.ok()) return list.status();
   std::vector<Observed> out;
   for (const auto& s : *list) {
@@ -258,6 +263,7 @@ json DaytonaProvider::Labels(const SandboxRequest& request) const {
                  {"sesame.hashes", http::EncodeHashes(request.field_hashes)},
                  {"sesame.ports", http::EncodePorts(request.spec.ports)},
                  {"sesame.command", json(request.spec.command).dump()}};
+  if (!options_.installation.empty()) labels[kInstallationLabel] = options_.installation;
   auto language = Language(request.spec.runtime);
   if (language.ok() && !language->empty()) labels["code-toolbox-language"] = *language;
   return labels;

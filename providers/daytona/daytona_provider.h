@@ -33,6 +33,11 @@ struct DaytonaOptions {
   std::string target;                             // region (DAYTONA_TARGET); empty: the default
   std::string sdk_version = "0.190.0";  // X-Daytona-SDK-Version (the daemon's log format follows it)
   Millis poll_interval{250};            // exec and follow-logs polling
+  // This installation's id (common/installation_id.h), label
+  // sesame.installation on every sandbox it creates; ListOwned (orphan
+  // collection) lists only those. Empty: every sandbox labelled
+  // sesame.managed (one installation per account).
+  std::string installation;
   http::HttpOptions http;
 };
 

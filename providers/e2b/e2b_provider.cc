@@ -18,6 +18,7 @@ namespace {
 
 constexpr char kUidKey[] = "sesame_uid";
 constexpr char kManagedKey[] = "sesame_managed";
+constexpr char kInstallationKey[] = "sesame_installation";
 constexpr char kSessionTag[] = "sesame-session";
 // An Observe that found nothing this recently lets Create skip its lookup
 // (the reconciler always observes right before creating).
@@ -200,7 +201,10 @@ Result<std::optional<Observed>> E2bProvider::Observe(const std::string& uid) {
 
 Result<std::vector<Observed>> E2bProvider::ListOwned() {
   if (options_.api_key.empty()) return std::vector<Observed>();
-  auto list = List(kManagedKey, "true");
+  // Only this installation's: another one using the same account keeps
+  // objects this store does not know, which are not orphans.
+  auto list = options_.installation.empty() ? List(kManagedKey, "true")
+                                            : List(kInstallationKey, options_.installation);
   if (!list.ok()) return list.status();
   std::vector<Observed> out;
   for (const auto& s : *list) {
@@ -232,6 +236,7 @@ Result<Observed> E2bProvider::Create(const SandboxRequest& request) {
                    {"sesame_ports", http::EncodePorts(request.spec.ports)},
                    {"sesame_session", request.spec.command.empty() ? "" : "1"},
                    {"sesame_command", json(request.spec.command).dump()}};
+  if (!options_.installation.empty()) metadata[kInstallationKey] = options_.installation;
   json body = {{"templateID", request.spec.image.empty() ? "base" : request.spec.image},
                {"timeout", timeout},
                {"autoPause", false},

@@ -37,6 +37,11 @@ struct E2bOptions {
   long default_timeout_seconds = 3600;  // without spec.lifetime
   Millis exec_timeout{0};  // default Connect-Timeout-Ms for Exec; 0: none
   http::HttpOptions http;  // timeouts, retries, rate limit, log sink
+  // This installation's id (common/installation_id.h), metadata
+  // sesame_installation of every sandbox it creates; ListOwned (orphan
+  // collection) lists only those. Empty: every sandbox with
+  // sesame_managed=true (one installation per account).
+  std::string installation;
 };
 
 // Reads E2B_API_KEY, E2B_API_URL and E2B_ENVD_URL.

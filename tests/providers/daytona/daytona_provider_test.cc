@@ -194,6 +194,26 @@ TEST_F(DaytonaTest, CreateWithoutAnAnswerIsNotSentTwice) {
   EXPECT_EQ(fake_.CountRequests("POST /api/sandbox"), 1);
 }
 
+TEST_F(DaytonaTest, ListsOnlyWhatThisInstallationCreated) {
+  auto NewFor = [&](const std::string& installation) {
+    DaytonaOptions o;
+    o.api_key = kKey;
+    o.api_url = fake_.url() + "/api";
+    o.poll_interval = Millis(1);
+    o.installation = installation;
+    return NewDaytonaProvider(std::move(o));
+  };
+  auto mine = NewFor("aaaa"), theirs = NewFor("bbbb");
+  ASSERT_TRUE(mine->Create(Request("uid-mine")).ok());
+  ASSERT_TRUE(theirs->Create(Request("uid-theirs")).ok());
+  EXPECT_EQ(fake_.sandboxes().size(), 2u);
+  auto owned = mine->ListOwned();
+  ASSERT_TRUE(owned.ok()) << owned.status().ToString();
+  ASSERT_EQ(owned->size(), 1u);
+  EXPECT_EQ((*owned)[0].uid, "uid-mine");
+  for (const auto& s : fake_.sandboxes()) EXPECT_EQ(s.labels.count("sesame.installation"), 1u);
+}
+
 TEST_F(DaytonaTest, RestartAdoptsAndPaginatesOrphans) {
   for (int i = 0; i < 250; ++i) {
     fakes::DaytonaSandbox s;

@@ -324,6 +324,28 @@ TEST_F(E2bTest, PaginatesAndListsOrphans) {
   EXPECT_FALSE(reqs.back().Param("nextToken").empty());
 }
 
+TEST_F(E2bTest, ListsOnlyWhatThisInstallationCreated) {
+  auto NewFor = [&](const std::string& installation) {
+    E2bOptions o;
+    o.api_key = kKey;
+    o.api_url = fake_.url();
+    o.installation = installation;
+    return NewE2bProvider(std::move(o));
+  };
+  auto mine = NewFor("aaaa"), theirs = NewFor("bbbb");
+  ASSERT_TRUE(mine->Create(Request("uid-mine")).ok());
+  ASSERT_TRUE(theirs->Create(Request("uid-theirs")).ok());
+  EXPECT_EQ(fake_.sandboxes().size(), 2u);
+  auto owned = mine->ListOwned();
+  ASSERT_TRUE(owned.ok()) << owned.status().ToString();
+  ASSERT_EQ(owned->size(), 1u);
+  EXPECT_EQ((*owned)[0].uid, "uid-mine");
+  EXPECT_EQ(fake_.requests().back().Param("metadata"), "sesame_installation=aaaa");
+  // Each finds its own by uid as before.
+  auto found = theirs->Observe("uid-theirs");
+  ASSERT_TRUE(found.ok() && found->has_value());
+}
+
 TEST_F(E2bTest, MalformedJsonIsAClearError) {
   fake_.InjectFault("GET /v2/sandboxes", Fault{.status = 200, .body = "[{\"sandboxID\": "});
   auto o = NewProvider()->Observe("uid-1");
