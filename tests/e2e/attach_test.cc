@@ -118,6 +118,17 @@ class AttachTest : public E2eTest {
     EXPECT_TRUE(Eventually([&] { return Get(name).is_null(); }, 60000)) << ControllerLogs();
   }
 
+  // Piped input, local then through the server, then empty input.
+  void PipedInputDetaches(const std::string& name) {
+    AttachWithPipe(name, false, "hi\n");
+    ExpectSessionGotAndRuns(name, "hi");
+    AttachWithPipe(name, true, "over the api\n");
+    ExpectSessionGotAndRuns(name, "over the api");
+    AttachWithPipe(name, false, "");
+    AttachWithPipe(name, true, "");
+    EXPECT_EQ(Phase(name), "Running");
+  }
+
   std::unique_ptr<testing::BackgroundProcess> controller_;
   std::string url_;
   std::string session_;
@@ -125,22 +136,12 @@ class AttachTest : public E2eTest {
 
 TEST_F(AttachTest, FilesystemEndOfPipeDetachesLocallyAndRemotely) {
   StartWith("filesystem", "talk");
-  AttachWithPipe("talk", false, "hi\n");
-  ExpectSessionGotAndRuns("talk", "hi");
-  AttachWithPipe("talk", true, "over the api\n");
-  ExpectSessionGotAndRuns("talk", "over the api");
-  // Empty input detaches too.
-  AttachWithPipe("talk", false, "");
-  AttachWithPipe("talk", true, "");
-  EXPECT_EQ(Phase("talk"), "Running");
+  PipedInputDetaches("talk");
 }
 
 TEST_F(AttachTest, DockerEndOfPipeDetachesLocallyAndRemotely) {
   StartWith("docker", "dtalk");
-  AttachWithPipe("dtalk", false, "hi\n");
-  ExpectSessionGotAndRuns("dtalk", "hi");
-  AttachWithPipe("dtalk", true, "over the api\n");
-  ExpectSessionGotAndRuns("dtalk", "over the api");
+  PipedInputDetaches("dtalk");
   DeleteAndWaitGone("dtalk");
 }
 

@@ -8,6 +8,7 @@
 #include "providers/daytona/daytona_provider.h"
 #include "tests/providers/fakes/http_recorder.h"
 #include "tests/providers/fakes/daytona_fake.h"
+#include "tests/providers/fakes/installation_check.h"
 
 namespace sesame::providers::daytona {
 namespace {
@@ -204,13 +205,8 @@ TEST_F(DaytonaTest, ListsOnlyWhatThisInstallationCreated) {
     return NewDaytonaProvider(std::move(o));
   };
   auto mine = NewFor("aaaa"), theirs = NewFor("bbbb");
-  ASSERT_TRUE(mine->Create(Request("uid-mine")).ok());
-  ASSERT_TRUE(theirs->Create(Request("uid-theirs")).ok());
+  EXPECT_TRUE(fakes::ListsOnlyItsOwn(*mine, *theirs, Request("uid-mine"), Request("uid-theirs")));
   EXPECT_EQ(fake_.sandboxes().size(), 2u);
-  auto owned = mine->ListOwned();
-  ASSERT_TRUE(owned.ok()) << owned.status().ToString();
-  ASSERT_EQ(owned->size(), 1u);
-  EXPECT_EQ((*owned)[0].uid, "uid-mine");
   for (const auto& s : fake_.sandboxes()) EXPECT_EQ(s.labels.count("sesame.installation"), 1u);
 }
 
