@@ -104,11 +104,10 @@ Status StartKubeListener(const ParsedFlags& flags, Runtime& runtime,
   std::string listen = flags.Get("kube-listen");
   bool implicit = listen.empty();
   if (listen == "off") return Status::Ok();
+  auto address = ParseHostPort(plain.listen, "--listen");
+  if (!address.ok()) return address.status();
   std::string host = plain.listen.substr(0, plain.listen.rfind(':'));
-  if (implicit) {
-    int port = std::atoi(plain.listen.substr(plain.listen.rfind(':') + 1).c_str());
-    listen = host + ":" + std::to_string(port == 0 ? 0 : port + 1);
-  }
+  if (implicit) listen = host + ":" + std::to_string(address->port == 0 ? 0 : address->port + 1);
   auto tls = controller::api::EnsureLoopbackCertificate(runtime.home + "/tls");
   if (!tls.ok()) return tls.status();
   controller::api::ApiServerOptions options = plain;

@@ -153,6 +153,8 @@ std::optional<specs::Object> DecodeObject(const HttpRequest& r, const KubeApi::T
 HttpResponse KubeApi::List(const HttpRequest& r, const Target& t) {
   auto filter = FilterOf(r);
   if (!filter.ok()) return KubeError(400, filter.status().message());
+  auto limit = r.QueryInteger("limit", 0, 0);
+  if (!limit.ok()) return KubeError(400, limit.status().message());
   auto rv = store_->CurrentResourceVersion();
   if (!rv.ok()) return ErrorResponse(rv.status());
   auto all = store_->List({t.resource->kind, t.ns, filter->labels});
@@ -163,14 +165,13 @@ HttpResponse KubeApi::List(const HttpRequest& r, const Target& t) {
   });
   // The continue token is the namespace/name of the last item served.
   std::string after = r.Query("continue");
-  int64_t limit = std::max<int64_t>(0, std::atoll(r.Query("limit", "0").c_str()));
   std::vector<specs::Object> items;
   int64_t remaining = 0;
   std::string next;
   for (auto& o : *all) {
     if (!after.empty() && o.metadata.namespace_ + "/" + o.metadata.name <= after) continue;
     if (!filter->fields.Matches(o, templates)) continue;
-    if (limit > 0 && static_cast<int64_t>(items.size()) == limit) {
+    if (*limit > 0 && static_cast<int64_t>(items.size()) == *limit) {
       ++remaining;
       continue;
     }

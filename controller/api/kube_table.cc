@@ -1,5 +1,6 @@
 // Server-side printing: the Table kubectl asks for with
 // `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`.
+#include "common/number.h"
 #include "controller/api/kube_internal.h"
 #include "specs/object_json.h"
 
@@ -25,10 +26,11 @@ json TableOf(const KubeResource& resource, const std::vector<specs::Object>& obj
     json cells = json::array();
     std::vector<std::string> texts = specs::CellsOf(o, templates, now);
     for (size_t i = 0; i < texts.size(); ++i) {
-      bool number = i < columns.size() && columns[i].type == "integer" &&
-                    !texts[i].empty() && texts[i].find_first_not_of("0123456789") == std::string::npos;
-      if (number) {
-        cells.push_back(std::stoll(texts[i]));
+      auto number = i < columns.size() && columns[i].type == "integer"
+                        ? ParseInteger(texts[i], columns[i].name, 0)
+                        : Result<int64_t>(InvalidError("text"));
+      if (number.ok()) {
+        cells.push_back(*number);
       } else {
         cells.push_back(texts[i]);
       }

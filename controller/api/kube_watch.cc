@@ -32,15 +32,14 @@ std::string EventLine(const char* type, const json& object) {
 HttpResponse KubeApi::Watch(const HttpRequest& r, const Target& t) {
   auto filter = FilterOf(r);
   if (!filter.ok()) return KubeError(400, filter.status().message());
-  std::string rv_text = r.Query("resourceVersion");
-  int64_t from = std::atoll(rv_text.c_str());
-  if (!rv_text.empty() && rv_text.find_first_not_of("0123456789") != std::string::npos) {
-    return KubeError(400, "resourceVersion: \"" + rv_text + "\" is not a resource version");
-  }
+  auto version = r.QueryInteger("resourceVersion", 0, 0);
+  if (!version.ok()) return KubeError(400, version.status().message());
+  int64_t from = *version;
   auto timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxWatch);
-  if (std::string s = r.Query("timeoutSeconds"); !s.empty()) {
-    int64_t seconds = std::atoll(s.c_str());
-    if (seconds > 0) timeout = std::min(timeout, std::chrono::duration_cast<decltype(timeout)>(std::chrono::seconds(seconds)));
+  auto timeout_seconds = r.QueryInteger("timeoutSeconds", 0, 0);
+  if (!timeout_seconds.ok()) return KubeError(400, timeout_seconds.status().message());
+  if (*timeout_seconds > 0) {
+    timeout = std::min(timeout, std::chrono::duration_cast<decltype(timeout)>(std::chrono::seconds(*timeout_seconds)));
   }
   bool bookmarks = QueryFlag(r, "allowWatchBookmarks");
   bool table = WantsTable(r);
