@@ -1,5 +1,7 @@
 // kubectl against a running controller: discovery, tables, output
 // formats, writes, watches and explain, as a user types them.
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/kube/kube_fixture.h"
@@ -90,6 +92,105 @@ TEST_F(KubectlTest, GetPrintsTheColumnsOfSesameGet) {
       << missing.err;
   auto category = Kubectl({"get", "sesame", "-o", "name"});
   EXPECT_NE(category.out.find("sandbox.sesame.dev/red-1"), std::string::npos) << category.out << category.err;
+}
+
+}  // namespace
+}  // namespace sesame::kube
+
+namespace sesame::kube {
+namespace {
+
+// The manifest kubectl applies, with `ttl` and a label to change.
+std::string Manifest(const std::string& ttl, const std::string& team) {
+  return "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata:\n  name: box\n  labels: {team: " + team +
+         "}\nspec:\n  provider: filesystem\n  command: [\"sh\", \"-c\", \"echo ready; exec sleep 600\"]\n"
+         "  security: {enabled: false}\n  lifetime: {ttl: " + ttl + "}\n";
+}
+
+TEST_F(KubectlTest, ApplyDiffEditPatchLabelAnnotateWaitDelete) {
+  StartServer();
+  std::string file = dir_.Write("box.yaml", Manifest("3h", "red"));
+  auto created = Kubectl({"apply", "-f", file});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(created.out, "sandbox.sesame.dev/box created\n");
+  auto unchanged = Kubectl({"apply", "-f", file});
+  EXPECT_EQ(unchanged.out, "sandbox.sesame.dev/box unchanged\n") << unchanged.err;
+  auto ready = Kubectl({"wait", "--for=condition=Ready", "sandbox/box", "--timeout=120s"});
+  ASSERT_EQ(ready.exit_code, 0) << ready.err << ControllerLogs();
+  EXPECT_EQ(ready.out, "sandbox.sesame.dev/box condition met\n");
+
+  // diff: exit 1 and the change, without writing it (dryRun=All).
+  dir_.Write("box.yaml", Manifest("4h", "red"));
+  auto diff = Kubectl({"diff", "-f", file}, "", {{"KUBECTL_EXTERNAL_DIFF", "diff -u -N"}});
+  EXPECT_EQ(diff.exit_code, 1) << diff.err;
+  EXPECT_NE(diff.out.find("+    ttl: 4h"), std::string::npos) << diff.out;
+  auto stored = json::parse(Sesame({"get", "sb", "box", "-o", "json"}).out);
+  EXPECT_EQ(stored["spec"]["lifetime"]["ttl"], "3h");
+  auto configured = Kubectl({"apply", "-f", file});
+  EXPECT_EQ(configured.out, "sandbox.sesame.dev/box configured\n") << configured.err;
+  stored = json::parse(Sesame({"get", "sb", "box", "-o", "json"}).out);
+  EXPECT_EQ(stored["spec"]["lifetime"]["ttl"], "4h");
+  EXPECT_EQ(stored["metadata"]["generation"], 2);
+  auto no_diff = Kubectl({"diff", "-f", file});
+  EXPECT_EQ(no_diff.exit_code, 0) << no_diff.out << no_diff.err;
+
+  // edit with a scripted editor.
+  std::string editor = dir_.Write("editor.sh", "#!/bin/sh\nsed -i 's/ttl: 4h/ttl: 5h/' \"$1\"\n");
+  chmod(editor.c_str(), 0755);
+  auto edited = Kubectl({"edit", "sandbox", "box"}, "", {{"EDITOR", editor}, {"KUBE_EDITOR", editor}});
+  EXPECT_EQ(edited.out, "sandbox.sesame.dev/box edited\n") << edited.err;
+  EXPECT_EQ(Kubectl({"get", "sb", "box", "-o", "jsonpath={.spec.lifetime.ttl}"}).out, "5h");
+
+  auto patched = Kubectl({"patch", "sb", "box", "--type", "merge", "-p", R"({"spec":{"restartPolicy":"OnFailure"}})"});
+  EXPECT_EQ(patched.out, "sandbox.sesame.dev/box patched\n") << patched.err;
+  auto json_patched = Kubectl({"patch", "sb", "box", "--type", "json", "-p",
+                               R"([{"op":"replace","path":"/spec/lifetime/ttl","value":"6h"}])"});
+  EXPECT_EQ(json_patched.exit_code, 0) << json_patched.err;
+  EXPECT_EQ(Kubectl({"get", "sb", "box", "-o", "jsonpath={.spec.restartPolicy} {.spec.lifetime.ttl}"}).out,
+            "OnFailure 6h");
+  // The strategic merge patch of built-in kinds: refused, as for custom resources.
+  auto strategic = Kubectl({"patch", "sb", "box", "-p", R"({"spec":{"suspend":false}})"});
+  EXPECT_NE(strategic.exit_code, 0);
+  EXPECT_NE(strategic.err.find("strategic-merge-patch"), std::string::npos) << strategic.err;
+
+  // Invalid values: 422 with the field, in kubectl's words; nothing changes.
+  auto invalid = Kubectl({"patch", "sb", "box", "--type", "merge", "-p", R"({"spec":{"lifetime":{"ttl":"forever"}}})"});
+  EXPECT_NE(invalid.exit_code, 0);
+  EXPECT_NE(invalid.err.find("The Sandbox \"box\" is invalid: spec.lifetime.ttl:"), std::string::npos) << invalid.err;
+  std::string unknown_file = dir_.Write("unknown.yaml", Manifest("6h", "red") + "  colour: blue\n");
+  auto unknown = Kubectl({"apply", "-f", unknown_file});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("unknown field \"spec.colour\""), std::string::npos) << unknown.err;
+
+  EXPECT_EQ(Kubectl({"label", "sb", "box", "tier=gold"}).out, "sandbox.sesame.dev/box labeled\n");
+  EXPECT_EQ(Kubectl({"annotate", "sb", "box", "note=hello"}).out, "sandbox.sesame.dev/box annotated\n");
+  auto meta = json::parse(Kubectl({"get", "sb", "box", "-o", "json"}).out)["metadata"];
+  EXPECT_EQ(meta["labels"]["tier"], "gold");
+  EXPECT_EQ(meta["annotations"]["note"], "hello");
+  EXPECT_TRUE(meta["annotations"].contains("kubectl.kubernetes.io/last-applied-configuration"));
+
+  auto described = Kubectl({"describe", "sandbox", "box"});
+  EXPECT_EQ(described.exit_code, 0) << described.err;
+  EXPECT_NE(described.out.find("Name:         box"), std::string::npos) << described.out;
+  EXPECT_NE(described.out.find("Phase:"), std::string::npos) << described.out;
+
+  // A server-side dry run deletes nothing.
+  EXPECT_EQ(Kubectl({"delete", "sb", "box", "--dry-run=server"}).exit_code, 0);
+  EXPECT_FALSE(Get("box").is_null());
+  auto deleted = Kubectl({"delete", "sb", "-l", "tier=gold", "--timeout=120s"});
+  EXPECT_EQ(deleted.out, "sandbox.sesame.dev \"box\" deleted\n") << deleted.err << ControllerLogs();
+  EXPECT_TRUE(Get("box").is_null());
+}
+
+TEST_F(KubectlTest, ExplainShowsTheFieldDescriptions) {
+  StartServer();
+  auto explained = Kubectl({"explain", "sandbox.spec.lifetime"});
+  ASSERT_EQ(explained.exit_code, 0) << explained.err;
+  EXPECT_NE(explained.out.find("FIELD: lifetime <Object>"), std::string::npos) << explained.out;
+  EXPECT_NE(explained.out.find("ttl\t<string>"), std::string::npos) << explained.out;
+  EXPECT_EQ(explained.out.find("<empty>"), std::string::npos) << "a description: " << explained.out;
+  auto recursive = Kubectl({"explain", "sb", "--recursive"});
+  EXPECT_NE(recursive.out.find("templateRef"), std::string::npos) << recursive.out;
 }
 
 }  // namespace
