@@ -19,14 +19,23 @@ void KubeTest::StartServer(const std::vector<std::string>& extra, const std::str
   kubeconfig_ = dir_.Write("kubeconfig", config.out);
 }
 
-testing::CommandResult KubeTest::Kubectl(std::vector<std::string> args, const std::string& input,
-                                         const std::map<std::string, std::string>& env) {
+std::vector<std::string> KubeTest::KubectlArgv(std::vector<std::string> args) {
+  args.insert(args.begin(),
+              {"kubectl", "--kubeconfig", kubeconfig_, "--cache-dir", dir_.path() + "/kubectl-home/cache"});
+  return args;
+}
+
+std::map<std::string, std::string> KubeTest::KubectlEnv() {
   std::string home = dir_.path() + "/kubectl-home";
   std::filesystem::create_directories(home);
-  args.insert(args.begin(), {"kubectl", "--kubeconfig", kubeconfig_, "--cache-dir", home + "/cache"});
-  std::map<std::string, std::string> all = {{"HOME", home}, {"KUBECONFIG", kubeconfig_}};
+  return {{"HOME", home}, {"KUBECONFIG", kubeconfig_}};
+}
+
+testing::CommandResult KubeTest::Kubectl(std::vector<std::string> args, const std::string& input,
+                                         const std::map<std::string, std::string>& env) {
+  std::map<std::string, std::string> all = KubectlEnv();
   for (const auto& [k, v] : env) all[k] = v;
-  return testing::RunCommand(args, all, input);
+  return testing::RunCommand(KubectlArgv(std::move(args)), all, input);
 }
 
 testing::CommandResult KubeTest::Python(const std::string& script) {

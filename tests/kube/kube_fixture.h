@@ -18,6 +18,9 @@ class KubeTest : public e2e::E2eTest {
   // kubectl with this test's kubeconfig, cache and home.
   testing::CommandResult Kubectl(std::vector<std::string> args, const std::string& input = "",
                                  const std::map<std::string, std::string>& env = {});
+  // The command line and environment Kubectl runs.
+  std::vector<std::string> KubectlArgv(std::vector<std::string> args);
+  std::map<std::string, std::string> KubectlEnv();
   // /usr/bin/python3 running `script` with KUBECONFIG set.
   testing::CommandResult Python(const std::string& script);
   // Applies YAML with `sesame apply`, failing the test when it fails.

@@ -14,7 +14,7 @@ using nlohmann::json;
 class KubectlTest : public KubeTest {};
 
 TEST_F(KubectlTest, DiscoveryListsEveryKind) {
-  StartServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
   auto resources = Kubectl({"api-resources", "--api-group=sesame.dev", "-o", "wide"});
   ASSERT_EQ(resources.exit_code, 0) << resources.err;
   EXPECT_NE(resources.out.find("sandboxes"), std::string::npos) << resources.out;
@@ -30,7 +30,7 @@ TEST_F(KubectlTest, DiscoveryListsEveryKind) {
 }
 
 TEST_F(KubectlTest, GetPrintsTheColumnsOfSesameGet) {
-  StartServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
   SesameApply(SandboxYaml("red-1", "{team: red}") + "---\n" + SandboxYaml("blue-1", "{team: blue}") +
               "---\n" + SandboxYaml("red-2", "{team: red}", "other"));
   auto ready = Kubectl({"wait", "--for=condition=Ready", "sb/red-1", "sb/blue-1", "--timeout=120s"});
@@ -108,7 +108,7 @@ std::string Manifest(const std::string& ttl, const std::string& team) {
 }
 
 TEST_F(KubectlTest, ApplyDiffEditPatchLabelAnnotateWaitDelete) {
-  StartServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
   std::string file = dir_.Write("box.yaml", Manifest("3h", "red"));
   auto created = Kubectl({"apply", "-f", file});
   ASSERT_EQ(created.exit_code, 0) << created.err;
@@ -183,7 +183,7 @@ TEST_F(KubectlTest, ApplyDiffEditPatchLabelAnnotateWaitDelete) {
 }
 
 TEST_F(KubectlTest, ExplainShowsTheFieldDescriptions) {
-  StartServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
   auto explained = Kubectl({"explain", "sandbox.spec.lifetime"});
   ASSERT_EQ(explained.exit_code, 0) << explained.err;
   EXPECT_NE(explained.out.find("FIELD: lifetime <Object>"), std::string::npos) << explained.out;
@@ -191,6 +191,66 @@ TEST_F(KubectlTest, ExplainShowsTheFieldDescriptions) {
   EXPECT_EQ(explained.out.find("<empty>"), std::string::npos) << "a description: " << explained.out;
   auto recursive = Kubectl({"explain", "sb", "--recursive"});
   EXPECT_NE(recursive.out.find("templateRef"), std::string::npos) << recursive.out;
+}
+
+}  // namespace
+}  // namespace sesame::kube
+
+namespace sesame::kube {
+namespace {
+
+TEST_F(KubectlTest, TokensTravelOverHttpsAndAreChecked) {
+  std::string tokens = dir_.Write("tokens", "admin-token-0123456789 *\nteam-token-0123456789 team-a\n");
+  ASSERT_NO_FATAL_FAILURE(StartServer({"--token-file", tokens}, "admin-token-0123456789"));
+  std::string admin = kubeconfig_;
+  EXPECT_NE(testing::RunCommand({"cat", admin}).out.find("server: \"https://127.0.0.1:"), std::string::npos);
+  SesameApply(SandboxYaml("mine", "{}", "team-a"));
+  auto listed = Kubectl({"get", "sb", "-A", "-o", "name"});
+  EXPECT_EQ(listed.out, "sandbox.sesame.dev/mine\n") << listed.err;
+
+  kubeconfig_ = dir_.Write("team.kubeconfig", Sesame({"kubeconfig", "--token", "team-token-0123456789",
+                                                      "-n", "team-a"}).out);
+  EXPECT_EQ(Kubectl({"get", "sb", "-o", "name"}).out, "sandbox.sesame.dev/mine\n");
+  auto across = Kubectl({"get", "sb", "-A"});
+  EXPECT_NE(across.exit_code, 0);
+  EXPECT_NE(across.err.find("Forbidden"), std::string::npos) << across.err;
+
+  kubeconfig_ = dir_.Write("wrong.kubeconfig", Sesame({"kubeconfig", "--token", "wrong-token-0123456789"}).out);
+  auto wrong = Kubectl({"get", "sb"});
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.err.find("You must be logged in to the server"), std::string::npos) << wrong.err;
+
+  // Without a token: the plain HTTP API, which wants one.
+  kubeconfig_ = dir_.Write("none.kubeconfig", Sesame({"kubeconfig"}).out);
+  EXPECT_NE(testing::RunCommand({"cat", kubeconfig_}).out.find("server: \"http://127.0.0.1:"), std::string::npos);
+  auto none = Kubectl({"get", "sb"});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("You must be logged in to the server"), std::string::npos) << none.err;
+}
+
+TEST_F(KubectlTest, GetWatchPrintsRowsAsSandboxesChange) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  SesameApply(SandboxYaml("first"));
+  std::string log = dir_.path() + "/watch.log";
+  testing::BackgroundProcess watch(KubectlArgv({"get", "sb", "-w"}), KubectlEnv(), log);
+  auto logged = [&] { return testing::RunCommand({"cat", log}).out; };
+  ASSERT_TRUE(Eventually([&] { return logged().find("first") != std::string::npos; }, 30000)) << logged();
+  SesameApply(SandboxYaml("second"));
+  EXPECT_TRUE(Eventually([&] { return logged().find("second") != std::string::npos; }, 30000)) << logged();
+  // Rows keep the table's columns: NAME PROVIDER PHASE ...
+  EXPECT_TRUE(Eventually([&] { return logged().find("Running") != std::string::npos; }, 60000)) << logged();
+  EXPECT_EQ(logged().rfind("NAME", 0), 0u) << logged();
+
+  // A name: watched by field selector, as JSON objects.
+  std::string json_log = dir_.path() + "/watch-json.log";
+  testing::BackgroundProcess one(KubectlArgv({"get", "sb", "first", "-w", "-o", "json"}), KubectlEnv(), json_log);
+  ASSERT_TRUE(Eventually([&] {
+    return testing::RunCommand({"cat", json_log}).out.find("\"name\": \"first\"") != std::string::npos;
+  }, 30000)) << testing::RunCommand({"cat", json_log}).out;
+  Sesame({"delete", "sandbox", "first"});
+  EXPECT_TRUE(Eventually([&] { return testing::RunCommand({"cat", json_log}).out.find("deletionTimestamp") !=
+                                      std::string::npos; }, 30000));
+  EXPECT_EQ(testing::RunCommand({"cat", json_log}).out.find("\"name\": \"second\""), std::string::npos);
 }
 
 }  // namespace
