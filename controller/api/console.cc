@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "controller/api/api_errors.h"
+#include "controller/api/api_server.h"
 #include "security/agent_presets.h"
 #include "web/assets.h"
 
@@ -77,7 +78,27 @@ std::string Console::Credential(const std::string& authorization, const std::str
   return session ? "Bearer " + session->token : "";
 }
 
+namespace {
+
+// "127.0.0.1:7777" -> "127.0.0.1"; "[::1]:7777" -> "::1".
+std::string HostName(const std::string& host) {
+  if (!host.empty() && host.front() == '[') return host.substr(1, host.find(']') - 1);
+  return host.substr(0, host.rfind(':') == std::string::npos ? host.size() : host.rfind(':'));
+}
+
+}  // namespace
+
 std::optional<HttpResponse> Console::RefuseForgery(const HttpRequest& r) const {
+  // Without tokens the API trusts whoever reaches loopback; a web page whose
+  // own name was made to resolve to 127.0.0.1 (DNS rebinding) reaches it
+  // too, but its requests name that other host. Browsers mark their
+  // requests (Sec-Fetch-Site, Origin); other clients may name any host.
+  std::string host = r.Header("host");
+  bool browser = !r.Header("sec-fetch-site").empty() || !r.Header("origin").empty();
+  if (!tokens_ && browser && !host.empty() && !IsLoopbackHost(HostName(host))) {
+    return ErrorResponse(403, "Host \"" + host + "\" is not a loopback name: without --token-file the API answers "
+                              "only requests addressed to 127.0.0.1, ::1 or localhost");
+  }
   if (!IsChange(r.method)) return std::nullopt;
   // Browsers say where a request comes from; CLIs and webhooks send neither
   // header. A form or script on another site must not change anything, with
@@ -165,8 +186,11 @@ HttpResponse Console::SessionInfo(const HttpRequest& r) const {
     session = sessions_.Find(CookieValue(r.Header("cookie"), kSessionCookie));
   }
   json presets = json::object();
-  for (const auto& agent : security::AgentPresetNames()) presets[agent] = security::AgentPresetDomains(agent);
-  auto lock = SecurityLock();
+  std::optional<std::string> lock;
+  if (!grants.empty()) {  // nothing about the controller before a login
+    for (const auto& agent : security::AgentPresetNames()) presets[agent] = security::AgentPresetDomains(agent);
+    lock = SecurityLock();
+  }
   return Json(200, {{"tokens", tokens_ != nullptr},
                     {"authenticated", !grants.empty()},
                     {"grants", grants},

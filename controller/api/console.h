@@ -46,7 +46,8 @@ class Console {
 
   // 403 for a change (any method but GET and HEAD) that a browser sent from
   // another site, or that rides on the session cookie without the
-  // session's CSRF token in X-Sesame-Csrf.
+  // session's CSRF token in X-Sesame-Csrf; and, without tokens, for a
+  // browser's request whose Host is not a loopback name (DNS rebinding).
   std::optional<HttpResponse> RefuseForgery(const HttpRequest& r) const;
 
   // The console's routes; nullopt for every other request. `allowed(ns)`

@@ -129,6 +129,17 @@ TEST(ConsoleNoTokensTest, CrossSiteChangesAreRefusedOnLoopbackToo) {
   EXPECT_TRUE(console.RefuseForgery(
       Request("POST", "/v1/apply", {{"origin", "http://evil.example"}, {"host", "127.0.0.1:7777"}})));
   EXPECT_FALSE(console.RefuseForgery(Request("POST", "/v1/apply", {{"host", "127.0.0.1:7777"}})));
+  // A page on another name that resolves to 127.0.0.1 (DNS rebinding).
+  auto rebound = console.RefuseForgery(
+      Request("GET", "/v1/sandboxes", {{"host", "attacker.example:7777"}, {"sec-fetch-site", "same-origin"}}));
+  ASSERT_TRUE(rebound.has_value());
+  EXPECT_EQ(rebound->status, 403);
+  for (const char* host : {"127.0.0.1:7777", "localhost:7777", "[::1]:7777", "127.0.0.1"}) {
+    EXPECT_FALSE(console.RefuseForgery(Request("GET", "/v1/sandboxes", {{"host", host}, {"sec-fetch-site", "none"}})))
+        << host;
+  }
+  // Clients other than browsers may name any host.
+  EXPECT_FALSE(console.RefuseForgery(Request("GET", "/v1/sandboxes", {{"host", "x"}})));
   auto info = console.Handle(Request("GET", "/console/session"), [](const std::string&) { return true; });
   EXPECT_EQ(json::parse(info->body)["tokens"], false);
 }
