@@ -15,8 +15,8 @@
 #include "common/number.h"
 #include "controller/api/api_errors.h"
 #include "controller/api/body_budget.h"
-#include "controller/api/peer_socket.h"
 #include "controller/api/console.h"
+#include "controller/api/peer_socket.h"
 #include "reconcilers/sandbox_handle.h"
 #include "specs/codec.h"
 
