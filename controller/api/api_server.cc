@@ -140,6 +140,17 @@ class HttplibApiServer final : public ApiServer {
     server_.set_write_timeout(std::chrono::seconds(30));
     int threads = options_.threads;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    // A client that asks before sending (Expect: 100-continue, as curl does
+    // for large bodies) learns at once that a body past the limit is not
+    // wanted, and sends none of it.
+    server_.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+      BufferedBody body(budget_);
+      if (DeclaredLengthFits(req, body)) return 100;
+      HttpResponse refused = BodyRefused(body.refusal());
+      Count(req, refused.status, std::chrono::steady_clock::now());
+      SendAndClose(refused, res, PeerSocket(AddressOf(req)));
+      return refused.status;
+    });
     server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       return PreRoute(req, res);
     });
@@ -274,11 +285,16 @@ class HttplibApiServer final : public ApiServer {
     Send(response, res, load_);
   }
 
+  // A declared Content-Length, checked before any byte is read (false:
+  // past the limit, or not a number).
+  static bool DeclaredLengthFits(const httplib::Request& req, BufferedBody& body) {
+    if (!req.has_header("Content-Length")) return true;
+    auto length = ParseInteger(req.get_header_value("Content-Length"), "Content-Length", 0);
+    return length.ok() && body.Expect(*length);
+  }
+
   bool ReadBody(const httplib::Request& req, const httplib::ContentReader& reader, BufferedBody& body) {
-    if (req.has_header("Content-Length")) {
-      auto length = ParseInteger(req.get_header_value("Content-Length"), "Content-Length", 0);
-      if (!length.ok() || !body.Expect(*length)) return false;
-    }
+    if (!DeclaredLengthFits(req, body)) return false;
     return reader([&body](const char* data, size_t n) { return body.Append(data, n); });
   }
 

@@ -78,6 +78,11 @@ TEST_F(ApiLimitsTest, SizedBodyPastTheLimitGets413BeforeItIsSent) {
   std::string response = http.ReadResponse();
   EXPECT_EQ(StatusOf(response), 413) << response;
   EXPECT_NE(BodyOf(response).find("larger than 1048576 bytes"), std::string::npos) << response;
+  // A client that asks first is told before it sends anything.
+  RawHttp asking(url_);
+  ASSERT_TRUE(asking.Send(Post("/v1/apply", "Content-Length: 104857600\r\nExpect: 100-continue\r\n")));
+  std::string answer = asking.ReadResponse();
+  EXPECT_EQ(StatusOf(answer), 413) << answer;
   // A body within the limit is read and handled as before.
   std::string yaml = "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata:\n  name: small\nspec:\n  provider: filesystem\n  command: [sleep, \"3600\"]\n";
   std::string ok = Request(Post("/v1/apply", "Content-Length: " + std::to_string(yaml.size()) + "\r\n") + yaml);
