@@ -148,7 +148,8 @@ export function mount(root) {
   const updateCount = () => {
     let shown = 0;
     for (const { o } of rows.values()) if (visible(o)) shown++;
-    count.textContent = shown === rows.size ? `${rows.size} sandboxes` : `${shown} of ${rows.size} sandboxes`;
+    const noun = rows.size === 1 ? 'sandbox' : 'sandboxes';
+    count.textContent = shown === rows.size ? `${rows.size} ${noun}` : `${shown} of ${rows.size} ${noun}`;
   };
 
   const refreshNamespaces = () => {
