@@ -27,6 +27,16 @@ std::string EventLine(const char* type, const json& object) {
   return json{{"type", type}, {"object", object}}.dump() + "\n";
 }
 
+// The event that tells a client to list again: what the Kubernetes API
+// sends for a version older than its history.
+std::string ExpiredLine(int64_t version, int64_t now) {
+  json status = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
+                 {"status", "Failure"}, {"code", 410}, {"reason", "Expired"},
+                 {"message", "too old resource version: " + std::to_string(version) + " (" +
+                                 std::to_string(now) + ")"}};
+  return EventLine("ERROR", status);
+}
+
 }  // namespace
 
 HttpResponse KubeApi::Watch(const HttpRequest& r, const Target& t) {
@@ -61,26 +71,25 @@ HttpResponse KubeApi::Watch(const HttpRequest& r, const Target& t) {
       return o.kind == resource.kind && (ns.empty() || o.metadata.namespace_ == ns) && filter.Matches(o, templates);
     };
     // Objects the client has seen as matching: one that stops matching is
-    // DELETED for this watch, one that starts is ADDED.
-    std::set<specs::ObjectKey> shown;
+    // DELETED for this watch, one that starts is ADDED. Watching from a
+    // version, what matched then is unknown (the change log holds new
+    // states only): an object's first change counts it as seen unless it
+    // was created, so that a deletion is never missed (at worst one is sent
+    // for an object the client did not have, which clients ignore).
+    std::set<specs::ObjectKey> shown, settled;
+    bool all_settled = from == 0;
     int64_t seen = from;
     auto now_rv = store->CurrentResourceVersion();
-    auto current = store->List({resource.kind, ns, filter.labels});
-    if (!now_rv.ok() || !current.ok()) return;
+    if (!now_rv.ok()) return;
     if (from != 0) {
       if (!store->ChangesSince(from, 1).ok()) {
-        json expired = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
-                        {"status", "Failure"}, {"code", 410}, {"reason", "Expired"},
-                        {"message", "too old resource version: " + std::to_string(from) + " (" +
-                                        std::to_string(*now_rv) + ")"}};
-        write(EventLine("ERROR", expired));
+        write(ExpiredLine(from, *now_rv));
         return;
-      }
-      for (const auto& o : *current) {
-        if (matches(o)) shown.insert(specs::KeyOf(o));
       }
     } else {
       // No version: every current object first, as ADDED.
+      auto current = store->List({resource.kind, ns, filter.labels});
+      if (!current.ok()) return;
       for (const auto& o : *current) {
         if (!matches(o)) continue;
         shown.insert(specs::KeyOf(o));
@@ -92,10 +101,8 @@ HttpResponse KubeApi::Watch(const HttpRequest& r, const Target& t) {
     while (std::chrono::steady_clock::now() < deadline) {
       auto changes = store->ChangesSince(seen, kWatchPage);
       if (!changes.ok()) {
-        json expired = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
-                        {"status", "Failure"}, {"code", 410}, {"reason", "Expired"},
-                        {"message", "too old resource version: " + std::to_string(seen)}};
-        write(EventLine("ERROR", expired));
+        auto rv = store->CurrentResourceVersion();
+        write(ExpiredLine(seen, rv.ok() ? *rv : seen));
         return;
       }
       if (!changes->empty()) templates = StoreTemplates(*store);
@@ -103,6 +110,7 @@ HttpResponse KubeApi::Watch(const HttpRequest& r, const Target& t) {
         seen = c.resource_version;
         specs::ObjectKey key = specs::KeyOf(c.object);
         bool was_shown = shown.count(key) > 0;
+        if (!all_settled && settled.insert(key).second) was_shown = c.type != store::WatchType::kAdded;
         bool match = matches(c.object);
         const char* type = nullptr;
         if (c.type == store::WatchType::kDeleted) {
