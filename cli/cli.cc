@@ -65,7 +65,7 @@ std::vector<Command> AllCommands() {
   return {UpCommand(),     ControllerCommand(), ApplyCommand(),  DiffCommand(),
           GetCommand(),    DescribeCommand(),   DeleteCommand(), LogsCommand(),
           ExecCommand(),   AttachCommand(),     WaitCommand(),   GcCommand(),
-          SecurityCommand(), RuntimesCommand(), KubeconfigCommand()};
+          SecurityCommand(), RuntimesCommand(), KubeconfigCommand(), SchemaCommand()};
 }
 
 namespace {

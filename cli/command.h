@@ -75,6 +75,7 @@ Command GcCommand();
 Command RuntimesCommand();
 Command SecurityCommand();
 Command KubeconfigCommand();
+Command SchemaCommand();
 
 // Flags several commands share.
 FlagSpec NamespaceFlag();
