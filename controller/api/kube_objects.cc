@@ -95,6 +95,8 @@ json ListOf(const KubeResource& resource, const std::vector<specs::Object>& item
 
 // Validates `doc` as the object `t` names (namespace and name filled in
 // from the URL when absent); nullopt with `error` set when it is not.
+// With fieldValidation=Warn, the Warning header naming the dropped fields
+// is left in `error->headers` for the caller's successful response.
 std::optional<specs::Object> DecodeObject(const HttpRequest& r, const KubeApi::Target& t, json doc,
                                           HttpResponse* error) {
   if (!doc.is_object()) {
