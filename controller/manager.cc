@@ -37,7 +37,16 @@ Manager::Manager(store::Store& store, reconcilers::SandboxReconciler& reconciler
   });
 }
 
-Manager::~Manager() { Stop(); }
+Manager::~Manager() {
+  Stop();
+  for (providers::Provider* p : reconciler_.registry().All()) p->SetChangeListener(nullptr);
+}
+
+void Manager::OnProviderChange(const specs::ObjectKey& key) {
+  if (!leader_ || key.name.empty()) return;
+  std::lock_guard lock(mutex_);
+  if (queue_) queue_->Add(KeyString(key));
+}
 
 std::string Manager::KeyString(const specs::ObjectKey& key) { return key.ToString(); }
 
@@ -92,6 +101,12 @@ bool Manager::WaitForLease() {
 }
 
 Status Manager::Run() {
+  // Drift at once: providers that watch their resources name the objects
+  // whose resources changed out of band.
+  for (providers::Provider* p : reconciler_.registry().All()) {
+    p->SetChangeListener(
+        [this](const specs::ObjectKey& key, const std::string&) { OnProviderChange(key); });
+  }
   while (WaitForLease()) {
     {
       std::lock_guard lock(mutex_);

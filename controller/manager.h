@@ -73,6 +73,8 @@ class Manager {
   void Log(const std::string& line);
   ReconcileResult ReconcileKey(const std::string& key);
   void Observe(const std::string& key, const ReconcileResult& result);
+  // A provider saw the resource of `key` change: reconcile it now.
+  void OnProviderChange(const specs::ObjectKey& key);
   bool SleepFor(Millis d);  // false when stopped
 
   store::Store& store_;

@@ -147,6 +147,12 @@ struct ViolationRecord {
   std::string kind, operation, target, rule;
 };
 
+// Called by a provider, from a thread of its own, when a resource changed
+// out of band (it died, was removed or paused outside Sesame), with the
+// object key and uid recorded on the resource: the controller reconciles
+// that object at once instead of at its next resync.
+using ChangeListener = std::function<void(const specs::ObjectKey& key, const std::string& uid)>;
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -168,6 +174,16 @@ class Provider {
   virtual Status Restart(const Observed& current, const SandboxRequest& request) = 0;
   // Removes the resource; succeeds when it is already gone.
   virtual Status Delete(const Observed& current) = 0;
+  // Removes what a resource keeps across recreations (docker: its
+  // persistence volume), once the object is gone for good: after Delete
+  // under deletionPolicy Delete, and for orphans. Default: nothing kept.
+  virtual Status Purge(const Observed& current) {
+    (void)current;
+    return Status::Ok();
+  }
+  // Providers that watch their resources call `listener` for each change
+  // seen; the others never do. nullptr stops the calls.
+  virtual void SetChangeListener(ChangeListener listener) { (void)listener; }
 
   // Runs a command inside the sandbox; returns its exit code.
   virtual Result<int> Exec(const Observed& current, const ExecRequest& request,

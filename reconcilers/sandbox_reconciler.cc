@@ -306,6 +306,7 @@ Status SandboxReconciler::Execute(Context& ctx) {
     }
     case ActionType::kDelete:
       SESAME_RETURN_IF_ERROR(p.Delete(*ctx.observed));
+      SESAME_RETURN_IF_ERROR(p.Purge(*ctx.observed));
       ctx.observed.reset();
       [[fallthrough]];
     case ActionType::kFinalize: {
@@ -396,7 +397,9 @@ Result<SandboxReconciler::Orphans> SandboxReconciler::CollectOrphans(bool dry_ru
       if (object.ok() && object->metadata.uid == o.uid) continue;
       if (!object.ok() && object.status().code() != Code::kNotFound) return object.status();
       orphans.found.push_back(p->name() + " " + o.id + " (" + o.key.namespace_ + "/" + o.key.name + ")");
-      if (!dry_run) SESAME_RETURN_IF_ERROR(p->Delete(o));
+      if (dry_run) continue;
+      SESAME_RETURN_IF_ERROR(p->Delete(o));
+      SESAME_RETURN_IF_ERROR(p->Purge(o));
     }
   }
   return orphans;

@@ -51,6 +51,9 @@ class SandboxReconciler {
                     ReconcilerOptions options);
 
   ReconcileOutcome Reconcile(const specs::ObjectKey& key);
+  // The providers it reconciles with (the controller listens to their
+  // changes).
+  const providers::Registry& registry() const { return registry_; }
 
   // Provider resources whose object is gone, deleted unless `dry_run`.
   // A provider that cannot list its resources (docker not running) is

@@ -109,17 +109,27 @@ std::string ContainerName(const SandboxRequest& r) {
   return "sesame-" + r.key.namespace_ + "-" + r.key.name + "-" + uid8;
 }
 
-json CreateBody(const SandboxRequest& r, const CreateParams& params) {
-  const specs::SandboxSpec& spec = r.spec;
-  Limits limits = LimitsFor(spec.resources);
+std::string VolumeName(const SandboxRequest& r) {
+  if (r.spec.persistence.volume.empty()) return "";
+  return "sesame-" + r.key.namespace_ + "-" + r.spec.persistence.volume + "-" + r.uid;
+}
+
+json OwnerLabels(const SandboxRequest& r, const std::string& owner) {
   json labels = {{kUidLabel, r.uid},
                  {kKindLabel, r.key.kind.empty() ? "Sandbox" : r.key.kind},
                  {kNamespaceLabel, r.key.namespace_},
-                 {kNameLabel, r.key.name},
-                 {kHashesLabel, json(r.field_hashes).dump()},
-                 {kLimitsLabel, LimitsJson(limits)}};
+                 {kNameLabel, r.key.name}};
+  if (!owner.empty()) labels[kOwnerLabel] = owner;
+  return labels;
+}
+
+json CreateBody(const SandboxRequest& r, const CreateParams& params) {
+  const specs::SandboxSpec& spec = r.spec;
+  Limits limits = LimitsFor(spec.resources);
+  json labels = OwnerLabels(r, params.owner);
+  labels[kHashesLabel] = json(r.field_hashes).dump();
+  labels[kLimitsLabel] = LimitsJson(limits);
   if (!params.disk_note.empty()) labels[kDiskLabel] = params.disk_note;
-  if (!params.owner.empty()) labels[kOwnerLabel] = params.owner;
 
   json env = json(params.runtime_env);  // first: the spec's own variables win
   for (const auto& [name, value] : r.env) env.push_back(name + "=" + value);
@@ -154,7 +164,7 @@ json CreateBody(const SandboxRequest& r, const CreateParams& params) {
   if (!binds.empty()) host["Binds"] = binds;
   if (!spec.persistence.volume.empty()) {
     host["Mounts"] = json::array({{{"Type", "volume"},
-                                   {"Source", spec.persistence.volume},
+                                   {"Source", VolumeName(r)},
                                    {"Target", params.volume_mount_path}}});
   }
 

@@ -16,8 +16,8 @@
 //   restartPolicy, so the container's exit stays visible;
 // - publishes spec.ports on 127.0.0.1 with host ports picked by Docker;
 // - bind-mounts the workspace directory at spec.workspace.mountPath (also
-//   the working directory), and persistence.volume, a named volume, at the
-//   provider's volume mount path.
+//   the working directory), and persistence.volume, the sandbox's own named
+//   volume (VolumeName), at the provider's volume mount path.
 
 #include <cstdint>
 #include <string>
@@ -88,6 +88,14 @@ struct CreateParams {
 
 // "sesame-NAMESPACE-NAME-UID8": unique per uid, readable in `docker ps`.
 std::string ContainerName(const SandboxRequest& request);
+// The named volume of persistence.volume: "sesame-NAMESPACE-VOLUME-UID",
+// one per sandbox (two namespaces, or a sandbox deleted and made again,
+// never share one); it outlives recreations of the container. Empty
+// without persistence.volume.
+std::string VolumeName(const SandboxRequest& request);
+// The labels that tie a container or volume to its object: uid, kind,
+// namespace, name, and `owner` when not empty.
+nlohmann::json OwnerLabels(const SandboxRequest& request, const std::string& owner);
 nlohmann::json CreateBody(const SandboxRequest& request, const CreateParams& params);
 
 // Observed from GET /containers/{id}/json. field_hashes are the labels'

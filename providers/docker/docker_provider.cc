@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "common/crash_point.h"
 #include "providers/docker/docker_provider_impl.h"
@@ -52,7 +53,8 @@ WrapperOptions WrapperOptionsFor(const SandboxRequest& r, const DockerOptions& o
 }  // namespace
 
 std::string DefaultImageBuildCommand(const std::string& image) {
-  return "docker build -t " + image + " images/sesame-sandbox";
+  std::string offline = image == "sesame-sandbox:latest" ? "scripts/build-image" : "scripts/build-image " + image;
+  return offline + " (or, with internet access: docker build -t " + image + " images/sesame-sandbox)";
 }
 
 std::unique_ptr<Provider> NewDockerProvider(DockerOptions options) {
@@ -63,7 +65,8 @@ DockerProvider::DockerProvider(DockerOptions options)
     : options_(std::move(options)),
       client_(options_.socket_path, options_.request_timeout),
       state_(options_.state_root),
-      violations_(options_.state_root.empty() ? "" : GuardRoot(options_.state_root), GuardKey) {}
+      violations_(options_.state_root.empty() ? "" : GuardRoot(options_.state_root), GuardKey),
+      events_(options_.socket_path, options_.owner) {}
 
 Capabilities DockerProvider::capabilities() const {
   Capabilities c;
@@ -226,7 +229,18 @@ Result<std::vector<Observed>> DockerProvider::ListOwned() {
   Result<json> found = CallJson(list, "listing containers");
   if (!found.ok()) return found.status();
   std::vector<Observed> out;
-  for (const json& summary : *found) out.push_back(ObservedFromSummary(summary));
+  std::set<std::string> uids;
+  for (const json& summary : *found) {
+    out.push_back(ObservedFromSummary(summary));
+    uids.insert(out.back().uid);
+  }
+  // Volumes whose container is gone (deletionPolicy Orphan, or removed
+  // out of band) are owned too, so their orphans are collected.
+  Result<std::vector<Observed>> volumes = OwnedVolumes();
+  if (!volumes.ok()) return volumes.status();
+  for (Observed& v : *volumes) {
+    if (uids.insert(v.uid).second) out.push_back(std::move(v));
+  }
   return out;
 }
 
@@ -316,20 +330,6 @@ Status DockerProvider::Pull(const std::string& image, const std::string& uid) {
   if (progress.error()) return PullFailure(image, *progress.error());
   Progress(uid, "Pulled", "pulled image " + image);
   return Status::Ok();
-}
-
-Status DockerProvider::EnsureVolume(const SandboxRequest& request) {
-  const std::string& volume = request.spec.persistence.volume;
-  if (volume.empty()) return Status::Ok();
-  // Creating an existing volume returns it unchanged, labels included.
-  json body = {{"Name", volume},
-               {"Labels", {{kNamespaceLabel, request.key.namespace_}, {"dev.sesame.volume", "true"}}}};
-  HttpRequest create;
-  create.method = "POST";
-  create.path = "/volumes/create";
-  create.body = body.dump();
-  Result<json> r = CallJson(create, "creating volume " + volume);
-  return r.status();
 }
 
 Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& request,
@@ -486,7 +486,7 @@ Status DockerProvider::Restart(const Observed& current, const SandboxRequest& re
 
 Status DockerProvider::Delete(const Observed& current) {
   std::vector<std::string> ids;
-  if (!current.id.empty()) ids.push_back(current.id);
+  if (!current.id.empty() && !IsVolumeId(current.id)) ids.push_back(current.id);
   if (!current.uid.empty()) {
     Result<std::vector<json>> found = FindByUid(current.uid);
     if (!found.ok()) return found.status();

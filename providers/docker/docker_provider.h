@@ -78,8 +78,9 @@ struct DockerOptions {
 
 std::unique_ptr<Provider> NewDockerProvider(DockerOptions options);
 
-// The build command named when the default image is missing:
-// "docker build -t sesame-sandbox:latest images/sesame-sandbox".
+// The build commands named when the default image is missing:
+// "scripts/build-image (or, with internet access: docker build -t
+// sesame-sandbox:latest images/sesame-sandbox)".
 std::string DefaultImageBuildCommand(const std::string& image);
 
 }  // namespace sesame::providers::docker

@@ -13,12 +13,17 @@
 #include "providers/docker/container_config.h"
 #include "providers/docker/docker_provider.h"
 #include "providers/docker/engine_client.h"
+#include "providers/docker/event_watcher.h"
 #include "providers/docker/hardening.h"
 #include "providers/docker/state_store.h"
 #include "providers/preview_forwarders.h"
 #include "providers/violation_reader.h"
 
 namespace sesame::providers::docker {
+
+// The Observed.id of a volume without a container ("volume/NAME").
+std::string VolumeId(const std::string& volume);
+bool IsVolumeId(const std::string& id);
 
 class DockerProvider final : public Provider {
  public:
@@ -34,6 +39,8 @@ class DockerProvider final : public Provider {
   Status Resume(const Observed& current) override;
   Status Restart(const Observed& current, const SandboxRequest& request) override;
   Status Delete(const Observed& current) override;
+  Status Purge(const Observed& current) override;
+  void SetChangeListener(ChangeListener listener) override { events_.SetListener(std::move(listener)); }
   Result<int> Exec(const Observed& current, const ExecRequest& request, Streams& streams) override;
   Status Logs(const Observed& current, const LogOptions& options, Streams& streams) override;
   Status Attach(const Observed& current, Streams& streams) override;
@@ -63,7 +70,10 @@ class DockerProvider final : public Provider {
   // The image's inspect, pulled first when it is missing (and allowed).
   Result<nlohmann::json> EnsureImage(const std::string& image, const std::string& uid);
   Status Pull(const std::string& image, const std::string& uid);
+  // The sandbox's persistence volume (docker_provider_volumes.cc).
   Status EnsureVolume(const SandboxRequest& request);
+  // Volumes of this installation, one Observed per uid (id: VolumeId).
+  Result<std::vector<Observed>> OwnedVolumes();
   Result<std::string> CreateContainer(const SandboxRequest& request, const std::string& image,
                                       const nlohmann::json& image_inspect);
   // Starts the container and, for a hardened one, its egress guard.
@@ -102,6 +112,7 @@ class DockerProvider final : public Provider {
   std::string disk_note_;                   // guarded by mutex_
   ViolationFileReader violations_;          // hardened sandboxes' refusals
   PreviewForwarders previews_;              // hardened sandboxes' dynamic previews
+  EventWatcher events_;                     // drift at once
 };
 
 }  // namespace sesame::providers::docker

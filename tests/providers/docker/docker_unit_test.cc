@@ -134,7 +134,8 @@ TEST(ContainerConfigTest, CreateBodyCarriesEverything) {
   EXPECT_EQ(h["PortBindings"]["3000/tcp"][0]["HostIp"], "127.0.0.1");
   EXPECT_EQ(h["PortBindings"]["3000/tcp"][0]["HostPort"], "");
   EXPECT_EQ(h["Binds"][0], "/home/me/repo:/workspace");
-  EXPECT_EQ(h["Mounts"][0]["Source"], "cache");
+  EXPECT_EQ(h["Mounts"][0]["Source"], "sesame-team-a-cache-" + r.uid);
+  EXPECT_EQ(VolumeName(r), "sesame-team-a-cache-" + r.uid);
   EXPECT_EQ(h["Mounts"][0]["Target"], "/home/sesame");
   EXPECT_EQ(h["RestartPolicy"]["Name"], "no");
   EXPECT_TRUE(h["Init"].get<bool>());

@@ -59,6 +59,7 @@ void EngineTest::TearDown() {
       Observed o;
       o.uid = uid;
       EXPECT_TRUE(provider_->Delete(o).ok());
+      EXPECT_TRUE(provider_->Purge(o).ok());
     }
   }
   for (const auto& volume : volumes_) {

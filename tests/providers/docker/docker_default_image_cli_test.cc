@@ -1,0 +1,202 @@
+// The default image, sesame-sandbox:latest (scripts/build-image), through
+// the `sesame` binary and a running controller: a docker sandbox without
+// `image` runs on it; mise, the runtimes and the agent CLIs run inside it,
+// hardened (read-only root, no capabilities, no network but the guard's
+// proxy) and not; and runtimes.mise: auto installs a Node workspace's
+// lockfile inside it with `npm ci`, offline, from an npm cache that host
+// npm filled from a local registry (a test server on 127.0.0.1 that is
+// stopped before the sandbox starts, so any network use would fail).
+#include <httplib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tests/providers/docker/docker_cli_fixture.h"
+
+namespace sesame::providers::docker::testing {
+namespace {
+
+using sesame::testing::CommandResult;
+using sesame::testing::RunCommand;
+
+constexpr char kDefaultImage[] = "sesame-sandbox:latest";
+
+// Each tool and what its version line must contain.
+const std::vector<std::pair<std::string, std::string>> kTools = {
+    {"mise --version", "linux-x64"},    {"node --version", "v22."},
+    {"python3 --version", "Python 3."}, {"go version", "go version go1."},
+    {"ruby --version", "ruby 3."},      {"rustc --version", "rustc 1."},
+    {"bun --version", "1."},            {"claude --version", "Claude Code"},
+    {"codex --version", "codex-cli"},   {"gemini --version", "0."},
+};
+
+class DockerDefaultImageCliTest : public DockerCliTest {
+ protected:
+  void SetUp() override {
+    DockerCliTest::SetUp();
+    CommandResult image = Docker({"image", "inspect", "-f", "{{.Id}}", kDefaultImage});
+    ASSERT_EQ(image.exit_code, 0) << kDefaultImage
+                                  << " is missing: scripts/build-image builds it (scripts/test does)";
+  }
+
+  // A sandbox without `image`, security on or off, that idles.
+  void ApplyIdle(const std::string& name, bool hardened, const std::string& extra = "") {
+    Apply(DockerSandbox(name, std::string("  security: {enabled: ") + (hardened ? "true" : "false") +
+                                  "}\n" + extra));
+    WaitReady(name);
+  }
+
+  void ExpectToolsRun(const std::string& name) {
+    for (const auto& [command, expected] : kTools) {
+      CommandResult r = Sesame({"exec", name, "--", "sh", "-c", command + " 2>&1"});
+      EXPECT_EQ(r.exit_code, 0) << command << ": " << r.out << r.err;
+      EXPECT_NE(r.out.find(expected), std::string::npos) << command << ": " << r.out << r.err;
+    }
+  }
+};
+
+TEST_F(DockerDefaultImageCliTest, SandboxWithoutImageRunsOnTheDefaultImage) {
+  ApplyIdle("plain", false);
+  std::string id = ContainerId("plain");
+  EXPECT_EQ(Docker({"inspect", "-f", "{{.Config.Image}}", id}).out, std::string(kDefaultImage) + "\n");
+  EXPECT_EQ(Sesame({"exec", "plain", "--", "id", "-un"}).out, "sesame\n");
+  EXPECT_EQ(Sesame({"exec", "plain", "--", "pwd"}).out, "/workspace\n");
+  // No passwordless sudo: there is no sudo at all.
+  EXPECT_NE(Sesame({"exec", "plain", "--", "sh", "-c", "command -v sudo"}).exit_code, 0);
+  ExpectToolsRun("plain");
+}
+
+TEST_F(DockerDefaultImageCliTest, RuntimesAndAgentCliesRunHardened) {
+  ApplyIdle("hardened", true);
+  nlohmann::json security = Condition("hardened", "SecurityEnforced");
+  ASSERT_FALSE(security.is_null());
+  EXPECT_EQ(security.value("status", ""), "True") << security.dump();
+  // Hardened for real: read-only root, no capabilities.
+  CommandResult write = Sesame({"exec", "hardened", "--", "sh", "-c", "touch /opt/x"});
+  EXPECT_NE(write.exit_code, 0) << write.out << write.err;
+  EXPECT_EQ(Sesame({"exec", "hardened", "--", "sh", "-c", "grep CapEff /proc/self/status"}).out,
+            "CapEff:\t0000000000000000\n");
+  ExpectToolsRun("hardened");
+}
+
+TEST_F(DockerDefaultImageCliTest, WorkspaceNodeVersionSelectsTheImageNode) {
+  std::string ws = dir_.Write("nvm/.nvmrc", "22\n");
+  ws = std::filesystem::path(ws).parent_path().string();
+  ApplyIdle("nvm", true, "  workspace: {path: " + ws + "}\n");
+  CommandResult r = Sesame({"exec", "nvm", "--", "sh", "-c", "mise ls --current node 2>&1; node --version"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("/workspace/.nvmrc"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("v22."), std::string::npos) << r.out;
+}
+
+// A one-package npm registry on 127.0.0.1: the packument of tiny-dep and
+// its tarball.
+class LocalRegistry {
+ public:
+  LocalRegistry(const std::string& tarball, const std::string& integrity) : tarball_(tarball) {
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    std::string url = "http://127.0.0.1:" + std::to_string(port_) + "/";
+    packument_ = nlohmann::json{
+        {"name", "tiny-dep"},
+        {"dist-tags", {{"latest", "1.0.0"}}},
+        {"versions",
+         {{"1.0.0",
+           {{"name", "tiny-dep"},
+            {"version", "1.0.0"},
+            {"main", "index.js"},
+            {"dist", {{"tarball", url + "tiny-dep/-/tiny-dep-1.0.0.tgz"}, {"integrity", integrity}}}}}}}}
+                     .dump();
+    server_.Get("/tiny-dep", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(packument_, "application/json");
+    });
+    server_.Get("/tiny-dep/-/tiny-dep-1.0.0.tgz", [this](const httplib::Request&, httplib::Response& res) {
+      ++tarballs_served_;
+      res.set_content(tarball_, "application/octet-stream");
+    });
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~LocalRegistry() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  int tarballs_served() const { return tarballs_served_; }
+
+ private:
+  std::string tarball_, packument_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::atomic<int> tarballs_served_{0};
+  std::thread thread_;
+};
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_F(DockerDefaultImageCliTest, NodeWorkspaceLockfileInstallsOfflineInside) {
+  // The dependency, packed by host npm.
+  std::string pkg = dir_.Write("tiny-dep/package.json",
+                               R"({"name":"tiny-dep","version":"1.0.0","main":"index.js"})");
+  pkg = std::filesystem::path(pkg).parent_path().string();
+  dir_.Write("tiny-dep/index.js", "module.exports = 'tiny-dep works';\n");
+  std::string empty_rc = dir_.Write("empty.npmrc", "");
+  std::vector<std::string> npm = {"npm", "--userconfig", empty_rc, "--globalconfig", empty_rc,
+                                  "--no-audit", "--no-fund", "--no-update-notifier"};
+  auto run_npm = [&](const std::string& dir, std::vector<std::string> args) {
+    std::vector<std::string> argv = {"sh", "-c", "cd \"$0\" && exec \"$@\"", dir};
+    argv.insert(argv.end(), npm.begin(), npm.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  };
+  CommandResult packed = run_npm(pkg, {"pack", "--json", "--pack-destination", dir_.path()});
+  ASSERT_EQ(packed.exit_code, 0) << packed.err;
+  nlohmann::json pack = nlohmann::json::parse(packed.out)[0];
+  std::string tarball = ReadAll(dir_.path() + "/" + pack.value("filename", ""));
+
+  // The app's lockfile and the npm cache, made on the host against the
+  // local registry, which then goes away.
+  std::string prep = dir_.Write("prep/package.json",
+                                R"({"name":"app","version":"1.0.0","dependencies":{"tiny-dep":"1.0.0"}})");
+  prep = std::filesystem::path(prep).parent_path().string();
+  std::string ws = dir_.path() + "/app";
+  std::filesystem::create_directories(ws);
+  int served = 0;
+  std::string registry_url;
+  {
+    LocalRegistry registry(tarball, pack.value("integrity", ""));
+    registry_url = registry.url();
+    CommandResult lock = run_npm(prep, {"install", "--registry", registry_url, "--cache",
+                                        ws + "/.npm-cache", "--ignore-scripts"});
+    ASSERT_EQ(lock.exit_code, 0) << lock.out << lock.err;
+    served = registry.tarballs_served();
+  }
+  ASSERT_EQ(served, 1);
+  std::filesystem::copy_file(prep + "/package.json", ws + "/package.json");
+  std::filesystem::copy_file(prep + "/package-lock.json", ws + "/package-lock.json");
+  // In the container: the same registry (now gone) and the cache, offline.
+  dir_.Write("app/.npmrc", "registry=" + registry_url + "\ncache=/workspace/.npm-cache\noffline=true\n");
+  ASSERT_EQ(RunCommand({"chown", "-R", "1000:1000", ws}).exit_code, 0);
+
+  Apply(DockerSandbox("app", "  security: {enabled: false}\n  workspace: {path: " + ws +
+                                 "}\n  runtimes: {mise: auto}\n"));
+  WaitReady("app");
+  nlohmann::json runtime = Condition("app", "RuntimeReady");
+  ASSERT_FALSE(runtime.is_null());
+  EXPECT_EQ(runtime.value("status", ""), "True") << runtime.dump();
+  CommandResult logs = Sesame({"logs", "app"});
+  EXPECT_NE(logs.out.find("sesame: runtimes: npm ci (in .)"), std::string::npos) << logs.out << logs.err;
+  CommandResult r = Sesame({"exec", "app", "--", "node", "-p", "require('tiny-dep')"});
+  EXPECT_EQ(r.out, "tiny-dep works\n") << r.err << logs.out;
+  EXPECT_TRUE(std::filesystem::exists(ws + "/node_modules/tiny-dep/index.js"));
+}
+
+}  // namespace
+}  // namespace sesame::providers::docker::testing
