@@ -204,11 +204,13 @@ void Manager::Lead() {
   WorkerPool pool(
       queue, [this](const std::string& key) { return ReconcileKey(key); },
       [this](const std::string& key, const ReconcileResult& result) { Observe(key, result); });
+  // The data version first: a write landing after it (even before the
+  // resync below lists the objects) changes it, so the loop sees it.
+  auto data_version = store_.DataVersion();
+  int64_t last_data_version = data_version.ok() ? *data_version : 0;
   int64_t seen_version = store_.CurrentResourceVersion().ok() ? *store_.CurrentResourceVersion() : 0;
   pool.Start(options_.workers);
   Resync();
-  auto data_version = store_.DataVersion();
-  int64_t last_data_version = data_version.ok() ? *data_version : 0;
   auto steady = std::chrono::steady_clock::now;
   auto next_resync = steady() + options_.resync_period;
   auto next_renew = steady() + options_.lease_duration / 3;

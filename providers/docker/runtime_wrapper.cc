@@ -207,9 +207,14 @@ std::string FailingWrapperScript(const std::string& message) {
 std::vector<std::string> RuntimeEnvironment(const std::string& mount_path,
                                             const std::vector<std::string>& image_env) {
   runtimes::MiseLayout layout = runtimes::MiseLayoutUnder(kRuntimeMiseMount);
+  // The image's global config names the versions it ships: they stay the
+  // defaults under the workspace's own files (a workspace with a lockfile
+  // and no .nvmrc gets the image's Node.js).
+  std::string image_config = Lookup(image_env, "MISE_GLOBAL_CONFIG_FILE");
   std::vector<std::string> env;
   for (const auto& [name, value] : runtimes::MiseEnvironment(layout, mount_path)) {
-    env.push_back(name + "=" + value);
+    bool image_default = name == "MISE_GLOBAL_CONFIG_FILE" && !image_config.empty();
+    env.push_back(name + "=" + (image_default ? image_config : value));
   }
   std::string image_data = Lookup(image_env, "MISE_DATA_DIR");
   if (!image_data.empty()) env.push_back("MISE_SHARED_INSTALL_DIRS=" + image_data + "/installs");

@@ -77,7 +77,8 @@ std::string FailingWrapperScript(const std::string& message);
 // The variables of the sandbox's own mise in the container: MISE_DATA_DIR
 // and the rest under kRuntimeMiseMount, the workspace's config trusted;
 // the image's own installs (its MISE_DATA_DIR) shared read-only, so a tool
-// the image has is not downloaded again; the sandbox's shims first on the
+// the image has is not downloaded again, and its global config (its
+// MISE_GLOBAL_CONFIG_FILE) kept for the default versions; the sandbox's shims first on the
 // image's PATH, so exec'd commands find the installed tools. `image_env`:
 // the image's Config.Env.
 std::vector<std::string> RuntimeEnvironment(const std::string& mount_path,

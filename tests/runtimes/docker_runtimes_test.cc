@@ -63,6 +63,13 @@ TEST(DockerRuntimesUnit, EnvironmentSharesTheImageInstallsAndPutsShimsFirst) {
   EXPECT_TRUE(has("MISE_TRUSTED_CONFIG_PATHS=/workspace"));
   EXPECT_TRUE(has("MISE_SHARED_INSTALL_DIRS=/home/sesame/.local/share/mise/installs"));
   EXPECT_TRUE(has("PATH=/var/lib/sesame/mise/.local/share/mise/shims:/home/sesame/bin:/usr/bin"));
+  EXPECT_FALSE(has("MISE_GLOBAL_CONFIG_FILE=/opt/mise/config.toml"));
+  std::vector<std::string> with_defaults =
+      RuntimeEnvironment("/workspace", {"MISE_GLOBAL_CONFIG_FILE=/opt/mise/config.toml"});
+  EXPECT_NE(std::find(with_defaults.begin(), with_defaults.end(),
+                      "MISE_GLOBAL_CONFIG_FILE=/opt/mise/config.toml"),
+            with_defaults.end())
+      << "the image's default versions stay in force";
   std::vector<std::string> bare = RuntimeEnvironment("/workspace", {});
   EXPECT_EQ(std::count_if(bare.begin(), bare.end(),
                           [](const std::string& e) { return e.starts_with("MISE_SHARED"); }),
