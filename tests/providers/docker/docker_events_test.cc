@@ -16,6 +16,7 @@
 #include "common/unique_fd.h"
 #include "providers/docker/container_config.h"
 #include "providers/docker/event_watcher.h"
+#include "tests/providers/docker/net_helpers.h"
 #include "tests/testing/run_command.h"
 
 namespace sesame::providers::docker {
@@ -102,13 +103,7 @@ class FlakyEventEngine {
     while (!stopping_) {
       UniqueFd c(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
       if (!c.valid()) return;
-      std::string request;
-      char buf[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = ::read(c.get(), buf, sizeof buf);
-        if (n <= 0) break;
-        request.append(buf, static_cast<size_t>(n));
-      }
+      std::string request = testing::ReadRequestHead(c.get());
       std::string line = request.substr(0, request.find("\r\n"));
       std::string reply;
       if (line.find("/_ping") != std::string::npos) {

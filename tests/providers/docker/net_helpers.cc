@@ -37,6 +37,17 @@ std::string HttpGetUrl(const std::string& url) {
   return response;
 }
 
+std::string ReadRequestHead(int fd) {
+  std::string request;
+  char buf[4096];
+  while (request.find("\r\n\r\n") == std::string::npos) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    request.append(buf, static_cast<size_t>(n));
+  }
+  return request;
+}
+
 LoopbackHttpServer::LoopbackHttpServer(std::string body)
     : body_(std::move(body)), fd_(security::ListenLoopback(0)) {
   sockaddr_in a{};
@@ -47,13 +58,7 @@ LoopbackHttpServer::LoopbackHttpServer(std::string body)
     for (;;) {
       UniqueFd c(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
       if (!c.valid()) return;
-      std::string request;
-      char buf[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = ::read(c.get(), buf, sizeof buf);
-        if (n <= 0) break;
-        request.append(buf, static_cast<size_t>(n));
-      }
+      (void)ReadRequestHead(c.get());
       std::string response = "HTTP/1.0 200 OK\r\nContent-Length: " + std::to_string(body_.size()) +
                              "\r\nConnection: close\r\n\r\n" + body_;
       [[maybe_unused]] ssize_t w = ::send(c.get(), response.data(), response.size(), MSG_NOSIGNAL);

@@ -14,6 +14,9 @@ namespace sesame::providers::docker::testing {
 // empty when nothing answered.
 std::string HttpGetUrl(const std::string& url);
 
+// What a client sent on `fd` up to the end of its request head.
+std::string ReadRequestHead(int fd);
+
 class LoopbackHttpServer {
  public:
   explicit LoopbackHttpServer(std::string body);
