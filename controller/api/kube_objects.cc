@@ -215,13 +215,15 @@ HttpResponse KubeApi::Create(const HttpRequest& r, const Target& t) {
 
 namespace {
 
-// A new status for `current` from a whole object's "status", or an error.
+// A new status from a whole object's "status", or an error.
 Result<std::string> StatusFrom(const json& doc) {
   json status = doc.value("status", json::object());
   if (!status.is_object()) return InvalidError("status must be an object");
   std::string text = specs::CanonicalJson(status.dump());
-  auto decoded = specs::DecodeSandboxStatus(text);
-  if (!decoded.ok()) return decoded.status();
+  if (doc.value("kind", "") == specs::kKindSandbox) {
+    auto decoded = specs::DecodeSandboxStatus(text);
+    if (!decoded.ok()) return decoded.status();
+  }
   return text;
 }
 

@@ -3,7 +3,6 @@
 // kubectl's check that the server validates fields itself (a PATCH with a
 // fieldValidation parameter), v2 in JSON for other clients.
 #include <functional>
-#include <mutex>
 
 #include "controller/api/kube_internal.h"
 #include "specs/json_schema.h"
@@ -68,7 +67,13 @@ json Schemas(const std::function<json(const std::string&)>& ref) {
       properties["spec"] = specs::ToJsonSchema(*r.spec);
       properties["spec"]["description"] = "The desired state.";
     }
-    if (r.has_status) properties["status"] = SandboxStatusSchema();
+    if (r.kind == specs::kKindSandbox) {
+      properties["status"] = SandboxStatusSchema();
+    } else if (r.has_status) {
+      properties["status"] = {{"type", "object"},
+                              {"description", "Written by the controller."},
+                              {"x-kubernetes-preserve-unknown-fields", true}};
+    }
     schemas[SchemaName(r.kind)] = {{"type", "object"},
                                    {"description", r.description},
                                    {"properties", properties},

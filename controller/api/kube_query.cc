@@ -49,8 +49,9 @@ std::string FieldValue(const std::string& field, const specs::Object& o,
   if (field == "metadata.name") return o.metadata.name;
   if (field == "metadata.namespace") return o.metadata.namespace_;
   if (field == "status.phase") {
-    auto status = specs::DecodeSandboxStatus(o.status);
-    return status.ok() && o.status != "{}" ? status->phase : "";
+    nlohmann::json status = nlohmann::json::parse(o.status, nullptr, false);
+    return status.is_object() && status.value("phase", nlohmann::json()).is_string() ? status["phase"].get<std::string>()
+                                                                                      : "";
   }
   // spec.provider: the effective one, as the PROVIDER column shows it.
   if (o.kind == specs::kKindSandbox) {
