@@ -36,6 +36,11 @@ Result<int64_t> HttpRequest::QueryInteger(const std::string& name, int64_t fallb
   return ParseInteger(it->second, name, min, max);
 }
 
+Result<int64_t> HttpRequest::ResumeFrom(const std::string& name, int64_t min) const {
+  std::string last = Header("last-event-id");
+  return last.empty() ? QueryInteger(name, 0, min) : ParseInteger(last, "Last-Event-ID", min);
+}
+
 std::string HttpRequest::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? "" : it->second;

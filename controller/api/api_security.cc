@@ -55,7 +55,7 @@ HttpResponse ApiHandlers::Violations(const HttpRequest& r, const std::string& ns
   store::ViolationFilter filter;
   filter.namespace_ = ns;
   filter.name = r.Query("sandbox");
-  auto after = r.QueryInteger("after", 0, 0);
+  auto after = r.ResumeFrom("after", 0);
   if (!after.ok()) return ErrorResponse(after.status());
   filter.after_id = *after;
   bool watch = r.Query("watch") == "true";

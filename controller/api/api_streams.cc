@@ -57,7 +57,7 @@ HttpResponse ApiHandlers::Watch(const HttpRequest& r, const std::string& kind, c
   auto selector = store::Selector::Parse(r.Query("labelSelector"));
   if (!selector.ok()) return ErrorResponse(400, "labelSelector: " + selector.status().message());
   store::ListOptions options{kind, ns, *selector};
-  auto from_version = r.QueryInteger("resourceVersion", 0);
+  auto from_version = r.ResumeFrom("resourceVersion");
   if (!from_version.ok()) return ErrorResponse(from_version.status());
   int64_t from = *from_version;
   // Refuse a version the change log no longer reaches, before streaming.

@@ -32,6 +32,11 @@ struct HttpRequest {
   Result<int64_t> QueryInteger(const std::string& name, int64_t fallback, int64_t min = INT64_MIN,
                                int64_t max = INT64_MAX) const;
   std::string Header(const std::string& lower_name) const;
+  // Where a stream resumes: the Last-Event-ID header that a browser's
+  // EventSource sends when it reconnects (to the URL it started with),
+  // else the query parameter `name`; 0 when neither is there. Both are
+  // checked like QueryInteger (at least `min`).
+  Result<int64_t> ResumeFrom(const std::string& name, int64_t min = INT64_MIN) const;
 };
 
 // Writes a chunk of a streamed body; returns false once the client is gone.

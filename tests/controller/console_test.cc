@@ -159,6 +159,17 @@ TEST(ReadOnlyTokenTest, ReadsButNeverWrites) {
   EXPECT_EQ(bad.status().message().find("reader-token"), std::string::npos) << "the token leaked";
 }
 
+TEST(ResumeTest, AnEventSourceResumesFromItsLastEventId) {
+  HttpRequest r = Request("GET", "/v1/sandboxes");
+  r.query.emplace("resourceVersion", "7");
+  EXPECT_EQ(*r.ResumeFrom("resourceVersion"), 7);
+  r.headers["last-event-id"] = "42";  // the reconnect of a stream started at 7
+  EXPECT_EQ(*r.ResumeFrom("resourceVersion"), 42);
+  r.headers["last-event-id"] = "4x";
+  EXPECT_FALSE(r.ResumeFrom("resourceVersion").ok());
+  EXPECT_EQ(*Request("GET", "/v1/violations").ResumeFrom("after", 0), 0);
+}
+
 TEST(CookieTest, FindsOneCookieAmongMany) {
   EXPECT_EQ(CookieValue("a=1; sesame_session=abc; b=2", "sesame_session"), "abc");
   EXPECT_EQ(CookieValue("sesame_session_x=1", "sesame_session"), "");
