@@ -65,7 +65,8 @@ std::vector<Command> AllCommands() {
   return {UpCommand(),     ControllerCommand(), ApplyCommand(),  DiffCommand(),
           GetCommand(),    DescribeCommand(),   DeleteCommand(), LogsCommand(),
           ExecCommand(),   AttachCommand(),     WaitCommand(),   GcCommand(),
-          SecurityCommand(), RuntimesCommand(), KubeconfigCommand(), SchemaCommand()};
+          SecurityCommand(), RuntimesCommand(), KubeconfigCommand(), SchemaCommand(),
+          SyncCommand()};
 }
 
 namespace {

@@ -11,7 +11,6 @@
 
 #include "cli/runtime.h"
 #include "common/status.h"
-#include "controller/sync_status.h"
 #include "providers/provider.h"
 #include "security/admin_settings.h"
 #include "specs/object.h"
@@ -52,8 +51,12 @@ class Client {
   virtual Status WatchViolations(const store::ViolationFilter& filter,
                                  const std::function<bool(const store::Violation&)>& on_violation) = 0;
 
-  // The recorded state of every GitOps sync (controller/sync_status.h).
-  virtual Result<std::vector<controller::SyncStatus>> ListSyncs() = 0;
+  // The GitSync objects of `ns` ("" for all) and the directory syncs
+  // (controller/sync_status.h).
+  virtual Result<std::vector<specs::Object>> ListSyncs(const std::string& ns) = 0;
+  // Asks for a sync now of the GitSync `name` (every one of `ns` when
+  // empty); returns how many were asked (at least one).
+  virtual Result<int> RequestSync(const std::string& ns, const std::string& name) = 0;
 
   // Operations on a running sandbox.
   virtual Status Logs(const std::string& ns, const std::string& name,

@@ -76,6 +76,7 @@ Command RuntimesCommand();
 Command SecurityCommand();
 Command KubeconfigCommand();
 Command SchemaCommand();
+Command SyncCommand();
 
 // Flags several commands share.
 FlagSpec NamespaceFlag();

@@ -1,6 +1,10 @@
 #include "cli/controller_flags.h"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
 
 #include "common/logging.h"
 #include "common/number.h"
@@ -18,6 +22,10 @@ std::vector<FlagSpec> ControllerFlags() {
           {"listen", 0, true, "the HTTP API's address (default 127.0.0.1:7777; port 0 picks one)",
            "HOST:PORT"},
           {"token-file", 0, true, "bearer tokens, one per line: TOKEN NAMESPACE... (* for all)", "FILE"},
+          {"webhook-secret-file", 0, true,
+           "the shared secret of Git host webhooks on POST /v1/sync (GitHub X-Hub-Signature-256, GitLab "
+           "X-Gitlab-Token)",
+           "FILE"},
           {"max-body", 0, true, "the largest request body the API accepts (default 8Mi)", "QUANTITY"},
           {"max-buffered", 0, true, "request bodies the API holds at once, all requests together (default 64Mi)",
            "QUANTITY"},
@@ -62,37 +70,45 @@ std::vector<FlagSpec> GitFlags() {
   return {{"git", 0, true, "keep the store equal to this Git repository (URL or local path)", "REPO"},
           {"branch", 0, true, "the branch --git follows (default main)", "BRANCH"},
           {"path", 0, true, "the directory of manifests inside the repository (default: its root)", "DIR"},
-          {"interval", 0, true, "how often --git is fetched (default 30s; POST /v1/sync for now)",
-           "DURATION"}};
+          {"interval", 0, true, "how often --git is fetched and compared (default 30s; POST /v1/sync for now)",
+           "DURATION"},
+          {"no-self-heal", 0, false, "report objects changed out of band (OutOfSync) but do not re-apply them"}};
 }
 
-Result<std::optional<GitSyncOptions>> GitSyncOptionsFromFlags(const ParsedFlags& flags) {
+Result<std::optional<specs::Object>> GitSyncFromFlags(const ParsedFlags& flags) {
   if (!flags.Has("git")) {
     for (const char* name : {"branch", "path", "interval"}) {
       if (flags.Has(name)) return InvalidError(std::string("--") + name + " needs --git");
     }
-    return std::optional<GitSyncOptions>();
+    return std::optional<specs::Object>();
   }
-  GitSyncOptions options;
-  options.repo = flags.Get("git");
-  if (options.repo.empty() || options.repo[0] == '-') return InvalidError("--git: a repository URL or path");
-  options.branch = flags.Get("branch", "main");
-  if (options.branch.empty() || options.branch[0] == '-' || options.branch.find("..") != std::string::npos) {
-    return InvalidError("--branch: \"" + options.branch + "\" is not a branch name");
+  nlohmann::json spec = {{"repo", flags.Get("git")},
+                         {"branch", flags.Get("branch", "main")},
+                         {"path", flags.Get("path", ".")},
+                         {"interval", flags.Get("interval", "30s")},
+                         {"prune", true},
+                         {"selfHeal", !flags.Has("no-self-heal")}};
+  auto decoded = specs::DecodeGitSyncSpec(spec.dump());
+  if (!decoded.ok()) {
+    // "spec.path: ..." -> "--path: ...", "spec.repo: ..." -> "--git: ..."
+    std::string message = decoded.status().message();
+    if (message.rfind("spec.repo", 0) == 0) message = "--git" + message.substr(9);
+    else if (message.rfind("spec.", 0) == 0) message = "--" + message.substr(5);
+    return InvalidError(message);
   }
-  options.path = flags.Get("path", ".");
-  std::filesystem::path path(options.path);
-  for (const auto& part : path) {
-    if (path.is_absolute() || part == "..") {
-      return InvalidError("--path: a directory inside the repository, without \"..\"");
-    }
+  specs::Object o;
+  o.kind = specs::kKindGitSync;
+  o.metadata.name = flags.Get("applyset", GitSync::NameFor(decoded->repo));
+  if (std::string why = specs::CheckDns1123Label(o.metadata.name); !why.empty()) {
+    return InvalidError("--applyset: " + why);
   }
-  auto interval = specs::ParseDuration(flags.Get("interval", "30s"));
-  if (!interval.ok()) return InvalidError("--interval: " + interval.status().message());
-  if (interval->value < std::chrono::seconds(1)) return InvalidError("--interval: at least 1s");
-  options.interval = interval->value;
-  if (flags.Has("applyset")) options.applyset = flags.Get("applyset");
-  return std::optional<GitSyncOptions>(std::move(options));
+  o.spec = specs::EncodeGitSyncSpec(*decoded);
+  return std::optional<specs::Object>(std::move(o));
+}
+
+Status ApplyGitSync(store::Store& store, const specs::Object& gitsync) {
+  auto applied = store.Apply({gitsync}, {});
+  return applied.ok() ? Status::Ok() : applied.status();
 }
 
 namespace {
@@ -131,8 +147,7 @@ Status StartKubeListener(const ParsedFlags& flags, Runtime& runtime,
 
 }  // namespace
 
-Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager,
-                            std::function<Status()> trigger_sync) {
+Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager) {
   controller::api::ApiServerOptions options;
   options.listen = flags.Get("listen", "127.0.0.1:7777");
   options.token_file = flags.Get("token-file");
@@ -150,11 +165,18 @@ Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controll
   }
   RunningApi api;
   controller::api::ApiContext context;
+  if (flags.Has("webhook-secret-file")) {
+    std::ifstream file(flags.Get("webhook-secret-file"));
+    std::string secret((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (!file.good() && !file.eof()) return InvalidError("--webhook-secret-file: cannot read " + flags.Get("webhook-secret-file"));
+    if (secret.empty()) return InvalidError("--webhook-secret-file: " + flags.Get("webhook-secret-file") + " is empty");
+    context.webhook_secret = secret;
+  }
   context.store = runtime.store.get();
   context.registry = runtime.registry.get();
   context.on_write = [&manager] { manager.Notify(); };
   context.is_leader = [&manager] { return manager.IsLeader(); };
-  context.trigger_sync = std::move(trigger_sync);
   context.version = SESAME_VERSION;
   context.metrics = &manager.metrics();
   api.handlers = std::make_unique<controller::api::ApiHandlers>(context);

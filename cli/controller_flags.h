@@ -7,6 +7,7 @@
 
 #include "cli/flags.h"
 #include "cli/git_sync.h"
+#include "specs/gitsync.h"
 #include "cli/runtime.h"
 #include "controller/api/api_handlers.h"
 #include "controller/api/api_server.h"
@@ -19,11 +20,14 @@ std::vector<FlagSpec> ControllerFlags();
 // routes the manager's lines to it (common/logging.h).
 Result<controller::ManagerOptions> ManagerOptionsFromFlags(const ParsedFlags& flags);
 
-// --git REPO [--branch main] [--path DIR] [--interval 30s]: GitOps.
+// --git REPO [--branch main] [--path DIR] [--interval 30s] [--no-self-heal]: GitOps.
 std::vector<FlagSpec> GitFlags();
-// The sync --git asks for (applyset from --applyset when given), or
-// nullopt without --git.
-Result<std::optional<GitSyncOptions>> GitSyncOptionsFromFlags(const ParsedFlags& flags);
+
+// The GitSync object --git stands for (named --applyset, or git-REPONAME),
+// or nullopt without --git.
+Result<std::optional<specs::Object>> GitSyncFromFlags(const ParsedFlags& flags);
+// Creates or updates that object, so that the controller runs it.
+Status ApplyGitSync(store::Store& store, const specs::Object& gitsync);
 
 // The HTTP API next to a manager: the handlers and the server that owns
 // them, stopped on destruction.
@@ -35,8 +39,6 @@ struct RunningApi {
   std::unique_ptr<controller::api::ApiServer> kube_server;
   std::string kube_url;
 };
-// `trigger_sync`, when set, serves POST /v1/sync.
-Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager,
-                            std::function<Status()> trigger_sync = {});
+Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager);
 
 }  // namespace sesame::cli

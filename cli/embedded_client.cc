@@ -1,6 +1,7 @@
 #include <thread>
 
 #include "cli/client.h"
+#include "controller/sync_status.h"
 #include "reconcilers/admin_settings_store.h"
 #include "reconcilers/sandbox_handle.h"
 #include "security/probe.h"
@@ -85,8 +86,11 @@ class EmbeddedClient final : public Client {
     }
   }
 
-  Result<std::vector<controller::SyncStatus>> ListSyncs() override {
-    return controller::ListSyncStatuses(store_);
+  Result<std::vector<specs::Object>> ListSyncs(const std::string& ns) override {
+    return controller::ListSyncs(store_, ns);
+  }
+  Result<int> RequestSync(const std::string& ns, const std::string& name) override {
+    return controller::RequestSync(store_, ns, name);
   }
 
   Status Logs(const std::string& ns, const std::string& name, const providers::LogOptions& options,

@@ -34,32 +34,36 @@ std::string Trim(std::string s) {
   return s;
 }
 
+// The status recorded on the object, when it has one.
+specs::GitSyncStatus StoredStatus(store::Store& store, const specs::ObjectKey& key) {
+  auto o = store.Get(key);
+  if (!o.ok()) return {};
+  auto s = specs::DecodeGitSyncStatus(o->status);
+  return s.ok() ? *s : specs::GitSyncStatus{};
+}
+
 }  // namespace
 
-GitSync::GitSync(store::Store& store, GitSyncOptions options, std::function<void(const std::string&)> report,
-                 std::function<void()> on_applied)
-    : store_(store), options_(std::move(options)), report_(std::move(report)), on_applied_(std::move(on_applied)) {
-  if (options_.applyset.empty()) options_.applyset = ApplysetFor(options_.repo);
+GitSync::GitSync(store::Store& store, specs::ObjectKey key, specs::GitSyncSpec spec, GitSyncOptions options,
+                 std::function<void(const std::string&)> report, std::function<void()> on_applied)
+    : store_(store),
+      key_(std::move(key)),
+      spec_(std::move(spec)),
+      options_(std::move(options)),
+      report_(std::move(report)),
+      sync_(store, {specs::GitSyncApplyset(key_.namespace_, key_.name), spec_.prune, spec_.self_heal}, report_,
+            std::move(on_applied)) {
   if (options_.cache_root.empty()) options_.cache_root = store::DefaultHome() + "/git";
-  cache_ = options_.cache_root + "/" + HashOf(options_.repo);
-  last_.applyset = options_.applyset;
-  last_.repo = options_.repo;
-  last_.branch = options_.branch;
-  last_.path = options_.path;
+  // One cache per GitSync: two syncs of one repository never share a clone's locks.
+  cache_ = options_.cache_root + "/" + HashOf(spec_.repo + "\n" + key_.namespace_ + "/" + key_.name);
   // Keep what an earlier run recorded (the revision applied), but apply the
   // head again once: the store may have drifted while nothing was running.
-  if (auto text = store_.GetSetting("sync/" + options_.applyset); text.ok() && text->has_value()) {
-    if (auto s = controller::SyncStatusFromJson(**text); s.ok() && s->repo == options_.repo) {
-      last_.revision = s->revision;
-      last_.applied_time = s->applied_time;
-      last_.objects = s->objects;
-    }
-  }
+  status_ = StoredStatus(store_, key_);
 }
 
 GitSync::~GitSync() { Stop(); }
 
-std::string GitSync::ApplysetFor(const std::string& repo) {
+std::string GitSync::NameFor(const std::string& repo) {
   std::string base = repo;
   while (!base.empty() && base.back() == '/') base.pop_back();
   base = base.substr(base.find_last_of("/:") == std::string::npos ? 0 : base.find_last_of("/:") + 1);
@@ -71,7 +75,9 @@ std::string GitSync::ApplysetFor(const std::string& repo) {
   }
   while (out.size() > 4 && out.back() == '-') out.pop_back();
   if (out == "git-") out += HashOf(repo).substr(0, 8);
-  return out.substr(0, 63);
+  out = out.substr(0, 63);
+  while (out.back() == '-') out.pop_back();
+  return out;
 }
 
 Millis GitSync::NextDelay(Millis interval, Millis max_backoff, int failures) {
@@ -89,16 +95,16 @@ Result<std::string> GitSync::FetchHead() {
     auto init = RunGit({{"init", "--bare", "--quiet", repo_dir}, {}, options_.git_timeout});
     if (!init.ok()) return init.status();
   }
-  std::string ref = "refs/remotes/origin/" + options_.branch;
-  auto fetch = RunGit({{"--git-dir=" + repo_dir, "fetch", "--quiet", "--no-tags", "--force", "--prune",
-                        "--", options_.repo, "+refs/heads/" + options_.branch + ":" + ref},
+  std::string ref = "refs/remotes/origin/" + spec_.branch;
+  auto fetch = RunGit({{"--git-dir=" + repo_dir, "fetch", "--quiet", "--no-tags", "--force", "--prune", "--",
+                        spec_.repo, "+refs/heads/" + spec_.branch + ":" + ref},
                        {},
                        options_.git_timeout});
   if (!fetch.ok()) return fetch.status();
   auto head = RunGit({{"--git-dir=" + repo_dir, "rev-parse", "--verify", "--quiet", ref + "^{commit}"},
                       {},
                       options_.git_timeout});
-  if (!head.ok()) return UnavailableError("branch " + options_.branch + " has no commit in " + options_.repo);
+  if (!head.ok()) return UnavailableError("branch " + spec_.branch + " has no commit in " + spec_.repo);
   return Trim(*head);
 }
 
@@ -119,69 +125,114 @@ Status GitSync::Export(const std::string& commit, const std::string& dir) {
   return out.ok() ? Status::Ok() : out.status();
 }
 
-Status GitSync::Fail(controller::SyncStatus& s, const Status& error) {
-  s.outcome = controller::kSyncFailed;
-  s.error = error.message();
+Result<std::vector<specs::Object>> GitSync::Load(const std::string& commit) {
+  std::string dir = cache_ + "/export-" + std::to_string(getpid());
+  Status exported = Export(commit, dir);
+  if (!exported.ok()) return exported;
+  std::string root = (fs::path(dir) / spec_.path).lexically_normal().string();
+  std::error_code ec;
+  if (!fs::exists(root, ec)) {
+    fs::remove_all(dir, ec);
+    return InvalidError("path \"" + spec_.path + "\" does not exist at " + commit.substr(0, 12));
+  }
+  auto parsed = specs::LoadManifests({root}, true);
+  fs::remove_all(dir, ec);
+  if (parsed.ok()) return std::move(parsed.objects);
+  // Errors name files as they are in the repository.
+  std::string text;
+  for (auto e : parsed.errors) {
+    if (e.pos.file.rfind(dir + "/", 0) == 0) e.pos.file = e.pos.file.substr(dir.size() + 1);
+    text += (text.empty() ? "" : "\n") + e.ToString();
+  }
+  return InvalidError(text);
+}
+
+void GitSync::Event(bool warning, const std::string& reason, const std::string& message) {
+  auto o = store_.Get(key_);
+  if (!o.ok()) return;
+  store::Event e;
+  e.object = key_;
+  e.object_uid = o->metadata.uid;
+  e.type = warning ? "Warning" : "Normal";
+  e.reason = reason;
+  e.message = message;
+  (void)store_.RecordEvent(e);
+}
+
+void GitSync::Record(const specs::GitSyncStatus& s) {
+  auto o = store_.Get(key_);
+  if (!o.ok()) return;  // deleted meanwhile
+  specs::GitSyncStatus with = s;
+  with.observed_generation = o->metadata.generation;
+  std::string text = specs::EncodeGitSyncStatus(with);
+  if (text == o->status) return;
+  o->status = text;
+  o->metadata.resource_version = 0;  // the status is ours alone
+  (void)store_.UpdateStatus(*o);
+}
+
+void GitSync::OnDrift(const specs::GitSyncStatus& s, bool record) {
+  Event(true, "OutOfSync", specs::DescribeOutOfSync(s.out_of_sync));
+  // Recorded before any healing, so that a watcher of the object sees it.
+  if (record) Record(s);
+}
+
+Status GitSync::Fail(specs::GitSyncStatus& s, const Status& error) {
+  s.phase = specs::kSyncFailed;
+  s.message = error.message();
   s.failures++;
-  report_("sync " + options_.applyset + " failed (nothing changed): " + s.error);
-  last_ = s;
-  (void)controller::SaveSyncStatus(store_, s);
+  report_("sync " + key_.name + " failed (nothing changed): " + s.message);
+  if (s.failures == 1) Event(true, "SyncFailed", s.message);
+  status_ = s;
+  Record(s);
   return error;
 }
 
 Status GitSync::SyncOnce() {
-  controller::SyncStatus s = last_;
-  s.time = Clock::Real().Now();
-  s.failed_revision.clear();
+  specs::GitSyncStatus s = status_;
+  s.last_sync_time = Clock::Real().Now();
   auto head = FetchHead();
   if (!head.ok()) return Fail(s, head.status());
-  if (*head == last_.revision && last_.outcome == controller::kSyncSynced) {
-    s.failures = 0;
-    last_ = s;
-    return controller::SaveSyncStatus(store_, s);
-  }
-  s.failed_revision = *head;
-  std::string dir = cache_ + "/export-" + std::to_string(getpid());
-  Status exported = Export(*head, dir);
-  if (!exported.ok()) return Fail(s, exported);
-  std::string root = (fs::path(dir) / options_.path).lexically_normal().string();
-  std::error_code ec;
-  if (!fs::exists(root, ec)) {
-    return Fail(s, InvalidError("path \"" + options_.path + "\" does not exist at " + head->substr(0, 12)));
-  }
-  auto parsed = specs::LoadManifests({root}, true);
-  fs::remove_all(dir, ec);
-  if (!parsed.ok()) {
-    // Errors name files as they are in the repository.
-    std::string text;
-    for (auto e : parsed.errors) {
-      if (e.pos.file.rfind(dir + "/", 0) == 0) e.pos.file = e.pos.file.substr(dir.size() + 1);
-      text += (text.empty() ? "" : "\n") + e.ToString();
+  if (*head != status_.revision || !sync_.has_source()) {
+    s.failed_revision = *head;
+    auto desired = Load(*head);
+    if (!desired.ok()) return Fail(s, desired.status());
+    Status applied = sync_.ApplySource(std::move(desired).value(), &s);
+    if (!applied.ok()) return Fail(s, applied);
+    if (*head != status_.revision) {
+      report_("sync " + key_.name + " applied " + head->substr(0, 12));
+      Event(false, "Synced", "applied " + head->substr(0, 12));
     }
-    return Fail(s, InvalidError(text));
+    s.revision = *head;
+  } else {
+    Status checked = sync_.CheckDrift(&s, [this](const specs::GitSyncStatus& out) { OnDrift(out, true); });
+    if (!checked.ok()) return Fail(s, checked);
   }
-  store::ApplyOptions apply;
-  apply.prune = true;
-  apply.applyset = options_.applyset;
-  auto outcomes = store_.Apply(parsed.objects, apply);
-  if (!outcomes.ok()) return Fail(s, Status(outcomes.status().code(), "apply: " + outcomes.status().message()));
-  bool wrote = false;
-  for (const auto& o : *outcomes) {
-    if (o.action == store::ApplyAction::kUnchanged) continue;
-    wrote = true;
-    report_(specs::ResourceName(o.key.kind) + "/" + o.key.name + " " + store::ToString(o.action));
-  }
-  s.revision = *head;
-  s.applied_time = s.time;
-  s.outcome = controller::kSyncSynced;
-  s.error.clear();
   s.failed_revision.clear();
   s.failures = 0;
-  s.objects = static_cast<int>(parsed.objects.size());
-  last_ = s;
-  report_("sync " + options_.applyset + " applied " + head->substr(0, 12));
-  if (wrote && on_applied_) on_applied_();
-  return controller::SaveSyncStatus(store_, s);
+  s.health = sync_.Health();
+  status_ = s;
+  Record(s);
+  return Status::Ok();
+}
+
+Status GitSync::CheckDrift() {
+  if (!sync_.has_source()) return Status::Ok();
+  specs::GitSyncStatus s = status_;
+  bool failing = s.phase == specs::kSyncFailed;
+  Status checked = sync_.CheckDrift(&s, [this, failing](const specs::GitSyncStatus& out) { OnDrift(out, !failing); });
+  if (failing) {
+    // The newest commit failed: that stays the news, while the last good
+    // one is kept applied.
+    s.phase = status_.phase;
+    s.message = status_.message;
+  } else if (!checked.ok()) {
+    return Fail(s, checked);
+  }
+  s.health = sync_.Health();
+  status_ = s;
+  Record(s);
+  return checked;
 }
 
 void GitSync::Start() {
@@ -191,12 +242,16 @@ void GitSync::Start() {
   thread_ = std::thread([this] { Loop(); });
 }
 
-Status GitSync::Trigger() {
+void GitSync::Trigger() {
   std::lock_guard lock(mutex_);
-  if (!thread_.joinable() || stopping_) return UnavailableError("the git sync is not running");
   triggered_ = true;
   wake_.notify_all();
-  return Status::Ok();
+}
+
+void GitSync::Notice(const store::WatchEvent& change) {
+  std::lock_guard lock(mutex_);
+  changes_.push_back(change);
+  wake_.notify_all();
 }
 
 void GitSync::Stop() {
@@ -209,15 +264,37 @@ void GitSync::Stop() {
 }
 
 void GitSync::Loop() {
+  auto next_fetch = std::chrono::steady_clock::now();
   while (true) {
-    bool active = !options_.active || options_.active();
-    if (active) (void)SyncOnce();
-    Millis delay = active ? NextDelay(options_.interval, options_.max_backoff, last_.failures)
-                          : std::min<Millis>(options_.interval, std::chrono::seconds(1));
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, delay, [this] { return stopping_ || triggered_; });
-    if (stopping_) return;
-    triggered_ = false;
+    std::vector<store::WatchEvent> changes;
+    bool fetch = false;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_until(lock, next_fetch, [this] { return stopping_ || triggered_ || !changes_.empty(); });
+      if (stopping_) return;
+      fetch = triggered_ || std::chrono::steady_clock::now() >= next_fetch;
+      triggered_ = false;
+      changes.swap(changes_);
+    }
+    if (fetch) {
+      (void)SyncOnce();
+      next_fetch = std::chrono::steady_clock::now() +
+                   NextDelay(spec_.interval.value, options_.max_backoff, status_.failures);
+      continue;
+    }
+    bool drift = false, health = false;
+    for (const auto& c : changes) {
+      drift = drift || sync_.Concerns(c);
+      health = health || sync_.ConcernsHealth(c);
+    }
+    if (drift) {
+      (void)CheckDrift();
+    } else if (health) {
+      specs::GitSyncStatus s = status_;
+      s.health = sync_.Health();
+      status_ = s;
+      Record(s);
+    }
   }
 }
 

@@ -12,7 +12,7 @@ std::optional<Resource> ParseResource(const std::string& word) {
   }
   if (word == "events" || word == "event" || word == "ev") return Resource::kEvents;
   if (word == "violations" || word == "violation") return Resource::kViolations;
-  if (word == "syncs" || word == "sync") return Resource::kSyncs;
+  if (word == "syncs" || word == "sync" || word == "gitsyncs" || word == "gitsync") return Resource::kSyncs;
   return std::nullopt;
 }
 

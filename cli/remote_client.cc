@@ -8,6 +8,7 @@
 #include "common/number.h"
 #include "reconcilers/admin_settings_store.h"
 #include "specs/codec.h"
+#include "specs/gitsync.h"
 #include "specs/manifest.h"
 
 namespace sesame::cli {
@@ -28,9 +29,37 @@ Code CodeForHttp(int status) {
   }
 }
 
+// What failed when no response came, and what to do about it.
+Status Unreachable(httplib::Error error, const std::string& url) {
+  std::string what;
+  switch (error) {
+    case httplib::Error::Connection:
+      what = "nothing answers there (connection refused or unreachable); is `sesame controller` or `sesame up` "
+             "running with --listen at that address? Check --server / SESAME_SERVER";
+      break;
+    case httplib::Error::ConnectionTimeout:
+      what = "the connection timed out; check the address and any firewall between";
+      break;
+    case httplib::Error::Read:
+      what = "the server closed the connection while answering; see its log";
+      break;
+    case httplib::Error::Write:
+      what = "the request could not be sent; the server closed the connection";
+      break;
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLServerVerification:
+      what = "the TLS handshake failed; check the server's certificate and the https:// URL";
+      break;
+    default:
+      what = httplib::to_string(error);
+      break;
+  }
+  return UnavailableError("cannot reach the Sesame server at " + url + ": " + what);
+}
+
 // A Status from an error response (a Kubernetes-style Status body).
 Status ErrorFrom(const httplib::Result& r, const std::string& url) {
-  if (!r) return UnavailableError("cannot reach " + url + ": " + httplib::to_string(r.error()));
+  if (!r) return Unreachable(r.error(), url);
   json body = json::parse(r->body, nullptr, false);
   std::string message = body.is_object() && body.contains("message")
                             ? body["message"].get<std::string>()
@@ -61,6 +90,7 @@ Result<specs::Object> ObjectFromJson(const json& j) {
 }
 
 std::string Resource(const std::string& kind) {
+  if (kind == specs::kKindGitSync) return "gitsyncs";
   return kind == specs::kKindSandboxTemplate ? "templates" : "sandboxes";
 }
 
@@ -168,6 +198,7 @@ class RemoteClient final : public Client {
     if (options.dry_run) params.emplace("dryRun", "true");
     if (options.prune) params.emplace("prune", "true");
     if (!options.applyset.empty()) params.emplace("applyset", options.applyset);
+    if (options.force_conflicts) params.emplace("forceConflicts", "true");
     auto r = http_.Post("/v1/apply" + Query(params), headers_, body.dump(), "application/json");
     if (!r || r->status != 200) return ErrorFrom(r, url_);
     std::vector<store::ApplyOutcome> out;
@@ -299,17 +330,43 @@ class RemoteClient final : public Client {
     return out;
   }
 
-  Result<std::vector<controller::SyncStatus>> ListSyncs() override {
-    auto r = http_.Get("/v1/syncs", headers_);
+  Result<std::vector<specs::Object>> ListSyncs(const std::string& ns) override {
+    httplib::Params params;
+    if (!ns.empty()) params.emplace("namespace", ns);
+    auto r = http_.Get("/v1/syncs" + Query(params), headers_);
     if (!r || r->status != 200) return ErrorFrom(r, url_);
     auto body = ParseBody(r->body);  // must outlive the loop
     if (!body.ok()) return body.status();
-    std::vector<controller::SyncStatus> out;
-    for (const auto& item : (*body)["items"]) {
-      auto s = controller::SyncStatusFromJson(item.dump());
-      if (s.ok()) out.push_back(std::move(s).value());
+    std::vector<specs::Object> out;
+    for (const auto& item : (*body).value("items", json::array())) {
+      // Directory syncs are no objects a manifest could hold: read loosely.
+      specs::Object o;
+      o.kind = item.value("kind", "");
+      json meta = item.value("metadata", json::object());
+      o.metadata.name = meta.value("name", "");
+      o.metadata.namespace_ = meta.value("namespace", specs::kDefaultNamespace);
+      o.metadata.uid = meta.value("uid", "");
+      o.metadata.generation = meta.value("generation", int64_t{0});
+      if (meta.contains("annotations") && meta["annotations"].is_object()) {
+        o.metadata.annotations = meta["annotations"].get<specs::StringMap>();
+      }
+      if (meta.contains("creationTimestamp") && meta["creationTimestamp"].is_string()) {
+        o.metadata.creation_timestamp = ParseTime(meta["creationTimestamp"].get<std::string>());
+      }
+      o.spec = specs::CanonicalJson(item.value("spec", json::object()).dump());
+      o.status = specs::CanonicalJson(item.value("status", json::object()).dump());
+      out.push_back(std::move(o));
     }
     return out;
+  }
+
+  Result<int> RequestSync(const std::string& ns, const std::string& name) override {
+    httplib::Params params;
+    if (!ns.empty()) params.emplace("namespace", ns);
+    if (!name.empty()) params.emplace("name", name);
+    auto r = http_.Post("/v1/sync" + Query(params), headers_, "", "application/json");
+    if (!r || r->status != 202) return ErrorFrom(r, url_);
+    return 1;
   }
 
   Status WatchViolations(const store::ViolationFilter& filter,
@@ -343,7 +400,7 @@ class RemoteClient final : public Client {
                          streams.on_stdout(std::string_view(data, n));
                          return !streams.cancelled();
                        });
-    if (!r) return UnavailableError("cannot reach " + url_ + ": " + httplib::to_string(r.error()));
+    if (!r) return Unreachable(r.error(), url_);
     if (r->status != 200) return Status(CodeForHttp(r->status), "logs failed (HTTP " + std::to_string(r->status) + ")");
     return Status::Ok();
   }
@@ -403,7 +460,7 @@ class RemoteClient final : public Client {
       return true;
     };
     auto r = http_.send(req);
-    if (!r) return UnavailableError("cannot reach " + url_ + ": " + httplib::to_string(r.error()));
+    if (!r) return Unreachable(r.error(), url_);
     if (status != 200) {
       json body = json::parse(error_body, nullptr, false);
       return Status(CodeForHttp(status), body.is_object() ? body.value("message", "") : error_body);

@@ -48,6 +48,11 @@ Status WaitFor(Client& client, const specs::ObjectKey& key, const WaitCondition&
           c->observed_generation >= object->metadata.generation) {
         return Status::Ok();
       }
+      bool current = status->observed_generation >= object->metadata.generation;
+      if (phase == "Suspended" && current && condition.condition == "Ready" && condition.status == "True") {
+        return TerminalError(name + " is suspended (spec.suspend: true), so it will not become Ready; `sesame resume " +
+                             key.name + "` starts it again");
+      }
       bool finished = phase == "Failed" || phase == "Succeeded" || phase == "Expired";
       if (finished && condition.condition == "Ready" && condition.status == "True") {
         const auto* ready = status->FindCondition("Ready");
@@ -56,10 +61,17 @@ Status WaitFor(Client& client, const specs::ObjectKey& key, const WaitCondition&
       }
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return UnavailableError("timed out waiting for " + name +
-                              (condition.for_delete ? " to be deleted" : " to be " + condition.condition) +
-                              (last_phase.empty() ? "" : " (phase " + last_phase + ")") +
-                              "; is a controller running? (sesame up / sesame controller)");
+      std::string waited = "timed out waiting for " + name +
+                           (condition.for_delete ? " to be deleted" : " to be " + condition.condition);
+      bool suspended = status.ok() && status->phase == "Suspended";
+      if (suspended && !condition.for_delete) {
+        return UnavailableError(waited + ": it is suspended (spec.suspend: true); `sesame resume " + key.name +
+                                "` starts it again");
+      }
+      // A status written since the object's last change means a controller is at work.
+      bool observed = status.ok() && status->observed_generation >= object->metadata.generation;
+      return UnavailableError(waited + (last_phase.empty() ? "" : " (phase " + last_phase + ")") +
+                              (observed ? "" : "; is a controller running? (sesame up / sesame controller)"));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "specs/codec.h"
+#include "specs/object_json.h"
+
 namespace sesame::controller {
 
 using json = nlohmann::json;
@@ -28,61 +31,75 @@ Result<std::vector<std::string>> LoadIndex(store::Store& store) {
 
 }  // namespace
 
-std::string SyncStatusToJson(const SyncStatus& s) {
-  json j = {{"applyset", s.applyset}, {"repo", s.repo},         {"branch", s.branch},
-            {"path", s.path},         {"revision", s.revision}, {"outcome", s.outcome},
-            {"error", s.error},       {"failedRevision", s.failed_revision},
-            {"failures", s.failures}, {"objects", s.objects}};
-  if (s.applied_time != Time{}) j["appliedTime"] = FormatTime(s.applied_time);
-  if (s.time != Time{}) j["time"] = FormatTime(s.time);
-  return j.dump();
-}
-
-Result<SyncStatus> SyncStatusFromJson(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  if (!j.is_object()) return InvalidError("a sync status is a JSON object");
-  SyncStatus s;
-  auto str = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
-  auto num = [&](const char* key) { return j.contains(key) && j[key].is_number_integer() ? j[key].get<int>() : 0; };
-  auto when = [&](const char* key) { return ParseTime(str(key)).value_or(Time{}); };
-  s.applyset = str("applyset");
-  s.repo = str("repo");
-  s.branch = str("branch");
-  s.path = str("path");
-  s.revision = str("revision");
-  s.applied_time = when("appliedTime");
-  s.outcome = str("outcome");
-  s.time = when("time");
-  s.error = str("error");
-  s.failed_revision = str("failedRevision");
-  s.failures = num("failures");
-  s.objects = num("objects");
-  return s;
-}
-
-Status SaveSyncStatus(store::Store& store, const SyncStatus& s) {
-  Status put = store.PutSetting(SettingFor(s.applyset), SyncStatusToJson(s));
+Status SaveDirectorySync(store::Store& store, const std::string& applyset, const std::string& path,
+                         bool recursive, const specs::GitSyncStatus& status) {
+  specs::Object o;
+  o.kind = kKindDirectorySync;
+  o.metadata.name = applyset;
+  o.spec = specs::CompactJson(json{{"path", path}, {"recursive", recursive}});
+  o.status = specs::EncodeGitSyncStatus(status);
+  Status put = store.PutSetting(SettingFor(applyset), specs::ObjectToJson(o, false));
   if (!put.ok()) return put;
   auto names = LoadIndex(store);
   if (!names.ok()) return names.status();
-  if (std::find(names->begin(), names->end(), s.applyset) != names->end()) return Status::Ok();
-  names->push_back(s.applyset);
+  if (std::find(names->begin(), names->end(), applyset) != names->end()) return Status::Ok();
+  names->push_back(applyset);
   std::sort(names->begin(), names->end());
   return store.PutSetting(kIndexSetting, json(*names).dump());
 }
 
-Result<std::vector<SyncStatus>> ListSyncStatuses(store::Store& store) {
+Result<std::vector<specs::Object>> ListSyncs(store::Store& store, const std::string& ns) {
+  auto objects = store.List({specs::kKindGitSync, ns, {}});
+  if (!objects.ok()) return objects.status();
+  std::vector<specs::Object> out = std::move(objects).value();
+  if (!ns.empty() && ns != specs::kDefaultNamespace) return out;
   auto names = LoadIndex(store);
   if (!names.ok()) return names.status();
-  std::vector<SyncStatus> out;
   for (const auto& name : *names) {
     auto text = store.GetSetting(SettingFor(name));
     if (!text.ok()) return text.status();
     if (!text->has_value()) continue;
-    auto s = SyncStatusFromJson(**text);
-    if (s.ok()) out.push_back(std::move(s).value());
+    // Records of older versions (Git syncs before GitSync objects) are skipped.
+    json j = json::parse(**text, nullptr, false);
+    if (!j.is_object() || j.value("kind", "") != kKindDirectorySync) continue;
+    specs::Object o;
+    o.kind = kKindDirectorySync;
+    o.metadata.name = name;
+    o.spec = specs::CompactJson(j.value("spec", json::object()));
+    o.status = specs::CompactJson(j.value("status", json::object()));
+    out.push_back(std::move(o));
   }
   return out;
+}
+
+Result<int> RequestSync(store::Store& store, const std::string& ns, const std::string& name) {
+  std::vector<specs::Object> targets;
+  if (!name.empty()) {
+    auto one = store.Get({specs::kKindGitSync, ns.empty() ? specs::kDefaultNamespace : ns, name});
+    if (!one.ok()) {
+      if (one.status().code() == Code::kNotFound) return NotFoundError("gitsync/" + name + " not found");
+      return one.status();
+    }
+    targets.push_back(std::move(one).value());
+  } else {
+    auto all = store.List({specs::kKindGitSync, ns, {}});
+    if (!all.ok()) return all.status();
+    targets = std::move(all).value();
+  }
+  std::string now = FormatTime(Clock::Real().Now(), true);
+  for (auto& o : targets) {
+    // A conflict means someone wrote it meanwhile: read it again, once.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      o.metadata.annotations[specs::kSyncRequestedAnnotation] = now;
+      auto updated = store.Update(o);
+      if (updated.ok()) break;
+      if (updated.status().code() != Code::kConflict || attempt == 1) return updated.status();
+      auto again = store.Get(specs::KeyOf(o));
+      if (!again.ok()) return again.status();
+      o = std::move(again).value();
+    }
+  }
+  return static_cast<int>(targets.size());
 }
 
 }  // namespace sesame::controller

@@ -1,46 +1,34 @@
 #pragma once
-// The recorded state of a GitOps sync: which repository, branch and path an
-// applyset follows, the commit last applied, and how the last attempt went.
-// Kept in the store as the setting "sync/<applyset>" (JSON), with the
-// setting "syncs" listing the applysets, so that any process sharing the
-// database (`sesame get syncs`, GET /v1/syncs) can read it.
+// The syncs `sesame get syncs` and GET /v1/syncs show: every GitSync object
+// (specs/gitsync.h), and the directory syncs of `sesame up DIR`, which are
+// no objects: each is kept in the store as the setting "sync/<applyset>"
+// (an object of kind DirectorySync as JSON), with the setting "syncs"
+// listing them, so that any process sharing the database can read them.
 
 #include <string>
 #include <vector>
 
 #include "common/status.h"
-#include "common/time.h"
+#include "specs/gitsync.h"
+#include "specs/object.h"
 #include "store/store.h"
 
 namespace sesame::controller {
 
-inline constexpr char kSyncSynced[] = "Synced";
-inline constexpr char kSyncFailed[] = "Failed";
+using specs::kKindDirectorySync;
 
-struct SyncStatus {
-  std::string applyset;  // "git-fleet"
-  std::string repo;
-  std::string branch;
-  std::string path;
-  std::string revision;      // the commit last applied; empty before the first success
-  Time applied_time{};       // when `revision` was applied
-  std::string outcome;       // kSyncSynced or kSyncFailed
-  Time time{};               // the last attempt
-  std::string error;         // the last attempt's error (one line per problem); empty when Synced
-  std::string failed_revision;  // the commit the last attempt failed on, when it got that far
-  int failures = 0;          // consecutive failed attempts
-  int objects = 0;           // objects the applied revision declares
-};
+// Records the status of the directory sync `applyset` of `path`.
+Status SaveDirectorySync(store::Store& store, const std::string& applyset, const std::string& path,
+                         bool recursive, const specs::GitSyncStatus& status);
 
-// {"applyset","repo","branch","path","revision","appliedTime","outcome",
-//  "time","error","failedRevision","failures","objects"}; times RFC 3339,
-// absent when unset.
-std::string SyncStatusToJson(const SyncStatus& s);
-Result<SyncStatus> SyncStatusFromJson(const std::string& text);
+// The GitSync objects of namespace `ns` ("" for all) followed by the
+// directory syncs (namespace "default").
+Result<std::vector<specs::Object>> ListSyncs(store::Store& store, const std::string& ns);
 
-// Writes "sync/<applyset>" and adds the applyset to "syncs".
-Status SaveSyncStatus(store::Store& store, const SyncStatus& s);
-// Every recorded sync, by applyset name.
-Result<std::vector<SyncStatus>> ListSyncStatuses(store::Store& store);
+// Asks the controller to sync the GitSync `name` of namespace `ns` now
+// (every GitSync of `ns` when `name` is empty, of every namespace when `ns`
+// is empty too) by setting its "sesame.dev/sync-requested-at" annotation.
+// Returns how many were asked; kNotFound for a named one that does not exist.
+Result<int> RequestSync(store::Store& store, const std::string& ns, const std::string& name);
 
 }  // namespace sesame::controller

@@ -1,6 +1,7 @@
 #include "specs/columns.h"
 
 #include "specs/codec.h"
+#include "specs/gitsync.h"
 
 namespace sesame::specs {
 
@@ -79,14 +80,26 @@ const std::vector<Column>& ColumnsOf(const std::string& kind) {
       {"Name", "string", "metadata.name", 0},
       {"Age", "date", "metadata.creationTimestamp", 0},
   };
+  static const std::vector<Column> sync = {
+      {"Name", "string", "metadata.name", 0},
+      {"Source", "string", "spec.repo@spec.branch (a directory sync: its path)", 0},
+      {"Path", "string", "spec.path", 1},
+      {"Revision", "string", "status.revision", 0},
+      {"Phase", "string", "status.phase", 0},
+      {"Health", "string", "status.health", 0},
+      {"Last Sync", "string", "status.lastSyncTime", 0},
+      {"Message", "string", "status.message", 0},
+  };
   if (kind == kKindSandbox) return sandbox;
   if (kind == kKindSandboxTemplate) return tmpl;
+  if (kind == kKindGitSync || kind == kKindDirectorySync) return sync;
   return other;
 }
 
 std::vector<std::string> CellsOf(const Object& o, const TemplateFinder& templates, Time now) {
   if (o.kind == kKindSandbox) return SandboxCells(o, templates, now);
   if (o.kind == kKindSandboxTemplate) return TemplateCells(o, now);
+  if (o.kind == kKindGitSync || o.kind == kKindDirectorySync) return GitSyncCells(o, now);
   return {o.metadata.name, Age(o, now)};
 }
 

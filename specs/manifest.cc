@@ -12,6 +12,7 @@
 
 #include "specs/codec.h"
 #include "specs/codec_json.h"
+#include "specs/gitsync.h"
 #include "specs/object_json.h"
 #include "specs/validate.h"
 #include "specs/yaml_reader.h"
@@ -29,6 +30,12 @@ namespace fs = std::filesystem;
 // `object` has passed validation, and has a spec.
 std::string NormalizedSpec(const json& object, std::string* error) {
   const json& spec = object["spec"];
+  if (object["kind"] == kKindGitSync) {
+    // Stored as written; the rules the schema cannot express checked here.
+    std::string text = CompactJson(spec);
+    if (auto decoded = DecodeGitSyncSpec(text); !decoded.ok()) *error = decoded.status().message();
+    return text;
+  }
   bool complete = object["kind"] == kKindSandbox && !spec.contains("templateRef");
   if (!complete) return CompactJson(spec);
   Result<SandboxSpec> decoded = DecodeSandboxSpecJson(spec);
@@ -64,7 +71,8 @@ void AddObject(json& object, const FieldLocator& locator, ParsedManifests* out) 
 bool IsListWrapper(const json& doc) {
   if (!doc.is_object() || !doc.contains("items") || !doc["items"].is_array()) return false;
   std::string kind = doc.value("kind", "");
-  return kind == "List" || kind == "SandboxList" || kind == "SandboxTemplateList";
+  return kind == "List" || kind == "SandboxList" || kind == "SandboxTemplateList" ||
+         kind == "GitSyncList";
 }
 
 // A document holds one object, a JSON array of objects, or a List.

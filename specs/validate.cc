@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "common/time.h"
+#include "specs/gitsync.h"
 #include "specs/object.h"
 #include "specs/quantity.h"
 #include "specs/validate_schema.h"
@@ -342,7 +343,7 @@ void CheckTopLevel(json& object, Validator& v) {
   static const Schema kKind = [] {
     Schema s;
     s.type = FieldType::kEnum;
-    s.values = {kKindSandbox, kKindSandboxTemplate};
+    s.values = {kKindSandbox, kKindSandboxTemplate, kKindGitSync};
     return s;
   }();
   static const std::vector<std::string> kTopFields = {"apiVersion", "kind", "metadata", "spec",
@@ -393,7 +394,11 @@ bool ValidateObject(json* object, const FieldLocator& locator,
     v.Error("spec.templateRef", "a SandboxTemplate cannot itself name a template", true);
     (*object)["spec"].erase("templateRef");
   }
-  if (object->contains("spec")) v.Check((*object)["spec"], SpecSchema(is_template), "spec");
+  bool is_gitsync = object->value("kind", json()) == kKindGitSync;
+  if (is_gitsync && !object->contains("spec")) v.Error("spec", "required (spec.repo names the repository)");
+  if (object->contains("spec")) {
+    v.Check((*object)["spec"], is_gitsync ? GitSyncSpecSchema() : SpecSchema(is_template), "spec");
+  }
   // JSON objects iterate in key order; report in source order instead.
   std::stable_sort(errors->begin() + static_cast<std::ptrdiff_t>(first_error), errors->end(),
                    [](const ManifestError& a, const ManifestError& b) {

@@ -108,6 +108,16 @@ Result<ApplyOutcome> SqliteStore::ApplyOne(const Object& input, const ApplyOptio
   if (next.metadata.deletion_timestamp) {
     return ConflictError(DisplayName(key) + " is being deleted");
   }
+  auto owner = next.metadata.annotations.find(specs::kApplysetAnnotation);
+  if (owner != next.metadata.annotations.end()) {
+    if (options.applyset.empty()) {
+      desired.metadata.annotations[specs::kApplysetAnnotation] = owner->second;
+    } else if (owner->second != options.applyset && !options.force_conflicts) {
+      return ConflictError(DisplayName(key) + " belongs to applyset \"" + owner->second +
+                           "\", not \"" + options.applyset +
+                           "\": taking it over needs --force-conflicts (or delete it from the other set first)");
+    }
+  }
   bool spec_changed = next.spec != desired.spec;
   if (!spec_changed && next.metadata.labels == desired.metadata.labels &&
       next.metadata.annotations == desired.metadata.annotations) {

@@ -40,7 +40,11 @@ struct ApplyOptions {
   // With prune: objects carrying the applyset annotation `applyset` that are
   // not in the input are deleted.
   bool prune = false;
+  // The applyset the objects join. An object already in another applyset
+  // is refused (kConflict) unless `force_conflicts`; without `applyset`, an
+  // object keeps the applyset it is in.
   std::string applyset;
+  bool force_conflicts = false;
 };
 
 enum class ApplyAction { kCreated, kConfigured, kUnchanged, kPruned };

@@ -41,6 +41,7 @@ int RunApply(Context& ctx, const ParsedFlags& flags) {
   options.dry_run = flags.Has("dry-run");
   options.prune = flags.Has("prune");
   options.applyset = flags.Get("applyset");
+  options.force_conflicts = flags.Has("force-conflicts");
   if (options.prune && options.applyset.empty()) {
     return ctx.Usage("--prune needs --applyset NAME: it deletes only what that applyset applied");
   }
@@ -75,17 +76,20 @@ Command ApplyCommand() {
   return {
       "apply",
       "Create or update sandboxes and templates from manifests",
-      "sesame apply -f PATH... [-R] [--dry-run] [--prune --applyset NAME] [--wait]",
+      "sesame apply -f PATH... [-R] [--dry-run] [--prune --applyset NAME [--force-conflicts]] [--wait]",
       "All documents are validated first; if one is invalid, nothing is applied.\n"
-      "Each object is reported as created, configured, unchanged or pruned.\n\n"
+      "Each object is reported as created, configured, unchanged or pruned.\n"
+      "An object that belongs to another applyset is refused unless --force-conflicts;\n"
+      "without --applyset an object stays in the applyset it belongs to.\n\n"
       "Examples:\n"
-      "  sesame apply -f examples/filesystem-hello.yaml\n"
+      "  sesame apply -f examples/hello.yaml\n"
       "  sesame apply -f examples/gitops -R --prune --applyset gitops\n"
       "  cat sandbox.yaml | sesame apply -f -",
       {FilenameFlag(), RecursiveFlag(),
        {"dry-run", 0, false, "validate and report, but write nothing"},
        {"prune", 0, false, "delete objects of the applyset that are not in the input"},
        {"applyset", 0, true, "the name of the set of objects this apply owns", "NAME"},
+       {"force-conflicts", 0, false, "take objects over from the applyset they belong to"},
        {"wait", 0, false, "wait until every applied sandbox is Ready"},
        {"timeout", 0, true, "how long --wait waits (default 2m)", "DURATION"}},
       RunApply,

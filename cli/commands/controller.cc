@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "cli/controller_flags.h"
+#include "cli/git_sync_controller.h"
 #include "common/logging.h"
 
 namespace sesame::cli {
@@ -12,7 +13,7 @@ namespace {
 int RunController(Context& ctx, const ParsedFlags& flags) {
   auto options = ManagerOptionsFromFlags(flags);
   if (!options.ok()) return ctx.Fail(options.status());
-  auto git = GitSyncOptionsFromFlags(flags);
+  auto git = GitSyncFromFlags(flags);
   if (!git.ok()) return ctx.Fail(git.status());
   // Before any thread starts (the API server's, the workers'), so that
   // Ctrl-C reaches the thread that stops the controller cleanly.
@@ -25,27 +26,27 @@ int RunController(Context& ctx, const ParsedFlags& flags) {
     LogInfo(line);  // spdlog: --log-format, --log-level
   };
   options->log = log;
-  controller::Manager manager(*(*runtime)->store, *(*runtime)->reconciler, *options);
-  // Declared after the manager and before the API: stopped before the
-  // manager goes, and outlives the API's trigger.
-  std::unique_ptr<GitSync> sync;
-  std::function<Status()> trigger;
+  store::Store& store = *(*runtime)->store;
+  controller::Manager manager(store, *(*runtime)->reconciler, *options);
   if (*git) {
-    (*git)->active = [&manager] { return manager.IsLeader(); };
-    sync = std::make_unique<GitSync>(*(*runtime)->store, std::move(**git), log, [&manager] { manager.Notify(); });
-    trigger = [s = sync.get()] { return s->Trigger(); };
+    Status created = ApplyGitSync(store, **git);
+    if (!created.ok()) return ctx.Fail(created);
   }
-  auto api = StartApi(flags, **runtime, manager, trigger);
+  // Declared after the manager and before the API: stopped before the
+  // manager goes.
+  GitSyncController syncs(store, {}, [&manager] { return manager.IsLeader(); }, log,
+                          [&manager] { manager.Notify(); });
+  auto api = StartApi(flags, **runtime, manager);
   if (!api.ok()) return ctx.Fail(api.status());
   LogInfo("API listening on " + api->url);
-  if (sync) {
-    log("syncing " + flags.Get("git") + " (branch " + flags.Get("branch", "main") + ") as applyset " +
-        sync->applyset());
-    sync->Start();
+  if (*git) {
+    log("syncing " + flags.Get("git") + " (branch " + flags.Get("branch", "main") + ") as gitsync/" +
+        (*git)->metadata.name);
   }
+  syncs.Start();
   OnTerminationSignal([&manager] { manager.Stop(); });
   Status status = manager.Run();
-  if (sync) sync->Stop();
+  syncs.Stop();
   if (!status.ok()) return ctx.Fail(status);
   ctx.err << "controller stopped; sandboxes keep running and are re-adopted on the next start\n";
   return kExitOk;
@@ -54,7 +55,7 @@ int RunController(Context& ctx, const ParsedFlags& flags) {
 std::vector<FlagSpec> ControllerCommandFlags() {
   std::vector<FlagSpec> flags = ControllerFlags();
   for (auto& f : GitFlags()) flags.push_back(f);
-  flags.push_back({"applyset", 0, true, "the applyset --git is applied as (default: git-REPONAME)", "NAME"});
+  flags.push_back({"applyset", 0, true, "the GitSync (and applyset) --git creates (default: git-REPONAME)", "NAME"});
   return flags;
 }
 
@@ -68,10 +69,12 @@ Command ControllerCommand() {
           "One controller acts per database: a second one waits as a standby and\n"
           "takes over when the first stops. Ctrl-C stops the controller; sandboxes\n"
           "keep running and are re-adopted when a controller starts again.\n\n"
-          "With --git, the acting controller keeps the store equal to the branch's\n"
-          "manifests (applied with prune under applyset git-REPONAME); a fetch or\n"
-          "parse error changes nothing. `sesame get syncs` shows the applied commit;\n"
-          "POST /v1/sync (a push webhook) syncs at once.",
+          "The acting controller runs every GitSync object: it keeps the store equal\n"
+          "to a Git branch's manifests, compares them at every interval and on every\n"
+          "change, and re-applies objects changed out of band (selfHeal). --git REPO\n"
+          "creates one (gitsync/git-REPONAME); a fetch or parse error changes nothing.\n"
+          "`sesame get syncs` shows each sync; `sesame sync NAME` or POST /v1/sync\n"
+          "(a push webhook, signed with --webhook-secret-file) syncs at once.",
           ControllerCommandFlags(),
           RunController};
 }

@@ -7,8 +7,8 @@
 namespace sesame::cli {
 namespace {
 
-// The parts of an object that apply writes: labels, annotations and spec,
-// without server-set fields, so that only the user's changes show.
+// The parts of an object that apply writes: labels, annotations (the
+// applyset's too) and spec, without server-set fields.
 std::string Comparable(const specs::Object& o) {
   specs::Object trimmed;
   trimmed.kind = o.kind;
@@ -16,7 +16,6 @@ std::string Comparable(const specs::Object& o) {
   trimmed.metadata.namespace_ = o.metadata.namespace_;
   trimmed.metadata.labels = o.metadata.labels;
   trimmed.metadata.annotations = o.metadata.annotations;
-  trimmed.metadata.annotations.erase(specs::kApplysetAnnotation);
   trimmed.spec = o.spec;
   return specs::ObjectToYaml(trimmed);
 }
@@ -29,23 +28,34 @@ int RunDiff(Context& ctx, const ParsedFlags& flags) {
     ctx.err << parsed.ErrorText();
     return kExitUsage;
   }
+  store::ApplyOptions options;
+  options.dry_run = true;
+  options.prune = flags.Has("prune");
+  options.applyset = flags.Get("applyset");
+  options.force_conflicts = flags.Has("force-conflicts");
+  if (options.prune && options.applyset.empty()) return ctx.Usage("--prune needs --applyset NAME");
   auto client = ctx.client();
   if (!client.ok()) return ctx.Fail(client.status());
+  // What apply would store, from the server's own dry run: so diff shows
+  // exactly the changes apply reports, and nothing else.
+  auto outcomes = (*client)->Apply(parsed.objects, options);
+  if (!outcomes.ok()) return ctx.Fail(outcomes.status());
   bool differs = false;
-  for (const auto& desired : parsed.objects) {
-    std::string name = specs::ResourceName(desired.kind) + "/" + desired.metadata.name;
-    std::string live;
-    auto current = (*client)->Get(specs::KeyOf(desired));
-    if (current.ok()) {
-      live = Comparable(*current);
-    } else if (current.status().code() != Code::kNotFound) {
-      return ctx.Fail(current.status());
+  for (const auto& o : *outcomes) {
+    if (o.action == store::ApplyAction::kUnchanged) continue;
+    differs = true;
+    std::string name = specs::ResourceName(o.key.kind) + "/" + o.key.name;
+    std::string live, desired;
+    if (o.action != store::ApplyAction::kCreated) {
+      auto current = (*client)->Get(o.key);
+      if (current.ok()) {
+        live = Comparable(*current);
+      } else if (current.status().code() != Code::kNotFound) {
+        return ctx.Fail(current.status());
+      }
     }
-    std::string text = UnifiedDiff(live, Comparable(desired), name + " (live)", name + " (desired)");
-    if (!text.empty()) {
-      differs = true;
-      ctx.out << text;
-    }
+    if (o.action != store::ApplyAction::kPruned) desired = Comparable(o.object);
+    ctx.out << UnifiedDiff(live, desired, name + " (live)", name + " (desired)");
   }
   return differs ? kExitFailure : kExitOk;
 }
@@ -56,10 +66,15 @@ Command DiffCommand() {
   return {
       "diff",
       "Show what apply would change",
-      "sesame diff -f PATH... [-R]",
+      "sesame diff -f PATH... [-R] [--prune --applyset NAME]",
       "Prints a unified diff of labels, annotations and spec between the store and\n"
-      "the manifests. Exit code 0: no differences; 1: differences; 2: an error.",
-      {FilenameFlag(), RecursiveFlag()},
+      "what `sesame apply` with the same flags would store (the server's dry run),\n"
+      "pruned objects included. Exit code 0: no differences; 1: differences (or\n"
+      "apply would fail); 2: an error in the manifests.",
+      {FilenameFlag(), RecursiveFlag(),
+       {"prune", 0, false, "also show objects of the applyset that apply --prune would delete"},
+       {"applyset", 0, true, "the applyset apply would use", "NAME"},
+       {"force-conflicts", 0, false, "as apply --force-conflicts"}},
       RunDiff,
   };
 }

@@ -6,6 +6,7 @@
 #include "cli/printer.h"
 #include "controller/api/api_handlers.h"
 #include "specs/codec.h"
+#include "specs/gitsync.h"
 
 namespace sesame::cli {
 
@@ -98,44 +99,27 @@ int GetViolations(Context& ctx, Client& client, const std::string& ns, const std
   return status.ok() ? kExitOk : ctx.Fail(status);
 }
 
-// The first line of an error, and how many more there are.
-std::string FirstLine(const std::string& text) {
-  size_t nl = text.find('\n');
-  if (nl == std::string::npos) return text;
-  size_t more = std::count(text.begin(), text.end(), '\n');
-  return text.substr(0, nl) + " (+" + std::to_string(more) + " more)";
-}
-
-// get syncs [NAME]: the GitOps syncs, their applied commit and last outcome.
-int GetSyncs(Context& ctx, Client& client, const std::string& name, const PrintOptions& options) {
-  auto list = client.ListSyncs();
+// get syncs [NAME]: the GitSyncs and directory syncs: source, revision,
+// phase, health, last sync and message.
+int GetSyncs(Context& ctx, Client& client, const std::string& ns, const std::string& name,
+             const PrintOptions& options) {
+  auto list = client.ListSyncs(ns);
   if (!list.ok()) return ctx.Fail(list.status());
-  std::vector<controller::SyncStatus> syncs;
+  std::vector<specs::Object> syncs;
   for (auto& s : *list) {
-    if (name.empty() || s.applyset == name) syncs.push_back(std::move(s));
+    if (name.empty() || s.metadata.name == name) syncs.push_back(std::move(s));
   }
   if (!name.empty() && syncs.empty()) return ctx.Fail(NotFoundError("sync \"" + name + "\" not found"));
-  if (options.format == OutputFormat::kJson) {
-    for (const auto& s : syncs) ctx.out << controller::SyncStatusToJson(s) << "\n";
+  if (!name.empty() && syncs.size() == 1) {
+    PrintObject(ctx.out, syncs[0], options, {});
     return kExitOk;
   }
-  bool wide = options.format == OutputFormat::kWide;
-  std::vector<std::vector<std::string>> rows;
-  if (!options.no_headers) {
-    rows.push_back({"NAME", "REPO", "BRANCH", "PATH", "REVISION", "OUTCOME", "LAST SYNC", "ERROR"});
-  }
-  for (const auto& s : syncs) {
-    std::string age = s.time == Time{} ? "<never>" : HumanDuration(std::chrono::duration_cast<Millis>(options.now - s.time));
-    std::string revision = s.revision.empty() ? "<none>" : wide ? s.revision : s.revision.substr(0, 12);
-    std::string error = wide ? s.error : FirstLine(s.error);
-    std::replace(error.begin(), error.end(), '\n', ';');
-    rows.push_back({s.applyset, s.repo, s.branch, s.path, revision, s.outcome, age, error});
-  }
-  if (syncs.empty()) {
-    ctx.err << "No syncs recorded (start `sesame up` or `sesame controller` with --git)\n";
+  if (syncs.empty() && (options.format == OutputFormat::kTable || options.format == OutputFormat::kWide)) {
+    ctx.err << "No syncs (apply a GitSync, or start `sesame up DIR`, `sesame up --git REPO` or "
+               "`sesame controller --git REPO`)\n";
     return kExitOk;
   }
-  ctx.out << FormatTable(rows);
+  PrintObjects(ctx.out, specs::kKindGitSync, syncs, 0, options, {});
   return kExitOk;
 }
 
@@ -160,7 +144,10 @@ int RunGet(Context& ctx, const ParsedFlags& flags) {
   auto client = ctx.client();
   if (!client.ok()) return ctx.Fail(client.status());
   if (*resource == Resource::kEvents) return GetEvents(ctx, **client, ns, options);
-  if (*resource == Resource::kSyncs) return GetSyncs(ctx, **client, args.size() == 2 ? args[1] : "", options);
+  if (*resource == Resource::kSyncs && flags.Has("watch")) {
+    return WatchObjects(ctx, **client, {specs::kKindGitSync, ns, *selector}, options, {});
+  }
+  if (*resource == Resource::kSyncs) return GetSyncs(ctx, **client, ns, args.size() == 2 ? args[1] : "", options);
   if (*resource == Resource::kViolations) {
     return GetViolations(ctx, **client, ns, args.size() == 2 ? args[1] : "", options, flags.Has("watch"));
   }

@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "cli/controller_flags.h"
 #include "cli/directory_sync.h"
+#include "cli/git_sync_controller.h"
 #include "cli/printer.h"
 #include "cli/template_lookup.h"
 
@@ -73,7 +74,7 @@ class LiveView {
 };
 
 int RunUp(Context& ctx, const ParsedFlags& flags) {
-  auto git = GitSyncOptionsFromFlags(flags);
+  auto git = GitSyncFromFlags(flags);
   if (!git.ok()) return ctx.Fail(git.status());
   if (*git && !flags.positional().empty()) return ctx.Usage("sesame up takes DIR or --git REPO, not both");
   if (!*git && flags.positional().size() != 1) return ctx.Usage("usage: sesame up DIR | --git REPO");
@@ -105,22 +106,18 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   };
   store::Store& store = *(*runtime)->store;
   controller::Manager manager(store, *(*runtime)->reconciler, *options);
-  // Declared after the manager and before the API: stopped before the
-  // manager goes, and outlives the API's trigger.
-  std::unique_ptr<GitSync> git_sync;
-  std::function<Status()> trigger;
   if (*git) {
-    (*git)->active = [&manager] { return manager.IsLeader(); };
-    git_sync = std::make_unique<GitSync>(store, std::move(**git), remember, [&manager] { manager.Notify(); });
-    trigger = [s = git_sync.get()] { return s->Trigger(); };
+    Status created = ApplyGitSync(store, **git);
+    if (!created.ok()) return ctx.Fail(created);
   }
-  auto api = StartApi(flags, **runtime, manager, trigger);
+  // Declared after the manager: stopped before the manager goes.
+  GitSyncController syncs(store, {}, [&manager] { return manager.IsLeader(); }, remember,
+                          [&manager] { manager.Notify(); });
+  auto api = StartApi(flags, **runtime, manager);
   if (!api.ok()) return ctx.Fail(api.status());
   remember("API listening on " + api->url);
-  if (git_sync) {
-    remember("syncing " + flags.Get("git") + " as applyset " + git_sync->applyset());
-    git_sync->Start();
-  }
+  if (*git) remember("syncing " + flags.Get("git") + " as gitsync/" + (*git)->metadata.name);
+  syncs.Start();
   std::atomic<bool> stopping{false};
   OnTerminationSignal([&] {
     stopping = true;
@@ -129,14 +126,23 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   std::thread controller_thread([&] { (void)manager.Run(); });
 
   std::optional<DirectorySync> sync;
-  if (!git_sync) {
-    sync.emplace(store, dir, flags.Has("recursive"), flags.Get("applyset", DirectorySync::ApplysetFor(dir)),
-                 remember);
+  if (!*git) {
+    if (int below = flags.Has("recursive") ? 0 : DirectorySync::ManifestsOnlyBelow(dir); below > 0) {
+      remember("warning: " + dir + " has no manifests at its top level and " + std::to_string(below) +
+               " in its subdirectories, which are not read: `sesame up -R " + dir + "` reads them");
+    }
+    DirectorySyncOptions sync_options;
+    sync_options.dir = dir;
+    sync_options.recursive = flags.Has("recursive");
+    sync_options.applyset = flags.Get("applyset");
+    sync_options.self_heal = !flags.Has("no-self-heal");
+    sync_options.interval = options->resync_period;
+    sync.emplace(store, sync_options, remember, [&manager] { manager.Notify(); });
   }
   LiveView view(ctx, **client);
   auto next_draw = std::chrono::steady_clock::now();
   while (!stopping) {
-    if (sync && sync->SyncIfChanged()) manager.Notify();
+    if (sync) sync->Poll();
     if (std::chrono::steady_clock::now() >= next_draw) {
       std::vector<std::string> lines;
       {
@@ -151,8 +157,8 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   controller_thread.join();
-  if (git_sync) git_sync->Stop();
-  std::string again = git_sync ? "--git " + flags.Get("git") : dir;
+  syncs.Stop();
+  std::string again = *git ? "--git " + flags.Get("git") : dir;
   ctx.err << "\nstopped; sandboxes keep running: `sesame up " << again << "` re-adopts them\n";
   return kExitOk;
 }
@@ -170,12 +176,15 @@ Command UpCommand() {
           "sesame up DIR [-R] [--listen 127.0.0.1:7777] [--workers N] [--resync 30s]\n"
           "       sesame up --git REPO [--branch main] [--path DIR] [--interval 30s] [--listen ...]",
           "Applies DIR (with prune) and again within a second of every change to it,\n"
-          "reconciles the sandboxes, and shows them live. Ctrl-C stops the\n"
+          "reconciles the sandboxes, and shows them live. Objects changed out of band\n"
+          "are reported (`sesame get syncs`: OutOfSync) and re-applied, unless\n"
+          "--no-self-heal. Subdirectories are read with -R. Ctrl-C stops the\n"
           "controller and leaves the sandboxes running; `sesame up DIR` again\n"
           "re-adopts them.\n\n"
-          "With --git, the branch's head is fetched every --interval (or on POST\n"
-          "/v1/sync) and --path in it applied with prune; a fetch or parse error\n"
-          "changes nothing and shows in `sesame get syncs`.\n\n"
+          "With --git, a GitSync object is created: the branch's head is fetched every\n"
+          "--interval (or on `sesame sync`, POST /v1/sync) and --path in it applied\n"
+          "with prune; a fetch or parse error changes nothing and shows in\n"
+          "`sesame get syncs`.\n\n"
           "Examples:\n  sesame up examples/\n  sesame up --git https://example.com/fleet.git --path sandboxes",
           flags,
           RunUp};

@@ -7,10 +7,12 @@
 #include "common/number.h"
 #include "controller/api/api_errors.h"
 #include "controller/api/object_writes.h"
+#include "controller/api/webhook.h"
 #include "controller/sync_status.h"
 #include "reconcilers/sandbox_handle.h"
 #include "security/probe.h"
 #include "specs/codec.h"
+#include "specs/gitsync.h"
 #include "specs/manifest.h"
 
 namespace sesame::controller::api {
@@ -56,6 +58,7 @@ HttpResponse JsonResponse(int status, const std::string& body) {
 }
 
 std::string KindFor(const std::string& resource) {
+  if (resource == "gitsyncs") return specs::kKindGitSync;
   return resource == "templates" ? specs::kKindSandboxTemplate : specs::kKindSandbox;
 }
 
@@ -94,10 +97,10 @@ HttpResponse InvalidManifest(const specs::ParsedManifests& parsed) {
 
 HttpResponse ApiHandlers::Handle(const HttpRequest& r,
                                  const std::function<bool(const std::string&)>& allowed) {
-  static const std::regex kCollection(R"(^/v1/(sandboxes|templates|events|violations)$)");
+  static const std::regex kCollection(R"(^/v1/(sandboxes|templates|gitsyncs|events|violations)$)");
   static const std::regex kNamespaced(
-      R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|events|violations)$)");
-  static const std::regex kObject(R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates)/([a-z0-9-]+)$)");
+      R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs|events|violations)$)");
+  static const std::regex kObject(R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs)/([a-z0-9-]+)$)");
   static const std::regex kSub(R"(^/v1/namespaces/([a-z0-9-]+)/sandboxes/([a-z0-9-]+)/(logs|exec|attach|files)$)");
   const std::string& m = r.method;
   std::smatch match;
@@ -110,9 +113,10 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
     if (!allowed("")) return ErrorResponse(403, "the admin settings need a token for every namespace");
     return AdminSandbox(r);
   }
-  if (r.path == "/v1/sync" || r.path == "/v1/syncs") {
-    if (!allowed("")) return ErrorResponse(403, "syncs need a token for every namespace");
-    return r.path == "/v1/sync" ? Sync(r) : Syncs();
+  if (r.path == "/v1/sync") return Sync(r, allowed);
+  if (r.path == "/v1/syncs") {
+    if (!allowed(r.Query("namespace"))) return ErrorResponse(403, "this token may not read these syncs");
+    return Syncs(r);
   }
   if (r.path == "/v1/apply") {
     if (m != "POST") return ErrorResponse(405, "use POST /v1/apply");
@@ -164,6 +168,7 @@ HttpResponse ApiHandlers::Apply(const HttpRequest& r,
   options.dry_run = r.Query("dryRun") == "true" || r.Query("dryRun") == "All";
   options.prune = r.Query("prune") == "true";
   options.applyset = r.Query("applyset");
+  options.force_conflicts = r.Query("force") == "true" || r.Query("forceConflicts") == "true";
   if (options.prune && options.applyset.empty()) {
     return ErrorResponse(400, "prune=true needs applyset=NAME: it deletes only what that applyset applied");
   }
@@ -292,23 +297,42 @@ HttpResponse ApiHandlers::Remove(const HttpRequest& r, const specs::ObjectKey& k
                                 {"code", 200}, {"details", {{"name", key.name}}}}.dump());
 }
 
-// POST /v1/sync: the webhook a Git host calls on push. The sync runs on
-// its own thread; the caller follows it with GET /v1/syncs.
-HttpResponse ApiHandlers::Sync(const HttpRequest& r) {
+// POST /v1/sync[?namespace=NS&name=NAME]: the webhook a Git host calls on
+// push (or `sesame sync`). Every GitSync (or the one named) syncs at once;
+// the caller follows it with GET /v1/syncs.
+HttpResponse ApiHandlers::Sync(const HttpRequest& r, const std::function<bool(const std::string&)>& allowed) {
+  WebhookAuth webhook = VerifyWebhook(r, ctx_.webhook_secret);
+  if (webhook == WebhookAuth::kInvalid) {
+    return ErrorResponse(ctx_.webhook_secret.empty() ? 403 : 401,
+                         ctx_.webhook_secret.empty()
+                             ? "webhook signatures need a shared secret: start the controller with --webhook-secret-file"
+                             : "the webhook's signature (X-Hub-Signature-256) or token (X-Gitlab-Token) does not match "
+                               "the shared secret");
+  }
+  if (webhook == WebhookAuth::kNone && !allowed("")) {
+    return ErrorResponse(403, "syncs need a token for every namespace, or a signed webhook");
+  }
   if (r.method != "POST") return ErrorResponse(405, "use POST /v1/sync");
-  if (!ctx_.trigger_sync) return ErrorResponse(404, "this controller syncs no Git repository (start it with --git)");
-  Status triggered = ctx_.trigger_sync();
-  if (!triggered.ok()) return ErrorResponse(triggered);
-  return JsonResponse(202, R"({"kind":"Status","code":202,"status":"Success","message":"sync triggered"})");
+  std::string ns = r.Query("namespace"), name = r.Query("name");
+  auto asked = controller::RequestSync(*ctx_.store, ns, name);
+  if (!asked.ok()) return ErrorResponse(asked.status());
+  if (*asked == 0) {
+    return ErrorResponse(404, "no GitSync to sync: apply one (kind: GitSync) or start the controller with --git");
+  }
+  Wrote();
+  return JsonResponse(202, json{{"kind", "Status"}, {"apiVersion", "v1"}, {"code", 202}, {"status", "Success"},
+                                {"message", "sync requested for " + std::to_string(*asked) + " GitSync" +
+                                                (*asked == 1 ? "" : "s")}}
+                               .dump());
 }
 
-// GET /v1/syncs: the recorded state of every GitOps sync.
-HttpResponse ApiHandlers::Syncs() {
-  auto list = controller::ListSyncStatuses(*ctx_.store);
+// GET /v1/syncs[?namespace=NS]: every GitSync and directory sync, as a List.
+HttpResponse ApiHandlers::Syncs(const HttpRequest& r) {
+  auto list = controller::ListSyncs(*ctx_.store, r.Query("namespace"));
   if (!list.ok()) return ErrorResponse(list.status());
-  std::string items;
-  for (const auto& s : *list) items += (items.empty() ? "" : ",") + controller::SyncStatusToJson(s);
-  return JsonResponse(200, R"({"kind":"SyncList","items":[)" + items + "]}");
+  json items = json::array();
+  for (const auto& o : *list) items.push_back(json::parse(specs::ObjectToJson(o, false)));
+  return JsonResponse(200, json{{"apiVersion", specs::kApiVersion}, {"kind", "List"}, {"items", items}}.dump());
 }
 
 HttpResponse ApiHandlers::Readyz() {
@@ -378,10 +402,11 @@ std::string ApiHandlers::RoutePattern(const std::string& path) {
     if (path == fixed) return fixed;
   }
   static const std::pair<std::regex, const char*> kPatterns[] = {
-      {std::regex(R"(^/v1/(sandboxes|templates|events|violations|syncs)$)"), "/v1/$1"},
-      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates|events|violations)$)"),
+      {std::regex(R"(^/v1/(sandboxes|templates|gitsyncs|events|violations|syncs)$)"), "/v1/$1"},
+      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates|gitsyncs|events|violations)$)"),
        "/v1/namespaces/{ns}/$1"},
-      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates)/[^/]+$)"), "/v1/namespaces/{ns}/$1/{name}"},
+      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates|gitsyncs)/[^/]+$)"),
+       "/v1/namespaces/{ns}/$1/{name}"},
       {std::regex(R"(^/v1/namespaces/[^/]+/sandboxes/[^/]+/(logs|exec|attach|files)$)"),
        "/v1/namespaces/{ns}/sandboxes/{name}/$1"},
       {std::regex(R"(^/preview/.*)"), "/preview/{ns}/{name}/{port}/{path}"},

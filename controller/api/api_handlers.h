@@ -30,9 +30,9 @@ struct ApiContext {
   std::function<void()> on_write;
   // Whether this process is the acting controller (for /readyz).
   std::function<bool()> is_leader;
-  // Asks the GitOps sync for an immediate sync (POST /v1/sync); unset when
-  // this process syncs no repository.
-  std::function<Status()> trigger_sync;
+  // The shared secret of Git host webhooks on POST /v1/sync
+  // (controller/api/webhook.h); empty: signed webhooks are refused.
+  std::string webhook_secret;
   std::string version;
   // Where the API's metrics go and what /metrics renders (the manager's
   // registry, so one scrape shows both). Borrowed; null: the handlers keep
@@ -92,8 +92,8 @@ class ApiHandlers {
   HttpResponse Files(const HttpRequest& r, const std::string& ns, const std::string& name);
   HttpResponse AdminSandbox(const HttpRequest& r);
   HttpResponse Violations(const HttpRequest& r, const std::string& ns);
-  HttpResponse Sync(const HttpRequest& r);
-  HttpResponse Syncs();
+  HttpResponse Sync(const HttpRequest& r, const std::function<bool(const std::string&)>& allowed);
+  HttpResponse Syncs(const HttpRequest& r);
   HttpResponse Metrics();
   // sesame_sandboxes series: ({phase, provider}, count).
   std::vector<std::pair<LabelValues, double>> SandboxCounts();

@@ -224,20 +224,29 @@ class HttplibApiServer final : public ApiServer {
       Count(req, 429, std::chrono::steady_clock::now());
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (!tokens_ || IsProbe(req.path) ||
-        Console::IsPublic(req.method, req.path, req.get_header_value("Accept"))) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    auto decision = tokens_->Authorize(
-        console_.Credential(req.get_header_value("Authorization"), req.get_header_value("Cookie")),
-        NamespaceOf(req.path));
-    if (decision == TokenTable::Decision::kUnauthenticated) {
+    // A Git host's webhook carries a signature instead of a token: the
+    // handler checks it.
+    bool webhook =
+        req.path == "/v1/sync" && (req.has_header("X-Hub-Signature-256") || req.has_header("X-Gitlab-Token"));
+    bool open = !tokens_ || IsProbe(req.path) || webhook ||
+                Console::IsPublic(req.method, req.path, req.get_header_value("Accept"));
+    if (!open && tokens_->Authorize(console_.Credential(req.get_header_value("Authorization"),
+                                                        req.get_header_value("Cookie")),
+                                    NamespaceOf(req.path)) == TokenTable::Decision::kUnauthenticated) {
       Send(ErrorResponse(401, "a valid bearer token is required (Authorization: Bearer TOKEN)"), res, load_);
       res.set_header("WWW-Authenticate", "Bearer");
       Count(req, 401, std::chrono::steady_clock::now());
       return httplib::Server::HandlerResponse::Handled;
     }
     // kForbidden is decided per namespace by the handlers (apply spans several).
+    // A POST without Content-Length or chunked encoding (`curl -X POST`)
+    // has no body; the HTTP library would wait for the connection to close
+    // to read one, then refuse it.
+    bool bodyless = !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding");
+    if (bodyless && (req.method == "POST" || req.method == "PUT" || req.method == "PATCH")) {
+      Serve(req, res, nullptr);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   }
 

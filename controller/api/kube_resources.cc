@@ -1,5 +1,6 @@
 #include "controller/api/kube_resources.h"
 
+#include "specs/gitsync.h"
 #include "specs/object.h"
 
 namespace sesame::controller::api {
@@ -15,6 +16,10 @@ const std::vector<KubeResource>& KubeResources() {
        "SandboxTemplate holds spec fields that Sandboxes naming it in spec.templateRef share; "
        "a sandbox's own fields win.",
        &specs::SpecSchema(true), false},
+      {specs::kKindGitSync, "gitsyncs", "gitsync", {}, {"sesame"},
+       "GitSync keeps a Git branch's manifests applied: fetched every interval, compared with the "
+       "store on every change, drift reported as OutOfSync and, with selfHeal, re-applied.",
+       &specs::GitSyncSpecSchema(), true},
   };
   return resources;
 }

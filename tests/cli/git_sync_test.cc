@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cli/git_command.h"
+#include "specs/gitsync.h"
 #include "store/sqlite_store.h"
 #include "tests/testing/run_command.h"
 
@@ -38,18 +39,29 @@ class GitSyncTest : public ::testing::Test {
     Git({"commit", "-q", "--allow-empty", "-m", "c"});
     return testing::RunCommand({"git", "-C", repo_, "rev-parse", "HEAD"}).out.substr(0, 40);
   }
-  std::unique_ptr<GitSync> MakeSync(const std::string& path = ".") {
+  // A GitSync object "git-repo" of the repository, and its runner.
+  std::unique_ptr<GitSync> MakeSync(const std::string& path = ".", bool self_heal = true) {
+    specs::GitSyncSpec spec;
+    spec.repo = repo_;
+    spec.path = path;
+    spec.self_heal = self_heal;
+    specs::Object o;
+    o.kind = specs::kKindGitSync;
+    o.metadata.name = "git-repo";
+    o.spec = specs::EncodeGitSyncSpec(spec);
+    EXPECT_TRUE(store_->Apply({o}, {}).ok());
     GitSyncOptions options;
-    options.repo = repo_;
-    options.path = path;
     options.cache_root = dir_.path() + "/cache";
-    return std::make_unique<GitSync>(*store_, options, [this](const std::string& l) { lines_.push_back(l); },
-                                     [this] { applied_++; });
+    return std::make_unique<GitSync>(*store_, specs::KeyOf(o), spec, options,
+                                     [this](const std::string& l) { lines_.push_back(l); }, [this] { applied_++; });
   }
   bool Has(const std::string& name) {
     return store_->Get({specs::kKindSandboxTemplate, specs::kDefaultNamespace, name}).ok();
   }
-  controller::SyncStatus Recorded() { return controller::ListSyncStatuses(*store_).value().at(0); }
+  specs::GitSyncStatus Recorded() {
+    auto o = store_->Get({specs::kKindGitSync, specs::kDefaultNamespace, "git-repo"}).value();
+    return specs::DecodeGitSyncStatus(o.status).value();
+  }
 
   testing::TempDir dir_;
   std::string repo_;
@@ -66,9 +78,10 @@ TEST_F(GitSyncTest, AppliesTheHeadAndSkipsAnUnchangedOne) {
   EXPECT_TRUE(Has("a"));
   EXPECT_EQ(applied_, 1);
   auto s = Recorded();
-  EXPECT_EQ(s.applyset, "git-repo");
+  EXPECT_EQ(sync->applyset(), "git-repo");
   EXPECT_EQ(s.revision, head);
-  EXPECT_EQ(s.outcome, "Synced");
+  EXPECT_EQ(s.phase, "Synced");
+  EXPECT_EQ(s.health, "Healthy");
   EXPECT_EQ(s.objects, 1);
   ASSERT_TRUE(sync->SyncOnce().ok());
   EXPECT_EQ(applied_, 1);
@@ -88,11 +101,11 @@ TEST_F(GitSyncTest, ABrokenCommitChangesNothing) {
   EXPECT_TRUE(Has("a"));
   EXPECT_TRUE(Has("b"));
   auto s = Recorded();
-  EXPECT_EQ(s.outcome, "Failed");
+  EXPECT_EQ(s.phase, "Failed");
   EXPECT_EQ(s.revision, good);
   EXPECT_EQ(s.failed_revision, bad);
   EXPECT_EQ(s.failures, 1);
-  EXPECT_EQ(s.error.rfind("a.yaml:", 0), 0u) << s.error;
+  EXPECT_EQ(s.message.rfind("a.yaml:", 0), 0u) << s.message;
   EXPECT_FALSE(sync->SyncOnce().ok());
   EXPECT_EQ(Recorded().failures, 2);
 }
@@ -103,7 +116,7 @@ TEST_F(GitSyncTest, AMissingPathOrBranchChangesNothing) {
   ASSERT_TRUE(MakeSync()->SyncOnce().ok());
   auto missing = MakeSync("nowhere");
   EXPECT_FALSE(missing->SyncOnce().ok());
-  EXPECT_NE(Recorded().error.find("\"nowhere\" does not exist"), std::string::npos) << Recorded().error;
+  EXPECT_NE(Recorded().message.find("\"nowhere\" does not exist"), std::string::npos) << Recorded().message;
   EXPECT_TRUE(Has("a"));
 }
 
@@ -122,12 +135,79 @@ TEST_F(GitSyncTest, PrunesWhatTheBranchNoLongerDeclares) {
   EXPECT_EQ(lines_.end()[-2], "sandboxtemplate/b pruned");
 }
 
-TEST(GitSyncNames, ApplysetFor) {
-  EXPECT_EQ(GitSync::ApplysetFor("file:///tmp/x/fleet.git"), "git-fleet");
-  EXPECT_EQ(GitSync::ApplysetFor("git@github.com:org/My_Repo.git"), "git-my-repo");
-  EXPECT_EQ(GitSync::ApplysetFor("/srv/repo/"), "git-repo");
-  EXPECT_EQ(GitSync::ApplysetFor("/").substr(0, 4), "git-");
-  EXPECT_GT(GitSync::ApplysetFor("/").size(), 4u);
+TEST_F(GitSyncTest, ReportsAndHealsDriftAtTheSameRevision) {
+  dir_.Write("repo/a.yaml", Template("a"));
+  Commit();
+  auto sync = MakeSync();
+  ASSERT_TRUE(sync->SyncOnce().ok());
+  auto live = store_->Get({specs::kKindSandboxTemplate, specs::kDefaultNamespace, "a"}).value();
+  int64_t before = store_->CurrentResourceVersion().value();
+  live.spec = R"({"command":["false"],"provider":"filesystem"})";
+  live.metadata.labels["team"] = "b";
+  ASSERT_TRUE(store_->Update(live).ok());
+  ASSERT_TRUE(sync->CheckDrift().ok());
+  // Healed: the committed spec is back, the labels too.
+  auto healed = store_->Get({specs::kKindSandboxTemplate, specs::kDefaultNamespace, "a"}).value();
+  EXPECT_EQ(healed.spec, R"({"command":["true"],"provider":"filesystem"})");
+  EXPECT_TRUE(healed.metadata.labels.empty());
+  EXPECT_EQ(Recorded().phase, "Synced");
+  // The OutOfSync state was written before the heal, with the fields.
+  bool saw = false;
+  auto changes = store_->ChangesSince(before, 1000);
+  ASSERT_TRUE(changes.ok()) << changes.status().message();
+  for (const auto& c : *changes) {
+    if (c.object.kind != specs::kKindGitSync) continue;
+    auto st = specs::DecodeGitSyncStatus(c.object.status).value();
+    if (st.phase != "OutOfSync") continue;
+    saw = true;
+    ASSERT_EQ(st.out_of_sync.size(), 1u);
+    EXPECT_EQ(st.out_of_sync[0].name, "a");
+    EXPECT_EQ(st.out_of_sync[0].reason, "Modified");
+    EXPECT_EQ(st.out_of_sync[0].fields, (std::vector<std::string>{"metadata.labels.team", "spec.command"}));
+  }
+  EXPECT_TRUE(saw);
+}
+
+TEST_F(GitSyncTest, WithoutSelfHealDriftStaysOutOfSync) {
+  dir_.Write("repo/a.yaml", Template("a"));
+  Commit();
+  auto sync = MakeSync(".", /*self_heal=*/false);
+  ASSERT_TRUE(sync->SyncOnce().ok());
+  ASSERT_TRUE(store_->Delete({specs::kKindSandboxTemplate, specs::kDefaultNamespace, "a"}).ok());
+  ASSERT_TRUE(sync->SyncOnce().ok());
+  EXPECT_FALSE(Has("a"));
+  auto s = Recorded();
+  EXPECT_EQ(s.phase, "OutOfSync");
+  ASSERT_EQ(s.out_of_sync.size(), 1u);
+  EXPECT_EQ(s.out_of_sync[0].reason, "Missing");
+  EXPECT_NE(s.message.find("self-heal is off"), std::string::npos) << s.message;
+}
+
+TEST_F(GitSyncTest, TakingAnObjectFromAnotherApplysetFails) {
+  specs::Object other;
+  other.kind = specs::kKindSandboxTemplate;
+  other.metadata.name = "a";
+  other.spec = R"({"provider":"filesystem"})";
+  store::ApplyOptions theirs;
+  theirs.applyset = "someone-else";
+  ASSERT_TRUE(store_->Apply({other}, theirs).ok());
+
+  dir_.Write("repo/a.yaml", Template("a"));
+  Commit();
+  auto sync = MakeSync();
+  EXPECT_FALSE(sync->SyncOnce().ok());
+
+  EXPECT_EQ(Recorded().phase, "Failed");
+  EXPECT_NE(Recorded().message.find("belongs to applyset \"someone-else\""), std::string::npos)
+      << Recorded().message;
+}
+
+TEST(GitSyncNames, NameFor) {
+  EXPECT_EQ(GitSync::NameFor("file:///tmp/x/fleet.git"), "git-fleet");
+  EXPECT_EQ(GitSync::NameFor("git@github.com:org/My_Repo.git"), "git-my-repo");
+  EXPECT_EQ(GitSync::NameFor("/srv/repo/"), "git-repo");
+  EXPECT_EQ(GitSync::NameFor("/").substr(0, 4), "git-");
+  EXPECT_GT(GitSync::NameFor("/").size(), 4u);
 }
 
 TEST(GitSyncBackoff, DoublesUpToTheCapAndNeverBelowTheInterval) {
@@ -149,21 +229,17 @@ TEST(GitCommand, ReportsStderr) {
   EXPECT_NE(bad.status().message().find("nonexistent-dir"), std::string::npos);
 }
 
-TEST(SyncStatusJson, RoundTrips) {
-  controller::SyncStatus s;
-  s.applyset = "git-x";
-  s.repo = "file:///r";
-  s.branch = "main";
-  s.path = ".";
+TEST(GitSyncStatusJson, RoundTrips) {
+  specs::GitSyncStatus s;
+  s.phase = "OutOfSync";
   s.revision = "abc";
-  s.outcome = "Failed";
-  s.error = "a.yaml:1:2: bad\nb.yaml:3:4: worse";
+  s.health = "Progressing";
+  s.message = "a.yaml:1:2: bad\nb.yaml:3:4: worse";
   s.failures = 3;
-  s.time = ParseTime("2026-01-02T03:04:05Z").value();
-  auto back = controller::SyncStatusFromJson(controller::SyncStatusToJson(s)).value();
-  EXPECT_EQ(controller::SyncStatusToJson(back), controller::SyncStatusToJson(s));
-  EXPECT_EQ(back.error, s.error);
-  EXPECT_EQ(back.applied_time, Time{});
+  s.last_sync_time = ParseTime("2026-01-02T03:04:05Z").value();
+  s.out_of_sync = {{"Sandbox", "default", "x", "Modified", {"spec.command"}}};
+  auto back = specs::DecodeGitSyncStatus(specs::EncodeGitSyncStatus(s)).value();
+  EXPECT_EQ(back, s);
 }
 
 }  // namespace
