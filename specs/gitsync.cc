@@ -25,6 +25,23 @@ bool BoolOr(const json& j, const char* key, bool fallback) {
 
 }  // namespace
 
+const Schema& GitSyncSpecSchema() {
+  using namespace schema;  // NOLINT: the builders read as the table's vocabulary
+  static const Schema spec = Obj({
+      {"repo", Str(), "The Git repository: a URL git understands (https, ssh, file) or a local path.", true},
+      {"branch", Str(), "The branch followed (default main)."},
+      {"path", Str(), "The directory of manifests inside the repository, read recursively (default: its root)."},
+      {"interval", Of(FieldType::kDuration),
+       "How often the branch is fetched and the store compared with it (default 30s, at least 1s)."},
+      {"prune", Of(FieldType::kBool),
+       "Delete objects this sync applied that are no longer in the repository (default true)."},
+      {"selfHeal", Of(FieldType::kBool),
+       "Re-apply objects changed out of band within the interval (default true); false only reports them "
+       "(phase OutOfSync)."},
+  });
+  return spec;
+}
+
 Result<GitSyncSpec> DecodeGitSyncSpec(std::string_view spec_json) {
   json j = json::parse(spec_json, nullptr, false);
   if (!j.is_object()) return InvalidError("spec: not an object");

@@ -15,6 +15,7 @@
 #include "common/time.h"
 #include "specs/object.h"
 #include "specs/quantity.h"
+#include "specs/validate_schema.h"
 
 namespace sesame::specs {
 
@@ -63,6 +64,10 @@ struct GitSyncStatus {
   int64_t observed_generation = 0;
   bool operator==(const GitSyncStatus&) const = default;
 };
+
+// The fields of a GitSync's spec, with their descriptions (validation,
+// JSON Schema).
+const Schema& GitSyncSpecSchema();
 
 // The table cells of a GitSync or DirectorySync, one per column of
 // ColumnsOf(kind) (specs/columns.h): name, source, path, revision, phase,

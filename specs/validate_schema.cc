@@ -90,16 +90,6 @@ const Schema& SpecSchema(bool is_template) {
   return is_template ? tmpl : sandbox;
 }
 
-const Schema& GitSyncSpecSchema() {
-  static const Schema schema = Obj({{"repo", Str(), true},
-                                    {"branch", Str()},
-                                    {"path", Str()},
-                                    {"interval", Of(FieldType::kDuration)},
-                                    {"prune", Of(FieldType::kBool)},
-                                    {"selfHeal", Of(FieldType::kBool)}});
-  return schema;
-}
-
 const Field* FindField(const Schema& schema, const std::string& name) {
   for (const Field& f : schema.fields) {
     if (f.name == name) return &f;

@@ -77,8 +77,6 @@ Schema Map(Rule key_rule, Rule value_rule);
 const Schema& MetadataSchema();
 // The spec of a Sandbox, or of a SandboxTemplate (which has no templateRef).
 const Schema& SpecSchema(bool is_template);
-// The spec of a GitSync (specs/gitsync.h).
-const Schema& GitSyncSpecSchema();
 
 // The field of `schema` named `name`, or nullptr.
 const Field* FindField(const Schema& schema, const std::string& name);
