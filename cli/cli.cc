@@ -26,9 +26,10 @@ Result<Client*> Context::client() {
   return client_.get();
 }
 
-Result<Runtime*> Context::runtime(const std::string& db_path) {
+Result<Runtime*> Context::runtime(const std::string& db_path,
+                                  const std::vector<std::string>& private_paths) {
   if (!runtime_) {
-    auto opened = OpenRuntime(registry_factory, db_path);
+    auto opened = OpenRuntime(registry_factory, db_path, private_paths);
     if (!opened.ok()) return opened.status();
     runtime_ = std::move(opened).value();
   }

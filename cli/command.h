@@ -34,7 +34,9 @@ class Context {
   Result<Client*> client();
   // The store, providers and reconciler, for commands that act on sandboxes
   // themselves (up, controller, logs, exec, attach, gc), opened once.
-  Result<Runtime*> runtime(const std::string& db_path = "");
+  // `private_paths`: files of this controller no sandbox may read.
+  Result<Runtime*> runtime(const std::string& db_path = "",
+                           const std::vector<std::string>& private_paths = {});
   RegistryFactory registry_factory;
   // --server / SESAME_SERVER and SESAME_TOKEN: remote mode when set.
   std::string server;

@@ -2,22 +2,30 @@
 
 #include <signal.h>
 
+#include <filesystem>
 #include <thread>
 
 
 namespace sesame::cli {
 
 Result<std::unique_ptr<Runtime>> OpenRuntime(const RegistryFactory& factory,
-                                             const std::string& db_path) {
+                                             const std::string& db_path,
+                                             std::vector<std::string> private_paths) {
   auto runtime = std::make_unique<Runtime>();
   runtime->home = store::DefaultHome();
-  auto opened = store::Store::Open(db_path.empty() ? store::DefaultDatabasePath() : db_path);
+  std::string db = db_path.empty() ? store::DefaultDatabasePath() : db_path;
+  auto opened = store::Store::Open(db);
   if (!opened.ok()) return opened.status();
   runtime->store = std::move(opened).value();
   runtime->registry = factory ? factory(runtime->home) : std::make_unique<providers::Registry>();
+  reconcilers::ReconcilerOptions options{runtime->home, nullptr};
+  std::error_code ec;
+  std::string absolute_db = std::filesystem::absolute(db, ec).lexically_normal().string();
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) private_paths.push_back(absolute_db + suffix);
+  for (std::string& p : private_paths) p = std::filesystem::absolute(p, ec).lexically_normal().string();
+  options.private_paths = std::move(private_paths);
   runtime->reconciler = std::make_unique<reconcilers::SandboxReconciler>(
-      *runtime->store, *runtime->registry, Clock::Real(),
-      reconcilers::ReconcilerOptions{runtime->home, nullptr});
+      *runtime->store, *runtime->registry, Clock::Real(), std::move(options));
   return runtime;
 }
 

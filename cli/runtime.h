@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "providers/provider.h"
@@ -25,9 +26,11 @@ struct Runtime {
   std::unique_ptr<reconcilers::SandboxReconciler> reconciler;
 };
 
-// Opens $SESAME_HOME's store (or `db_path` when given).
+// Opens $SESAME_HOME's store (or `db_path` when given). The store and
+// `private_paths` (a token file) are hidden from every secured sandbox.
 Result<std::unique_ptr<Runtime>> OpenRuntime(const RegistryFactory& factory,
-                                             const std::string& db_path = "");
+                                             const std::string& db_path = "",
+                                             std::vector<std::string> private_paths = {});
 
 // Blocks SIGINT and SIGTERM in this thread and in every thread it starts
 // afterwards. Call first thing, before any thread exists, so that the

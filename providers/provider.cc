@@ -1,6 +1,7 @@
 #include "providers/provider.h"
 
 #include <cstdio>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 
 #include "common/fingerprint.h"
@@ -20,8 +21,45 @@ const char* ToString(ResourceState s) {
   return "Unknown";
 }
 
+const char* ToString(PortPreviews p) {
+  switch (p) {
+    case PortPreviews::kNone: return "none";
+    case PortPreviews::kLocalhost: return "localhost";
+    case PortPreviews::kDynamic: return "dynamic";
+    case PortPreviews::kDeclared: return "declared";
+  }
+  return "none";
+}
+
+const char* ToString(Persistence p) {
+  switch (p) {
+    case Persistence::kNone: return "none";
+    case Persistence::kHostDirectory: return "hostDirectory";
+    case Persistence::kVolume: return "volume";
+    case Persistence::kUntilCleanup: return "untilCleanup";
+  }
+  return "none";
+}
+
+std::string EncodeCapabilities(const Capabilities& c) {
+  nlohmann::json j = {{"osSecurity", c.os_security},
+                      {"violationMonitoring", c.violation_monitoring},
+                      {"stdin", c.stdin},
+                      {"suspend", c.suspend},
+                      {"ports", ToString(c.ports)},
+                      {"persistence", ToString(c.persistence)},
+                      {"fileOps", c.file_ops},
+                      {"images", c.images},
+                      {"resources", c.resources},
+                      {"inPlaceFields", c.in_place_fields}};
+  return j.dump();
+}
+
 void Registry::Register(std::unique_ptr<Provider> provider) {
   std::string name = provider->name();
+  if (providers_.count(name)) {
+    throw std::invalid_argument("provider \"" + name + "\" is registered twice");
+  }
   providers_[name] = std::move(provider);
 }
 

@@ -104,14 +104,52 @@ struct Observed {
   std::optional<RuntimeReport> runtime;
 };
 
-// What a provider can change without recreating the resource, and what it
-// supports at all.
-struct Capabilities {
-  std::set<std::string> in_place_fields;  // names as in FieldHashes
-  bool supports_stdin = false;
-  bool supports_suspend = true;
-  bool supports_files = true;
+// How a provider makes a sandbox's ports reachable (DESIGN.md §6).
+enum class PortPreviews {
+  kNone,
+  kLocalhost,  // on this host's loopback, at the sandbox's own port
+  kDynamic,    // any port the session opens, at a URL the provider gives
+  kDeclared,   // only spec.ports, fixed at create (a change recreates)
 };
+const char* ToString(PortPreviews p);
+
+// What a sandbox's files outlive (DESIGN.md §6).
+enum class Persistence {
+  kNone,          // nothing: a restart starts from scratch
+  kHostDirectory, // full: the workspace is a directory on this host
+  kVolume,        // optional: spec.persistence.volume, a named volume
+  kUntilCleanup,  // the provider keeps it until deleted or timed out
+};
+const char* ToString(Persistence p);
+
+// What a provider supports, as data (DESIGN.md §9): the reconciler, the
+// API and the conformance suite read these and never compare provider
+// names. The JSON names are the ones the design gives.
+struct Capabilities {
+  // Fields (names as in FieldHashes) changed without recreating.
+  std::set<std::string> in_place_fields;
+  // osSecurity: enforces SandboxRequest::policy on this host (namespaces or
+  // a hardened container, the filtering proxy) and reports SecurityEnforced.
+  // false: the provider isolates by its own means and gets no policy.
+  bool os_security = false;
+  // violationMonitoring: blocked attempts come back from DrainViolations.
+  bool violation_monitoring = false;
+  // stdin: spec.stdin, attach and exec with input.
+  bool stdin = false;
+  bool suspend = true;
+  PortPreviews ports = PortPreviews::kNone;
+  Persistence persistence = Persistence::kNone;
+  // fileOps: ReadFile/WriteFile work.
+  bool file_ops = false;
+  // images: the spec field that picks what the sandbox runs ("image" for a
+  // docker image, e2b template or daytona snapshot, "runtime" for a Vercel
+  // runtime); empty when the provider runs on the host as it is.
+  std::string images;
+  // resources: the spec.resources fields the provider applies.
+  std::set<std::string> resources;
+};
+// {"osSecurity": true, "ports": "dynamic", ...} for the API.
+std::string EncodeCapabilities(const Capabilities& c);
 
 struct ExecRequest {
   std::vector<std::string> command;
@@ -206,6 +244,15 @@ class Provider {
                             std::to_string(port));
   }
 
+  // Hides the host directory `path` (the workspace of a sandbox being
+  // made) from every running sandbox of this provider that enforces
+  // OS-level security, except those whose own workspace holds it or lies
+  // in it. Sandboxes that see no host paths (containers) need nothing.
+  virtual Status HideFromRunning(const std::string& path) {
+    (void)path;
+    return Status::Ok();
+  }
+
   // Violations its sandboxes recorded since the last call (after a
   // restart: all that are still kept). Providers without OS-level
   // sandboxing have none.
@@ -218,6 +265,8 @@ class Provider {
 // vanishes from static libraries).
 class Registry {
  public:
+  // Two providers under one name are a programmer error:
+  // std::invalid_argument.
   void Register(std::unique_ptr<Provider> provider);
   // nullptr when no provider has that name.
   Provider* Find(const std::string& name) const;

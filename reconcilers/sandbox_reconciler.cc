@@ -22,7 +22,11 @@ struct SandboxReconciler::Context {
 
 SandboxReconciler::SandboxReconciler(store::Store& store, const providers::Registry& registry,
                                      const Clock& clock, ReconcilerOptions options)
-    : store_(store), registry_(registry), clock_(clock), options_(std::move(options)) {
+    : store_(store),
+      registry_(registry),
+      clock_(clock),
+      options_(std::move(options)),
+      workspaces_(options_.home) {
   if (!options_.host_env) {
     options_.host_env = [](const std::string& name) -> std::optional<std::string> {
       const char* v = std::getenv(name.c_str());
@@ -35,6 +39,7 @@ ReconcileOutcome SandboxReconciler::Reconcile(const specs::ObjectKey& key) {
   auto object = store_.Get(key);
   if (!object.ok()) {
     if (object.status().code() == Code::kNotFound) {
+      workspaces_.Forget(key.ToString());
       std::lock_guard lock(decoded_mutex_);
       decoded_.erase(key.ToString());
       return {};
@@ -68,6 +73,7 @@ Result<std::shared_ptr<const SandboxReconciler::Decoded>> SandboxReconciler::Dec
   }
   auto sandbox = ResolveSandbox(store_, object);
   if (!sandbox.ok()) return sandbox.status();
+  workspaces_.Record(*sandbox);
   auto fresh = std::make_shared<const Decoded>(
       Decoded{object.metadata.resource_version, TemplateVersion(object, sandbox->spec.template_ref),
               *sandbox, providers::FieldHashes(sandbox->spec)});
@@ -224,13 +230,7 @@ Result<providers::SandboxRequest> SandboxReconciler::BuildRequest(const Context&
   r.generation = s.metadata.generation;
   r.spec = s.spec;
   r.field_hashes = providers::FieldHashes(s.spec);
-  namespace fs = std::filesystem;
-  if (s.spec.workspace.path.empty()) {
-    r.workspace_dir = options_.home + "/sandboxes/" + s.metadata.namespace_ + "/" + s.metadata.name;
-  } else {
-    std::error_code ec;
-    r.workspace_dir = fs::absolute(s.spec.workspace.path, ec).lexically_normal().string();
-  }
+  r.workspace_dir = WorkspaceDir(options_.home, s);
   security::PolicyInput policy;
   policy.spec = &r.spec;
   policy.workspace = r.workspace_dir;
@@ -241,10 +241,22 @@ Result<providers::SandboxRequest> SandboxReconciler::BuildRequest(const Context&
   auto admin = LoadAdminSettings(store_, options_.admin);
   if (!admin.ok()) return admin.status();
   policy.admin = *admin;
-  r.policy = security::ComputePolicy(policy);
-  // Only the filesystem provider sandboxes on this host; the others report
-  // isolation their own way.
-  if (s.spec.provider != "filesystem") r.policy = {};
+  const providers::Capabilities caps = ctx.provider->capabilities();
+  // Providers without OS-level security isolate by their own means (a
+  // cloud VM) and report it their own way.
+  if (caps.os_security) {
+    auto others = workspaces_.Others(store_, r.key.ToString());
+    if (!others.ok()) return others.status();
+    policy.hidden = std::move(others).value();
+    policy.hidden.insert(policy.hidden.end(), options_.private_paths.begin(), options_.private_paths.end());
+    r.policy = security::ComputePolicy(policy);
+  }
+  if (s.spec.stdin_open && !caps.stdin) {
+    return Status(Code::kUnsupported,
+                  ctx.provider->name() + " sandboxes have no stdin: remove spec.stdin, or choose a "
+                                         "provider that supports it (GET /v1/providers)")
+        .WithReason("StdinUnsupported");
+  }
   for (const auto& e : s.spec.env) {
     if (e.host_env) {
       auto value = options_.host_env(*e.host_env);
@@ -271,6 +283,7 @@ Status SandboxReconciler::Execute(Context& ctx) {
   auto create = [&]() -> Status {
     auto request = BuildRequest(ctx);
     if (!request.ok()) return request.status();
+    SESAME_RETURN_IF_ERROR(HideWorkspaceFromOthers(*request));
     auto created = p.Create(*request);
     if (!created.ok()) return created.status();
     ctx.observed = *created;
@@ -324,6 +337,17 @@ Status SandboxReconciler::Execute(Context& ctx) {
       Status deleted = store_.Delete(specs::KeyOf(ctx.object));
       return deleted.code() == Code::kNotFound ? Status::Ok() : deleted;
     }
+  }
+  return Status::Ok();
+}
+
+Status SandboxReconciler::HideWorkspaceFromOthers(const providers::SandboxRequest& request) {
+  // Default workspaces are under $SESAME_HOME, hidden from every sandbox.
+  if (request.spec.workspace.path.empty() || security::PathWithin(request.workspace_dir, options_.home)) {
+    return Status::Ok();
+  }
+  for (providers::Provider* p : registry_.All()) {
+    if (p->capabilities().os_security) SESAME_RETURN_IF_ERROR(p->HideFromRunning(request.workspace_dir));
   }
   return Status::Ok();
 }

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "providers/provider.h"
+#include "reconcilers/workspace_registry.h"
 #include "security/admin_settings.h"
 #include "specs/object.h"
 #include "store/store.h"
@@ -38,6 +39,9 @@ struct ReconcilerOptions {
   // The administrator's sandbox-security settings; by default enabled
   // unless SANDBOX_SECURITY_ENABLED=false.
   security::AdminSettings admin = security::AdminSettingsFromEnv();
+  // The controller's own files that no sandbox may read, besides
+  // $SESAME_HOME: a store or token file kept elsewhere.
+  std::vector<std::string> private_paths;
 };
 
 // The effective Sandbox of a stored object: its template merged and
@@ -76,6 +80,9 @@ class SandboxReconciler {
   Status Execute(Context& ctx);
   Result<providers::SandboxRequest> BuildRequest(const Context& ctx) const;
   Status WriteStatus(Context& ctx);
+  // Before a create: hides a custom workspace from the secured sandboxes
+  // that already run (those made later hide it from the start).
+  Status HideWorkspaceFromOthers(const providers::SandboxRequest& request);
   // Writes `status` unless it encodes to what is stored; a conflicting
   // write is kUnavailable (reconcile again with fresh state).
   Status StoreStatus(Context& ctx, const specs::SandboxStatus& status);
@@ -106,6 +113,7 @@ class SandboxReconciler {
   const providers::Registry& registry_;
   const Clock& clock_;
   ReconcilerOptions options_;
+  mutable WorkspaceRegistry workspaces_;  // a cache, synchronized inside
   std::mutex decoded_mutex_;
   std::unordered_map<std::string, std::shared_ptr<const Decoded>> decoded_;  // by ObjectKey::ToString; guarded by decoded_mutex_
 };

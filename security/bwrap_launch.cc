@@ -117,11 +117,6 @@ int ExitWhenHungUp(int fd) {
   return 0;
 }
 
-bool SameNamespace(int fd, const char* own) {
-  struct stat a{}, b{};
-  return ::fstat(fd, &a) == 0 && ::stat(own, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> BwrapMountArgs(const MountPlan& plan, int empty_fd) {

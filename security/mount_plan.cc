@@ -46,6 +46,20 @@ bool Exists(const std::string& p) {
 
 size_t Depth(const std::string& p) { return std::count(p.begin(), p.end(), '/'); }
 
+// The outermost directory above `path` (never "/" itself) that uid/gid may
+// not search on the host, e.g. the 0700 directory from `mktemp -d` that
+// holds a workspace; "" when every ancestor is searchable.
+std::string UnsearchableAncestor(const std::string& path, uid_t uid, gid_t gid) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    std::string dir = path.substr(0, slash);
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) return "";
+    mode_t bit = st.st_uid == uid ? S_IXUSR : st.st_gid == gid ? S_IXGRP : S_IXOTH;
+    if (!(st.st_mode & bit)) return dir;
+  }
+  return "";
+}
+
 bool IsDirName(const std::string& name) {
   return std::any_of(std::begin(kDirNames), std::end(kDirNames), [&](const char* d) { return name == d; });
 }
@@ -227,6 +241,17 @@ Result<MountPlan> CompileMountPlan(const SandboxPolicy& policy, const MountPlanO
     b.Mask(m, writable);
     done.push_back(m);
   }
+  // 3b: a writable root below a directory the sandbox's uid may not search
+  // is made reachable: that directory becomes an empty one holding only the
+  // mount points (the sandbox could not see anything else in it anyway).
+  for (const Root& r : roots) {
+    if (r.ours || PathWithin(r.path, "/tmp") || PathWithin(r.path, plan.home)) continue;
+    std::string blocked = UnsearchableAncestor(r.path, opt.uid, opt.gid);
+    if (blocked.empty() || in_writable(blocked)) continue;
+    if (std::any_of(done.begin(), done.end(), [&](const std::string& d) { return PathWithin(blocked, d); })) continue;
+    b.Mask(blocked, writable);
+    done.push_back(blocked);
+  }
   // 4: writable roots.
   for (const Root& r : roots) {
     // The private /tmp is empty: mount points there are made.
@@ -304,6 +329,11 @@ Result<MountPlan> CompileMountPlan(const SandboxPolicy& policy, const MountPlanO
     }
   }
   plan.writable = writable;
+  // The private /tmp and /dev/shm, as WritableRoots gives them to exec'd
+  // commands: without them Landlock kept the session command from writing
+  // its own /tmp.
+  plan.writable.push_back("/tmp");
+  plan.writable.push_back("/dev/shm");
   return std::move(b.plan);
 }
 

@@ -7,7 +7,9 @@
 //      devpts, /dev/shm), a private /tmp;
 //   3. deny-read masks outside the writable roots (a read-only empty tmpfs
 //      over a directory, an empty read-only file over a file), with mount
-//      points for the writable roots below them;
+//      points for the writable roots below them; likewise a directory
+//      above a writable root that the sandbox's uid may not search (mode
+//      0700), so that the root is reachable by its absolute path;
 //   4. the writable roots: the synthetic home, the workspace, allowWrite
 //      (shallow first; in the host-root case as id-mapped mounts, so that
 //      the sandbox's unprivileged uid owns what the owner owns on disk);
@@ -55,7 +57,9 @@ struct MountPlan {
   std::string new_root;  // host directory that becomes "/"
   std::vector<MountOp> ops;
   std::string home;                   // $HOME inside
-  std::vector<std::string> writable;  // writable roots inside (for Landlock)
+  // Writable roots inside (for Landlock): the home, the workspace,
+  // allowWrite, the private /tmp and /dev/shm.
+  std::vector<std::string> writable;
   std::vector<std::string> stubs;     // host paths created as stubs
 };
 

@@ -8,11 +8,13 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <cstdlib>
 #include <fstream>
@@ -281,9 +283,14 @@ int SendFds(int sock, char tag, const int* fds, int count) {
   return n == 1 ? 0 : (errno == 0 ? EIO : errno);
 }
 
-bool RecvFds(int sock, char& tag, std::vector<int>& fds) {
-  char data = 0;
-  iovec iov{&data, 1};
+bool SameNamespace(int fd, const char* own) {
+  struct stat a{}, b{};
+  return ::fstat(fd, &a) == 0 && ::stat(own, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+bool RecvFds(int sock, char& tag, std::vector<int>& fds, std::string* payload) {
+  char data[PATH_MAX + 1] = {};
+  iovec iov{data, payload ? sizeof data : 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -295,7 +302,8 @@ bool RecvFds(int sock, char& tag, std::vector<int>& fds) {
     n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
   if (n <= 0) return false;
-  tag = data;
+  tag = data[0];
+  if (payload) payload->assign(data + 1, static_cast<size_t>(n) - 1);
   fds.clear();
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;

@@ -93,12 +93,18 @@ pid_t EnterSandbox(int init_pidfd, const SandboxIdentity& identity, const char* 
 // status (worker 0: an idle sandbox, until killed). Only as pid 1.
 [[noreturn]] void RunSandboxInit(pid_t worker, const SandboxIdentity& identity);
 
-// SOCK_SEQPACKET messages to the supervisor: a tag byte and fds.
+// SOCK_SEQPACKET messages to the supervisor: a tag byte, fds, and for
+// kTagHide a path after the tag.
 inline constexpr char kTagListeners = 'L';  // the proxy listeners (2 fds)
 inline constexpr char kTagNotify = 'N';     // a seccomp listener (1 fd)
+inline constexpr char kTagHide = 'H';       // a host path hidden since start (hide_path.h)
 int SendFds(int sock, char tag, const int* fds, int count);  // async-signal-safe
-// Receives one message; false at EOF or error.
-bool RecvFds(int sock, char& tag, std::vector<int>& fds);
+// Receives one message; false at EOF or error. `payload`, when given, gets
+// the bytes after the tag.
+bool RecvFds(int sock, char& tag, std::vector<int>& fds, std::string* payload = nullptr);
+
+// Whether the namespace file `fd` is the one at `own` ("/proc/self/ns/user").
+bool SameNamespace(int fd, const char* own);
 
 // Variables every sandboxed process gets: HOME, TMPDIR, the proxy
 // variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and lowercase, NO_PROXY),

@@ -139,7 +139,9 @@ void MonitorImpl::Loop() {
       if (!fds[i].revents) continue;
       char tag;
       std::vector<int> got;
-      if (RecvFds(fds[i].fd, tag, got)) {
+      std::string payload;
+      if (RecvFds(fds[i].fd, tag, got, &payload)) {
+        if (tag == kTagHide && !payload.empty()) rules_.denied_reads.push_back(payload);
         for (int fd : got) listeners_.emplace_back(fd);
       } else {
         closed.push_back(fds[i].fd);

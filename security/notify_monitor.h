@@ -12,7 +12,8 @@
 //
 // Listeners arrive from the session's worker and, through
 // <state_dir>/notify.sock (SOCK_SEQPACKET, one kTagNotify message per
-// connection), from exec'd commands. One thread; stops on destruction.
+// connection), from exec'd commands; kTagHide messages there add a hidden
+// path (hide_path.h). One thread; stops on destruction.
 
 #include <memory>
 #include <string>

@@ -89,6 +89,10 @@ SandboxPolicy ComputePolicy(const PolicyInput& in) {
   auto norm = [&](const std::string& s) { return NormalizePath(s, f.home, f.workspace); };
   for (const std::string& d : DefaultDenyRead()) AddUnique(f.deny_read, norm(d));
   if (!in.sesame_home.empty()) AddUnique(f.deny_read, norm(in.sesame_home));
+  for (const std::string& h : in.hidden) {
+    std::string path = norm(h);
+    if (!PathWithin(f.workspace, path) && !PathWithin(path, f.workspace)) AddUnique(f.deny_read, path);
+  }
   for (const std::string& d : in.admin.deny_read) AddUnique(f.deny_read, norm(d));
   for (const std::string& d : spec.security.filesystem.deny_read) AddUnique(f.deny_read, norm(d));
   for (const std::string& w : spec.security.filesystem.allow_write) {

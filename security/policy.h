@@ -59,6 +59,10 @@ struct PolicyInput {
   std::string home;         // the controller's $HOME
   std::string sesame_home;  // the controller's $SESAME_HOME
   AdminSettings admin;
+  // Hidden like deny_read: the other sandboxes' workspaces and the
+  // controller's private files. One that holds the sandbox's own workspace
+  // or lies in it stays visible (sandboxes may share a workspace).
+  std::vector<std::string> hidden;
 };
 
 // The default deny-read list (before ~ expansion): secrets in the home

@@ -85,7 +85,9 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   // Before any thread starts (the API server's, the workers'), so that
   // Ctrl-C reaches the thread that stops the controller cleanly.
   BlockTerminationSignals();
-  auto runtime = ctx.runtime(flags.Get("db"));
+  std::vector<std::string> private_paths;
+  if (!flags.Get("token-file").empty()) private_paths.push_back(flags.Get("token-file"));
+  auto runtime = ctx.runtime(flags.Get("db"), private_paths);
   if (!runtime.ok()) return ctx.Fail(runtime.status());
   auto client = ctx.client();
   if (!client.ok()) return ctx.Fail(client.status());

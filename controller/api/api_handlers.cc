@@ -109,6 +109,7 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
   if (r.path == "/version") return KubeApi::Version(ctx_.version);
   if (KubeApi::Serves(r.path)) return kube_.Handle(r, allowed);
   if (r.path == "/metrics") return Metrics();
+  if (r.path == "/v1/providers") return m == "GET" ? Providers() : ErrorResponse(405, "providers are read-only");
   if (r.path == "/admin/sandbox") {
     if (!allowed("")) return ErrorResponse(403, "the admin settings need a token for every namespace");
     return AdminSandbox(r);
@@ -347,6 +348,17 @@ HttpResponse ApiHandlers::Readyz() {
   return JsonResponse(rv.ok() && leader ? 200 : 503, body.dump());
 }
 
+HttpResponse ApiHandlers::Providers() {
+  json items = json::array();
+  if (ctx_.registry) {
+    for (const providers::Provider* p : ctx_.registry->All()) {
+      items.push_back({{"name", p->name()},
+                       {"capabilities", json::parse(providers::EncodeCapabilities(p->capabilities()))}});
+    }
+  }
+  return JsonResponse(200, json{{"kind", "ProviderList"}, {"items", items}}.dump());
+}
+
 Result<std::string> ApiHandlers::PreviewTarget(const std::string& ns, const std::string& name, int port) {
   auto handle = reconcilers::FindSandboxResource(*ctx_.store, *ctx_.registry, ns, name);
   if (!handle.ok()) return handle.status();
@@ -397,7 +409,7 @@ ApiHandlers::ApiHandlers(ApiContext context)
 
 std::string ApiHandlers::RoutePattern(const std::string& path) {
   static const char* const kFixed[] = {"/healthz", "/readyz", "/version", "/metrics", "/v1/apply",
-                                       "/v1/sync", "/admin/sandbox"};
+                                       "/v1/sync", "/admin/sandbox", "/v1/providers"};
   for (const char* fixed : kFixed) {
     if (path == fixed) return fixed;
   }

@@ -91,6 +91,8 @@ class ApiHandlers {
   HttpResponse Exec(const HttpRequest& r, const std::string& ns, const std::string& name, bool attach);
   HttpResponse Files(const HttpRequest& r, const std::string& ns, const std::string& name);
   HttpResponse AdminSandbox(const HttpRequest& r);
+  // The registered providers and their capabilities (DESIGN.md §9).
+  HttpResponse Providers();
   HttpResponse Violations(const HttpRequest& r, const std::string& ns);
   HttpResponse Sync(const HttpRequest& r, const std::function<bool(const std::string&)>& allowed);
   HttpResponse Syncs(const HttpRequest& r);

@@ -333,10 +333,16 @@ class HttplibApiServer final : public ApiServer {
     if (!port.ok()) return ErrorResponse(port.status());
     auto target = handlers_.PreviewTarget(m[1], m[2], *port);
     if (!target.ok()) return ErrorResponse(target.status());
+    std::string path = m[4].matched ? m[4].str() : "/";
+    if (target->rfind("https://", 0) == 0) {
+      // A cloud sandbox's public preview link: the client goes there.
+      HttpResponse redirect = ErrorResponse(307, "the preview of port " + m[3].str() + " is at " + *target);
+      redirect.headers["Location"] = *target + path;
+      return redirect;
+    }
     httplib::Client client(*target);
     client.set_connection_timeout(std::chrono::seconds(5));
     client.set_read_timeout(std::chrono::seconds(60));
-    std::string path = m[4].matched ? m[4].str() : "/";
     if (!r.query.empty()) {
       std::string q;
       for (const auto& [k, v] : r.query) {

@@ -159,6 +159,11 @@ HttpResponse ApiHandlers::Exec(const HttpRequest& r, const std::string& ns, cons
   request.command = r.QueryAll("command");
   request.stdin_open = r.Query("stdin") == "true";
   if (!attach && request.command.empty()) return ErrorResponse(400, "exec needs ?command=... (repeatable)");
+  const providers::Capabilities caps = handle->provider->capabilities();
+  if ((attach || request.stdin_open) && !caps.stdin) {
+    return ErrorResponse(400, handle->provider->name() + " sandboxes have no stdin: " +
+                                  (attach ? "attach" : "exec -i") + " needs a provider that supports it");
+  }
   if (attach && !handle->sandbox.spec.stdin_open) {
     return ErrorResponse(400, "sandbox/" + name + " has no stdin: set spec.stdin: true to attach");
   }
@@ -203,6 +208,9 @@ HttpResponse ApiHandlers::Files(const HttpRequest& r, const std::string& ns, con
   if (path.empty()) return ErrorResponse(400, "files needs ?path=PATH (relative to the workspace)");
   auto handle = reconcilers::FindSandboxResource(*ctx_.store, *ctx_.registry, ns, name);
   if (!handle.ok()) return ErrorResponse(handle.status());
+  if (!handle->provider->capabilities().file_ops) {
+    return ErrorResponse(400, handle->provider->name() + " sandboxes have no file operations");
+  }
   if (r.method == "GET") {
     auto content = handle->provider->ReadFile(handle->observed, path);
     if (!content.ok()) return ErrorResponse(content.status());

@@ -64,7 +64,14 @@ class DaytonaProvider final : public Provider {
 
   std::string name() const override { return "daytona"; }
   Capabilities capabilities() const override {
-    return {{"lifetime", "resources", "ports"}, false, true, true};
+    Capabilities c;
+    c.in_place_fields = {"lifetime", "resources", "ports"};
+    c.ports = PortPreviews::kDynamic;
+    c.persistence = Persistence::kUntilCleanup;  // or until auto-stop
+    c.file_ops = true;
+    c.images = "image";  // a container image or snapshot:NAME
+    c.resources = {"cpu", "memory", "disk"};
+    return c;
   }
   Result<Observed> Create(const SandboxRequest& request) override;
   Result<std::optional<Observed>> Observe(const std::string& uid) override;
@@ -79,6 +86,17 @@ class DaytonaProvider final : public Provider {
   Status Attach(const Observed&, Streams&) override {
     return UnsupportedError("daytona: attach is not supported: Sesame runs Daytona sessions without "
                             "stdin (use exec, or the filesystem or docker provider for stdin: true)");
+  }
+  // The API gives a preview link for any port of a running sandbox.
+  Result<std::string> PreviewUrl(const Observed& current, int port) override {
+    auto r = Call("GET", "/sandbox/" + http::UrlEncode(current.id) + "/ports/" + std::to_string(port) +
+                             "/preview-url");
+    if (!r.ok()) return r.status();
+    json p = json::parse(r->body, nullptr, false);
+    if (!r->ok() || !p.is_object() || Str(p, "url").empty()) {
+      return UnavailableError("daytona: no preview link for port " + std::to_string(port));
+    }
+    return Str(p, "url");
   }
   Result<std::string> ReadFile(const Observed& current, const std::string& path) override {
     auto tb = Toolbox(current);

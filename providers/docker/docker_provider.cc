@@ -71,9 +71,16 @@ DockerProvider::DockerProvider(DockerOptions options)
 Capabilities DockerProvider::capabilities() const {
   Capabilities c;
   c.in_place_fields = {"resources", "lifetime"};
-  c.supports_stdin = true;
-  c.supports_suspend = true;
-  c.supports_files = true;
+  // Hardened containers (hardening.h) with the egress guard's proxy.
+  c.os_security = true;
+  c.violation_monitoring = true;
+  c.stdin = true;
+  c.ports = PortPreviews::kDynamic;
+  c.persistence = Persistence::kVolume;
+  c.file_ops = true;
+  c.images = "image";
+  // disk too where the storage driver allows it (Provisioned says so).
+  c.resources = {"cpu", "memory", "pids"};
   return c;
 }
 

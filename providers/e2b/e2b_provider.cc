@@ -60,8 +60,13 @@ class E2bProvider final : public Provider {
 
   std::string name() const override { return "e2b"; }
   Capabilities capabilities() const override {
-    return {{"lifetime", "ports"}, /*supports_stdin=*/false, /*supports_suspend=*/true,
-            /*supports_files=*/true};
+    Capabilities c;
+    c.in_place_fields = {"lifetime", "ports"};
+    c.ports = PortPreviews::kDynamic;
+    c.persistence = Persistence::kUntilCleanup;  // until deleted or timed out
+    c.file_ops = true;
+    c.images = "image";  // the template
+    return c;  // resources come with the template
   }
 
   Result<Observed> Create(const SandboxRequest& request) override;
@@ -80,6 +85,16 @@ class E2bProvider final : public Provider {
         "filesystem or docker provider for stdin: true)");
   }
   Result<std::string> ReadFile(const Observed& current, const std::string& path) override;
+  // Every port of a running sandbox has a URL on its domain.
+  Result<std::string> PreviewUrl(const Observed& current, int port) override {
+    std::string domain;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      domain = KnownFor(current.id).domain;
+    }
+    if (domain.empty()) domain = options_.domain;
+    return "https://" + std::to_string(port) + "-" + current.id + "." + domain;
+  }
   Status WriteFile(const Observed& current, const std::string& path,
                    const std::string& content) override;
 

@@ -25,6 +25,7 @@
 #include "providers/filesystem/workspace_files.h"
 #include "providers/preview_forwarders.h"
 #include "runtimes/install_steps.h"
+#include "security/hide_path.h"
 #include "security/mount_plan.h"
 #include "security/namespace_launch.h"
 #include "security/notify_monitor.h"
@@ -180,7 +181,9 @@ Status PrepareSecureExec(const SandboxState& state, const std::string& dir, cons
 class FilesystemProvider final : public Provider {
  public:
   explicit FilesystemProvider(FilesystemOptions options)
-      : options_(std::move(options)), violations_(options_.state_root) {}
+      : options_(std::move(options)),
+        resources_(EnforceableResources(options_.cgroup_root)),
+        violations_(options_.state_root) {}
 
   std::string name() const override { return "filesystem"; }
   Capabilities capabilities() const override;
@@ -200,6 +203,7 @@ class FilesystemProvider final : public Provider {
   Status WriteFile(const Observed& current, const std::string& path,
                    const std::string& content) override;
   Result<std::vector<ViolationRecord>> DrainViolations() override { return violations_.Drain(); }
+  Status HideFromRunning(const std::string& path) override;
   Result<std::string> PreviewUrl(const Observed& current, int port) override;
 
  private:
@@ -211,6 +215,7 @@ class FilesystemProvider final : public Provider {
   Status Signal(const std::string& uid, int signal, bool suspended);
 
   const FilesystemOptions options_;
+  const std::set<std::string> resources_;  // what this host enforces
   ViolationReader violations_;
   PreviewForwarders previews_;  // secured sandboxes' dynamic previews
 };
@@ -222,9 +227,13 @@ Capabilities FilesystemProvider::capabilities() const {
   // persistence mean nothing to a host process, so changing them must not
   // recreate it.
   c.in_place_fields = {"resources", "lifetime", "ports", "image", "runtime", "persistence"};
-  c.supports_stdin = true;
-  c.supports_suspend = true;
-  c.supports_files = true;
+  c.os_security = true;
+  c.violation_monitoring = true;
+  c.stdin = true;
+  c.ports = PortPreviews::kLocalhost;
+  c.persistence = Persistence::kHostDirectory;
+  c.file_ops = true;
+  c.resources = resources_;
   return c;
 }
 
@@ -318,6 +327,21 @@ Result<std::vector<Observed>> FilesystemProvider::ListOwned() {
     if (o.ok()) owned.push_back(std::move(*o));  // a directory being deleted vanishes
   }
   return owned;
+}
+
+Status FilesystemProvider::HideFromRunning(const std::string& path) {
+  std::error_code ec;
+  fs::directory_iterator it(options_.state_root, ec);
+  if (ec) return Status::Ok();  // no sandboxes yet
+  for (const fs::directory_entry& entry : it) {
+    Result<SandboxState> state = LoadState(entry.path().string());
+    if (!state.ok() || !state->policy || !state->policy->enabled || !IsAlive(state->sandbox_init)) continue;
+    const std::string& own = state->policy->filesystem.workspace;
+    // Two sandboxes may share a workspace, or nest one in the other.
+    if (security::PathWithin(own, path) || security::PathWithin(path, own)) continue;
+    SESAME_RETURN_IF_ERROR(security::HideInRunningSandbox(state->sandbox_init.pid, entry.path().string(), path));
+  }
+  return Status::Ok();
 }
 
 Status FilesystemProvider::Update(const Observed& current, const SandboxRequest& request) {

@@ -81,6 +81,16 @@ void ApplyRlimits(const RlimitPlan& plan) {
   for (int i = 0; i < plan.count; ++i) ::setrlimit(plan.resource[i], &plan.value[i]);
 }
 
+std::set<std::string> EnforceableResources(const std::string& root) {
+  std::set<std::string> out = {"memory"};
+  std::string available = ReadFirstLine(root + "/cgroup.controllers");
+  if (available.empty() || ::access(root.c_str(), W_OK) != 0) return out;
+  for (const char* controller : {"cpu", "pids"}) {
+    if (Contains(available, controller)) out.insert(controller);
+  }
+  return out;
+}
+
 CgroupSetup SetUpCgroup(const std::string& root, const std::string& uid,
                         const ResourceLimits& limits) {
   CgroupSetup setup;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "specs/sandbox.h"
@@ -44,6 +45,11 @@ struct CgroupSetup {
   std::string message;  // what could not be applied; empty when all was
   bool limits_memory = false;
 };
+
+// The spec.resources fields this host enforces: cpu, memory and pids where
+// the cgroup v2 hierarchy at `root` is writable and has their controllers;
+// memory always (RLIMIT_DATA otherwise). disk is recorded, not enforced.
+std::set<std::string> EnforceableResources(const std::string& root);
 
 // Creates <root>/sesame/<uid> (enabling the cpu, memory and pids
 // controllers on the way down) and writes the limits. Never fails: what it

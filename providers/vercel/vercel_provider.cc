@@ -56,7 +56,17 @@ class VercelProvider final : public Provider {
   }
 
   std::string name() const override { return "vercel"; }
-  Capabilities capabilities() const override { return {{"lifetime"}, false, false, true}; }
+  Capabilities capabilities() const override {
+    Capabilities c;
+    c.in_place_fields = {"lifetime"};
+    c.suspend = false;
+    c.ports = PortPreviews::kDeclared;
+    c.persistence = Persistence::kNone;
+    c.file_ops = true;
+    c.images = "runtime";
+    c.resources = {"cpu"};  // vCPUs; the timeout is lifetime's
+    return c;
+  }
   Result<Observed> Create(const SandboxRequest& request) override;
   Result<std::optional<Observed>> Observe(const std::string& uid) override;
   Result<std::vector<Observed>> ListOwned() override;

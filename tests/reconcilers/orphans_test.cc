@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "reconcilers/sandbox_reconciler.h"
 #include "store/store.h"
@@ -83,6 +84,13 @@ TEST(OrphansTest, AProviderThatCannotListDoesNotStopTheOthers) {
   EXPECT_EQ(collected->found.size(), 1u);
   EXPECT_TRUE(up->deleted);
   fs::remove_all(dir);
+}
+
+TEST(RegistryTest, TwoProvidersUnderOneNameAreAnError) {
+  providers::Registry registry;
+  registry.Register(std::make_unique<OrphanProvider>("twice", true));
+  EXPECT_THROW(registry.Register(std::make_unique<OrphanProvider>("twice", true)), std::invalid_argument);
+  EXPECT_EQ(registry.All().size(), 1u);
 }
 
 }  // namespace

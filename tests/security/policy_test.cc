@@ -20,11 +20,25 @@ class PolicyTest : public ::testing::Test {
     in.home = "/home/u";
     in.sesame_home = "/home/u/.sesame";
     in.admin = admin_;
+    in.hidden = hidden_;
     return ComputePolicy(in);
   }
   specs::SandboxSpec spec_;
   AdminSettings admin_;
+  std::vector<std::string> hidden_;
 };
+
+TEST_F(PolicyTest, OtherWorkspacesAndPrivateFilesAreHiddenButNotOnesOwn) {
+  hidden_ = {"/srv/other-ws", "/var/lib/sesame/state.db", "/work", "/work/ws", "/work/ws/sub", "/srv/x/../y"};
+  SandboxPolicy p = Compute();
+  EXPECT_TRUE(Has(p.filesystem.deny_read, "/srv/other-ws"));
+  EXPECT_TRUE(Has(p.filesystem.deny_read, "/var/lib/sesame/state.db"));
+  EXPECT_TRUE(Has(p.filesystem.deny_read, "/srv/y"));
+  // A shared workspace, one holding it and one inside it stay visible.
+  EXPECT_FALSE(Has(p.filesystem.deny_read, "/work"));
+  EXPECT_FALSE(Has(p.filesystem.deny_read, "/work/ws"));
+  EXPECT_FALSE(Has(p.filesystem.deny_read, "/work/ws/sub"));
+}
 
 TEST_F(PolicyTest, DefaultsHideSecretsAndTheControllersState) {
   SandboxPolicy p = Compute();

@@ -161,7 +161,7 @@ TEST_F(DockerStreamsTest, AttachWritesToTheSessionsStdin) {
   r.spec.stdin_open = true;
   r.field_hashes = FieldHashes(r.spec);
   Observed o = MustCreate(r);
-  EXPECT_TRUE(provider_->capabilities().supports_stdin);
+  EXPECT_TRUE(provider_->capabilities().stdin);
   Collected c;
   FeedOnce(c.streams, "hello\n");
   ASSERT_TRUE(provider_->Attach(o, c.streams).ok());

@@ -56,7 +56,7 @@ class E2bTest : public ::testing::Test {
 
 TEST_F(E2bTest, FullLifecycle) {
   auto p = NewProvider();
-  EXPECT_FALSE(p->capabilities().supports_stdin);
+  EXPECT_FALSE(p->capabilities().stdin);
   auto created = p->Create(Request());
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(created->state, ResourceState::kRunning);

@@ -279,7 +279,10 @@ void VercelFake::Routes() {
     if (!s) return;
     json b = json::parse(req.body, nullptr, false);
     if (!b.is_object() || !b.contains("path")) return Error(res, 400, "bad_request", "path is required");
-    auto it = s->files.find(b["path"]);
+    // A relative path is read against `cwd`, as the API does.
+    std::string path = b["path"];
+    if (!path.starts_with("/") && b.contains("cwd")) path = b["cwd"].get<std::string>() + "/" + path;
+    auto it = s->files.find(path);
     if (it == s->files.end()) return Error(res, 404, "file_not_found", "File not found");
     res.set_content(it->second, "application/octet-stream");
   });

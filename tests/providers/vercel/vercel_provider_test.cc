@@ -68,7 +68,7 @@ class VercelTest : public ::testing::Test {
 
 TEST_F(VercelTest, FullLifecycle) {
   auto p = NewProvider();
-  EXPECT_FALSE(p->capabilities().supports_suspend);
+  EXPECT_FALSE(p->capabilities().suspend);
   EXPECT_EQ(p->capabilities().in_place_fields.count("ports"), 0u);
   auto created = p->Create(Request());
   ASSERT_TRUE(created.ok()) << created.status().ToString();
