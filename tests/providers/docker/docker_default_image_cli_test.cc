@@ -59,6 +59,24 @@ TEST_F(DockerDefaultImageCliTest, SandboxWithoutImageRunsOnTheDefaultImage) {
   ExpectToolsRun("plain");
 }
 
+// Security on (the default) with `sesame apply`: the same tools run in a
+// hardened container (read-only root, no capabilities, no network).
+TEST_F(DockerDefaultImageCliTest, HardenedSandboxWithoutImageRunsTheTools) {
+  Apply(DockerSandbox("hard", "  agent: claude\n"));
+  WaitReady("hard");
+  std::string id = ContainerId("hard");
+  EXPECT_EQ(Docker({"inspect", "-f", "{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.NetworkMode}}", id}).out,
+            "true [ALL] none\n");
+  CommandResult got = Sesame({"get", "sandbox", "hard", "-o", "json"});
+  std::string enforced;
+  const nlohmann::json sandbox = nlohmann::json::parse(got.out);
+  for (const auto& c : sandbox["status"]["conditions"]) {
+    if (c.value("type", "") == "SecurityEnforced") enforced = c.value("status", "");
+  }
+  EXPECT_EQ(enforced, "True") << got.out;
+  ExpectToolsRun("hard");
+}
+
 TEST_F(DockerDefaultImageCliTest, WorkspaceNodeVersionSelectsTheImageNode) {
   std::string ws = dir_.Write("nvm/.nvmrc", "22\n");
   ws = std::filesystem::path(ws).parent_path().string();
