@@ -22,7 +22,12 @@ using nlohmann::json;
 class FakeProvider final : public providers::Provider {
  public:
   std::string name() const override { return "filesystem"; }
-  providers::Capabilities capabilities() const override { return {}; }
+  providers::Capabilities capabilities() const override {
+    providers::Capabilities c;
+    c.stdin = true;  // exec with input
+    c.file_ops = true;
+    return c;
+  }
   Result<providers::Observed> Create(const providers::SandboxRequest&) override {
     return UnsupportedError("fake");
   }
