@@ -71,7 +71,7 @@ void ReadyWatcher::Note(const store::Object& object, TimePoint now) {
   std::lock_guard lock(mutex_);
   if (ready != nullptr && ready->status == "True") {
     if (ready_.emplace(specs::KeyOf(object), now).second) changed_.notify_all();
-  } else if (status->phase == "Failed") {
+  } else if (status->phase == specs::Phase::kFailed) {
     failed_.emplace(specs::KeyOf(object), ready != nullptr ? ready->message : "");
     changed_.notify_all();
   }

@@ -40,7 +40,9 @@ Status WaitFor(Client& client, const specs::ObjectKey& key, const WaitCondition&
     if (!object.ok()) return object.status();
     auto status = specs::DecodeSandboxStatus(object->status);
     if (status.ok() && !condition.for_delete) {
-      std::string phase = object->metadata.deletion_timestamp ? "Terminating" : status->phase;
+      specs::Phase phase_value =
+          object->metadata.deletion_timestamp ? specs::Phase::kTerminating : status->phase;
+      std::string phase = specs::ToString(phase_value);
       if (phase != last_phase && on_phase) on_phase(phase);
       last_phase = phase;
       const auto* c = status->FindCondition(condition.condition);

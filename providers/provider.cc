@@ -75,6 +75,15 @@ std::vector<Provider*> Registry::All() const {
 }
 
 
+Status SecurityUnsupportedError(std::string message) {
+  return TerminalError(std::move(message)).WithReason(specs::ToString(specs::Reason::kUnsupported));
+}
+
+bool IsSecurityUnsupported(const Status& s) {
+  return s.code() == Code::kTerminal &&
+         specs::ParseReason(s.reason()) == specs::Reason::kUnsupported;
+}
+
 std::map<std::string, std::string> FieldHashes(const specs::SandboxSpec& spec) {
   // The fields the provider resource is made from (the table says which;
   // the others are the controller's business).

@@ -276,10 +276,16 @@ class Registry {
   std::map<std::string, std::unique_ptr<Provider>> providers_;
 };
 
-// Per-field fingerprints of a spec: "image", "command", "env", "workspace",
-// "ports", "resources", "lifetime", "runtime", "stdin", "persistence",
-// "security", "agent", "runtimes". Env values from hostEnv are hashed by
-// name only (the secret itself is not part of the fingerprint).
+// Per-field fingerprints of a spec, of the fields the provider resource is
+// made from (specs::ResourceFieldNames: "image", "command", "env", ...).
+// Env values from hostEnv are hashed by name only (the secret itself is not
+// part of the fingerprint).
 std::map<std::string, std::string> FieldHashes(const specs::SandboxSpec& spec);
+
+// A create refused because this host cannot enforce the sandbox's security
+// (terminal; the status says SecurityEnforced=False/Unsupported), and the
+// test for it.
+Status SecurityUnsupportedError(std::string message);
+bool IsSecurityUnsupported(const Status& s);
 
 }  // namespace sesame::providers

@@ -40,12 +40,21 @@ Millis RestartBackoff(int restarts) {
   return std::min(delay, kCap);
 }
 
+std::string Action::ReasonText() const {
+  if (changed_field.empty()) return specs::ToString(reason);
+  std::string r = changed_field;
+  r[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(r[0])));
+  return r + "Changed";
+}
+
 namespace {
 
 constexpr Millis kProvisioningPoll(1000);
 
-Action Make(ActionType type, std::string reason, std::string message) {
-  return {type, std::move(reason), std::move(message), std::nullopt};
+using specs::Reason;
+
+Action Make(ActionType type, Reason reason, std::string message) {
+  return {type, reason, std::move(message), std::nullopt, ""};
 }
 
 // Changed fields split into those the provider can and cannot update in place.
@@ -70,20 +79,19 @@ std::string JoinFields(const std::vector<std::string>& fields) {
   return out;
 }
 
-// "ImageChanged" for one field, "SpecChanged" for several.
-std::string ChangeReason(const std::vector<std::string>& fields) {
-  if (fields.size() != 1) return "SpecChanged";
-  std::string r = fields[0];
-  r[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(r[0])));
-  return r + "Changed";
+// One changed field is named ("ImageChanged"); several are SpecChanged.
+Action ChangeAction(ActionType type, const std::vector<std::string>& fields, std::string message) {
+  Action a = Make(type, Reason::kSpecChanged, std::move(message));
+  if (fields.size() == 1) a.changed_field = fields[0];
+  return a;
 }
 
 Action PlanDeletion(const PlanInput& in) {
   const auto& spec = in.desired->spec;
   if (in.observed != nullptr && spec.deletion_policy == specs::DeletionPolicy::kDelete) {
-    return Make(ActionType::kDelete, "Deleting", "deleting the provider resource");
+    return Make(ActionType::kDelete, Reason::kDeleting, "deleting the provider resource");
   }
-  return Make(ActionType::kFinalize, "Deleted",
+  return Make(ActionType::kFinalize, Reason::kDeleted,
               in.observed ? "deletionPolicy is Orphan: the provider resource is left running"
                           : "the provider resource is gone");
 }
@@ -93,20 +101,20 @@ Action PlanExited(const PlanInput& in) {
   int code = o.exit_code.value_or(-1);
   RestartPolicy policy = in.desired->spec.restart_policy;
   bool restart = policy == RestartPolicy::kAlways || (policy == RestartPolicy::kOnFailure && code != 0);
-  if (!restart) return Make(ActionType::kNothing, code == 0 ? "Completed" : "Failed", o.message);
+  if (!restart) return Make(ActionType::kNothing, code == 0 ? Reason::kCompleted : Reason::kFailed, o.message);
   // Crash-loop backoff measured from when the session ended.
   Millis wait = RestartBackoff(in.desired->status.restarts);
   if (o.finished_at && in.desired->status.restarts > 0) {
     auto since = std::chrono::duration_cast<Millis>(in.now - *o.finished_at);
     if (since < wait) {
-      Action a = Make(ActionType::kNothing, "BackOff",
+      Action a = Make(ActionType::kNothing, Reason::kBackOff,
                       "restarting in " + HumanDuration(wait - since) + " (exit code " +
                           std::to_string(code) + ")");
       a.requeue_after = wait - since;
       return a;
     }
   }
-  return Make(ActionType::kRestart, "Restarting",
+  return Make(ActionType::kRestart, Reason::kRestarting,
               "session exited with code " + std::to_string(code) + "; restartPolicy is " +
                   specs::ToString(policy));
 }
@@ -134,8 +142,8 @@ bool IdleTimedOut(const PlanInput& in) {
 // Suspended because idle (not because the spec asks): stays suspended until
 // the spec changes.
 bool SuspendedForIdleness(const PlanInput& in) {
-  const auto* ready = in.desired->status.FindCondition("Ready");
-  return ready && ready->reason == "IdleTimeout" &&
+  const auto* ready = in.desired->status.FindCondition(specs::ConditionType::kReady);
+  return ready && specs::ParseReason(ready->reason) == Reason::kIdleTimeout &&
          ready->observed_generation == in.desired->metadata.generation;
 }
 
@@ -144,35 +152,35 @@ Action PlanExisting(const PlanInput& in) {
   const auto& o = *in.observed;
   FieldChanges changes = ChangedFields(in);
   if (!changes.recreate.empty()) {
-    return Make(ActionType::kRecreate, ChangeReason(changes.recreate),
+    return ChangeAction(ActionType::kRecreate, changes.recreate,
                 JoinFields(changes.recreate) + " changed; the " + in.desired->spec.provider +
                     " provider cannot change " +
                     (changes.recreate.size() == 1 ? "it" : "them") + " in place");
   }
   if (!changes.in_place.empty()) {
-    return Make(ActionType::kUpdate, ChangeReason(changes.in_place),
+    return ChangeAction(ActionType::kUpdate, changes.in_place,
                 "updating " + JoinFields(changes.in_place) + " in place");
   }
   if (spec.suspend && o.state != ResourceState::kSuspended) {
-    if (o.state == ResourceState::kExited) return Make(ActionType::kNothing, "Completed", o.message);
-    return Make(ActionType::kSuspend, "Suspending", "spec.suspend is true");
+    if (o.state == ResourceState::kExited) return Make(ActionType::kNothing, Reason::kCompleted, o.message);
+    return Make(ActionType::kSuspend, Reason::kSuspending, "spec.suspend is true");
   }
   if (o.state == ResourceState::kSuspended && !spec.suspend && !SuspendedForIdleness(in)) {
-    return Make(ActionType::kResume, "Resuming", "spec.suspend is false");
+    return Make(ActionType::kResume, Reason::kResuming, "spec.suspend is false");
   }
   if (o.state == ResourceState::kExited) return PlanExited(in);
   if (o.state == ResourceState::kCreating) {
     // Still starting (installing runtimes, say): look again soon rather
     // than at the next resync.
-    Action a = Make(ActionType::kNothing, "Provisioning", o.message);
+    Action a = Make(ActionType::kNothing, Reason::kProvisioning, o.message);
     a.requeue_after = kProvisioningPoll;
     return a;
   }
   if (IdleTimedOut(in)) {
-    return Make(ActionType::kSuspend, "IdleTimeout",
+    return Make(ActionType::kSuspend, Reason::kIdleTimeout,
                 "no output, exec or attach for " + spec.lifetime.idle_timeout->text);
   }
-  return Make(ActionType::kNothing, "UpToDate", "");
+  return Make(ActionType::kNothing, Reason::kUpToDate, "");
 }
 
 }  // namespace
@@ -181,20 +189,20 @@ Action Plan(const PlanInput& in) {
   const auto& sandbox = *in.desired;
   if (sandbox.metadata.deletion_timestamp) return PlanDeletion(in);
   if (auto expiry = ExpiryOf(sandbox); expiry && in.now >= *expiry) {
-    return Make(ActionType::kExpire, "Expired",
+    return Make(ActionType::kExpire, Reason::kExpired,
                 "lifetime ended at " + FormatTime(*expiry) + "; the sandbox is garbage-collected");
   }
   Action action;
   if (in.observed == nullptr) {
     if (sandbox.spec.suspend) {
-      action = Make(ActionType::kNothing, "Suspended", "spec.suspend is true");
+      action = Make(ActionType::kNothing, Reason::kSuspended, "spec.suspend is true");
     } else if (sandbox.status.provider_ref && sandbox.spec.restart_policy == RestartPolicy::kNever &&
                sandbox.status.observed_generation == sandbox.metadata.generation) {
       // It existed and vanished out of band; Never means it is not made again.
-      action = Make(ActionType::kNothing, "ResourceMissing",
+      action = Make(ActionType::kNothing, Reason::kResourceMissing,
                     "the provider resource disappeared and restartPolicy is Never");
     } else {
-      action = Make(ActionType::kCreate, sandbox.status.provider_ref ? "Recreating" : "Creating",
+      action = Make(ActionType::kCreate, sandbox.status.provider_ref ? Reason::kRecreating : Reason::kCreating,
                     sandbox.status.provider_ref ? "the provider resource disappeared" : "");
     }
   } else {

@@ -11,6 +11,7 @@
 #include "common/time.h"
 #include "providers/provider.h"
 #include "specs/sandbox.h"
+#include "specs/status_vocabulary.h"
 
 namespace sesame::reconcilers {
 
@@ -30,11 +31,16 @@ const char* ToString(ActionType t);
 
 struct Action {
   ActionType type = ActionType::kNothing;
-  std::string reason;   // CamelCase, for events and conditions: "ImageChanged"
+  specs::Reason reason = specs::Reason::kUpToDate;
   std::string message;  // for people: "image changed; the provider cannot change it in place"
   // When the key should be looked at again even if nothing changes (the
   // next expiry, idle or restart-backoff deadline).
   std::optional<Millis> requeue_after;
+  // With kUpdate or kRecreate for one changed field: its name ("image").
+  std::string changed_field;
+
+  // CamelCase, for events: the reason's text, "ImageChanged" for one field.
+  std::string ReasonText() const;
 };
 
 struct PlanInput {

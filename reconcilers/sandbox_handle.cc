@@ -22,7 +22,7 @@ Result<SandboxHandle> FindSandboxResource(store::Store& store, const providers::
   if (!observed.ok()) return observed.status();
   if (!*observed) {
     return UnavailableError("sandbox/" + name + " has no running resource (phase " +
-                            handle.sandbox.status.phase +
+                            specs::ToString(handle.sandbox.status.phase) +
                             "); is a controller running? (sesame up / sesame controller)");
   }
   handle.observed = **observed;

@@ -131,10 +131,11 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
     auto status = specs::DecodeSandboxStatus(object.status);
     ctx.sandbox.metadata = object.metadata;
     ctx.sandbox.status = status.ok() ? *status : specs::SandboxStatus{};
-    ctx.action = {ActionType::kNothing, "InvalidSpec", sandbox.status().message(), std::nullopt};
+    ctx.action = {ActionType::kNothing, specs::Reason::kInvalidSpec, sandbox.status().message(),
+                  std::nullopt, ""};
     ctx.result = sandbox.status();
-    if (ctx.result.reason().empty()) ctx.result.WithReason("InvalidSpec");
-    RecordEvent(object, true, "InvalidSpec", sandbox.status().message());
+    if (ctx.result.reason().empty()) ctx.result.WithReason(ctx.action.ReasonText());
+    RecordEvent(object, true, ctx.action.ReasonText(), sandbox.status().message());
     if (Status w = WriteStatus(ctx); !w.ok()) return {w, std::nullopt};
     return {sandbox.status(), std::nullopt};
   }
@@ -143,8 +144,9 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
   if (ctx.provider == nullptr) {
     ctx.result = Status(Code::kUnsupported, "provider \"" + ProviderName(ctx.sandbox) +
                                                 "\" is not available in this controller");
-    ctx.action = {ActionType::kCreate, "ProviderUnavailable", ctx.result.message(), std::nullopt};
-    RecordEvent(object, true, "ProviderUnavailable", ctx.result.message());
+    ctx.action = {ActionType::kCreate, specs::Reason::kProviderUnavailable, ctx.result.message(),
+                  std::nullopt, ""};
+    RecordEvent(object, true, ctx.action.ReasonText(), ctx.result.message());
     if (Status w = WriteStatus(ctx); !w.ok()) return {w, std::nullopt};
     return {ctx.result, std::nullopt};
   }
@@ -159,7 +161,7 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
   ctx.result = Execute(ctx);
   if (ctx.action.type != ActionType::kNothing) {
     if (ctx.result.ok()) {
-      RecordEvent(object, false, ctx.action.reason, EventMessage(ctx));
+      RecordEvent(object, false, ctx.action.ReasonText(), EventMessage(ctx));
     } else {
       RecordEvent(object, true,
                   ctx.result.reason().empty() ? std::string(ToString(ctx.action.type)) + "Failed"
@@ -180,7 +182,8 @@ ReconcileOutcome SandboxReconciler::ObserveFailed(Context& ctx, const Status& er
   // Said on the object, not only in the controller's log: an engine that
   // went away shows on every sandbox it runs, and each retry counts on
   // the same (deduplicated) event.
-  RecordEvent(ctx.object, true, error.reason().empty() ? "ObserveFailed" : error.reason(),
+  RecordEvent(ctx.object, true,
+              error.reason().empty() ? specs::ToString(specs::Reason::kObserveFailed) : error.reason(),
               error.message());
   specs::SandboxStatus status = UnobservedStatus(ctx.sandbox, error, clock_.Now());
   // Retries with the status already written write nothing: a write would
@@ -194,7 +197,7 @@ ReconcileOutcome SandboxReconciler::ObserveFailed(Context& ctx, const Status& er
 void SandboxReconciler::RecordRuntimeEvent(const specs::Object& object, const Context& ctx) {
   if (!ctx.observed || !ctx.observed->runtime) return;
   const providers::RuntimeReport& r = *ctx.observed->runtime;
-  const specs::Condition* before = ctx.sandbox.status.FindCondition("RuntimeReady");
+  const specs::Condition* before = ctx.sandbox.status.FindCondition(specs::ConditionType::kRuntimeReady);
   if (before && before->reason == r.reason && before->message == r.message) return;
   std::string reason = r.reason == "Ready" || r.reason == "Failed" ? "Runtime" + r.reason : r.reason;
   RecordEvent(object, r.phase == "Failed", reason, r.message);

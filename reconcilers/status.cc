@@ -5,6 +5,10 @@
 namespace sesame::reconcilers {
 
 using providers::ResourceState;
+using specs::ConditionStatus;
+using specs::ConditionType;
+using specs::Phase;
+using specs::Reason;
 
 void SetCondition(std::vector<specs::Condition>& conditions, specs::Condition c, Time now) {
   auto it = std::find_if(conditions.begin(), conditions.end(),
@@ -18,66 +22,85 @@ void SetCondition(std::vector<specs::Condition>& conditions, specs::Condition c,
   else conditions.push_back(std::move(c));
 }
 
-void RemoveCondition(std::vector<specs::Condition>& conditions, const std::string& type) {
-  std::erase_if(conditions, [&](const specs::Condition& c) { return c.type == type; });
+void RemoveCondition(std::vector<specs::Condition>& conditions, ConditionType type) {
+  std::erase_if(conditions, [&](const specs::Condition& c) { return c.type == specs::ToString(type); });
 }
 
 namespace {
 
-const char* Bool(bool b) { return b ? "True" : "False"; }
-
 struct Derived {
-  std::string phase;
+  Phase phase = Phase::kPending;
   bool ready = false;
-  std::string reason;
+  std::string reason;  // a Reason's text, or the error's own
   std::string message;
 };
+
+// A condition of this sandbox at generation `gen`.
+specs::Condition Make(ConditionType type, bool status, std::string reason, std::string message,
+                      int64_t gen) {
+  return {specs::ToString(type), ConditionStatus(status), std::move(reason), std::move(message),
+          std::nullopt, gen};
+}
+
+std::string Text(Reason r) { return specs::ToString(r); }
 
 Derived FromObserved(const StatusInput& in) {
   const auto& o = *in.observed;
   const auto& spec = in.desired->spec;
   switch (o.state) {
     case ResourceState::kRunning:
-      return {"Running", true, "Running", ""};
+      return {Phase::kRunning, true, Text(Reason::kRunning), ""};
     case ResourceState::kCreating:
-      return {"Provisioning", false, "Creating", o.message};
+      return {Phase::kProvisioning, false, Text(Reason::kCreating), o.message};
     case ResourceState::kSuspended:
-      if (in.action->reason == "IdleTimeout" || !spec.suspend) {
-        return {"Suspended", false, "IdleTimeout", in.action->message.empty() ? o.message : in.action->message};
+      if (in.action->reason == Reason::kIdleTimeout || !spec.suspend) {
+        return {Phase::kSuspended, false, Text(Reason::kIdleTimeout),
+                in.action->message.empty() ? o.message : in.action->message};
       }
-      return {"Suspended", false, "Suspended", "spec.suspend is true"};
+      return {Phase::kSuspended, false, Text(Reason::kSuspended), "spec.suspend is true"};
     case ResourceState::kExited: {
       int code = o.exit_code.value_or(-1);
-      if (in.action->reason == "BackOff" || in.action->type == ActionType::kRestart) {
-        return {"Running", false, "BackOff", in.action->message};
+      if (in.action->reason == Reason::kBackOff || in.action->type == ActionType::kRestart) {
+        return {Phase::kRunning, false, Text(Reason::kBackOff), in.action->message};
       }
-      return {code == 0 ? "Succeeded" : "Failed", false, code == 0 ? "Completed" : "Failed",
+      return {code == 0 ? Phase::kSucceeded : Phase::kFailed, false,
+              Text(code == 0 ? Reason::kCompleted : Reason::kFailed),
               o.message.empty() ? "exited with code " + std::to_string(code) : o.message};
     }
     case ResourceState::kUnknown:
       break;
   }
-  return {"Pending", false, "Unknown", o.message};
+  return {Phase::kPending, false, Text(Reason::kUnknown), o.message};
 }
 
 Derived Derive(const StatusInput& in) {
   const auto& desired = *in.desired;
-  if (desired.metadata.deletion_timestamp) return {"Terminating", false, "Terminating", ""};
-  if (in.action->type == ActionType::kExpire) return {"Expired", false, "Expired", in.action->message};
+  if (desired.metadata.deletion_timestamp) {
+    return {Phase::kTerminating, false, Text(Reason::kTerminating), ""};
+  }
+  if (in.action->type == ActionType::kExpire) {
+    return {Phase::kExpired, false, Text(Reason::kExpired), in.action->message};
+  }
   if (!in.result.ok()) {
     bool retrying = in.result.code() != Code::kTerminal && in.result.code() != Code::kInvalid &&
                     in.result.code() != Code::kUnsupported;
-    std::string phase = in.observed ? "Running" : (retrying ? "Pending" : "Failed");
-    if (in.observed && in.observed->state != ResourceState::kRunning) phase = retrying ? "Pending" : "Failed";
+    Phase phase = in.observed ? Phase::kRunning : (retrying ? Phase::kPending : Phase::kFailed);
+    if (in.observed && in.observed->state != ResourceState::kRunning) {
+      phase = retrying ? Phase::kPending : Phase::kFailed;
+    }
     std::string reason = in.result.reason().empty()
                              ? ToString(in.action->type) + std::string("Failed")
                              : in.result.reason();
     return {phase, false, reason, in.result.message()};
   }
   if (in.observed) return FromObserved(in);
-  if (desired.spec.suspend) return {"Suspended", false, "Suspended", "spec.suspend is true"};
-  if (in.action->reason == "ResourceMissing") return {"Failed", false, "ResourceMissing", in.action->message};
-  return {"Pending", false, "Creating", ""};
+  if (desired.spec.suspend) {
+    return {Phase::kSuspended, false, Text(Reason::kSuspended), "spec.suspend is true"};
+  }
+  if (in.action->reason == Reason::kResourceMissing) {
+    return {Phase::kFailed, false, Text(Reason::kResourceMissing), in.action->message};
+  }
+  return {Phase::kPending, false, Text(Reason::kCreating), ""};
 }
 
 }  // namespace
@@ -100,64 +123,67 @@ specs::SandboxStatus ComputeStatus(const StatusInput& in) {
   }
   bool provisioned = in.observed != nullptr;
   SetCondition(s.conditions,
-               {"Provisioned", Bool(provisioned), provisioned ? "Created" : d.reason,
-                provisioned ? in.observed->message : d.message, std::nullopt, gen},
+               Make(ConditionType::kProvisioned, provisioned,
+                    provisioned ? Text(Reason::kCreated) : d.reason,
+                    provisioned ? in.observed->message : d.message, gen),
                in.now);
-  SetCondition(s.conditions, {"Ready", Bool(d.ready), d.reason, d.message, std::nullopt, gen}, in.now);
-  if (d.phase == "Expired") {
-    SetCondition(s.conditions, {"Expired", "True", "LifetimeEnded", d.message, std::nullopt, gen}, in.now);
+  SetCondition(s.conditions, Make(ConditionType::kReady, d.ready, d.reason, d.message, gen), in.now);
+  if (d.phase == Phase::kExpired) {
+    SetCondition(s.conditions,
+                 Make(ConditionType::kExpired, true, Text(Reason::kLifetimeEnded), d.message, gen),
+                 in.now);
   } else {
-    RemoveCondition(s.conditions, "Expired");
+    RemoveCondition(s.conditions, ConditionType::kExpired);
   }
   // RuntimeReady: from the provider's install report (runtimes.mise: auto).
   if (in.observed && in.observed->runtime) {
     const providers::RuntimeReport& r = *in.observed->runtime;
-    SetCondition(s.conditions, {"RuntimeReady", Bool(r.ready()), r.reason, r.message, std::nullopt, gen},
+    SetCondition(s.conditions, Make(ConditionType::kRuntimeReady, r.ready(), r.reason, r.message, gen),
                  in.now);
   } else if (in.observed && desired.spec.runtimes.mise == "auto") {
     // A provider that reports no install (the cloud ones).
     SetCondition(s.conditions,
-                 {"RuntimeReady", "False", "NotSupported",
-                  "the " + desired.spec.provider +
-                      " provider does not install runtimes for this sandbox "
-                      "(runtimes.mise: auto is carried out by the filesystem and docker providers)",
-                  std::nullopt, gen},
+                 Make(ConditionType::kRuntimeReady, false, Text(Reason::kNotSupported),
+                      "the " + desired.spec.provider +
+                          " provider does not install runtimes for this sandbox "
+                          "(runtimes.mise: auto is carried out by the filesystem and docker "
+                          "providers)",
+                      gen),
                  in.now);
   } else if (desired.spec.runtimes.mise != "auto") {
-    RemoveCondition(s.conditions, "RuntimeReady");
+    RemoveCondition(s.conditions, ConditionType::kRuntimeReady);
   }
   // SecurityEnforced: from the provider's report, or from a create that
   // was refused because this host cannot sandbox.
   if (in.observed && in.observed->security) {
     const providers::SecurityReport& r = *in.observed->security;
     SetCondition(s.conditions,
-                 {"SecurityEnforced", Bool(r.enforced), r.reason, r.message, std::nullopt, gen}, in.now);
-  } else if (!in.result.ok() && in.result.reason() == "Unsupported") {
+                 Make(ConditionType::kSecurityEnforced, r.enforced, r.reason, r.message, gen), in.now);
+  } else if (providers::IsSecurityUnsupported(in.result)) {
     SetCondition(s.conditions,
-                 {"SecurityEnforced", "False", "Unsupported", in.result.message(), std::nullopt, gen},
+                 Make(ConditionType::kSecurityEnforced, false, Text(Reason::kUnsupported),
+                      in.result.message(), gen),
                  in.now);
   } else if (!in.security_note.empty()) {
     SetCondition(s.conditions,
-                 {"SecurityEnforced", "False", "NotImplemented", in.security_note, std::nullopt, gen},
+                 Make(ConditionType::kSecurityEnforced, false, Text(Reason::kNotImplemented),
+                      in.security_note, gen),
                  in.now);
   } else if (!in.observed) {
     // Keep what was known while the resource is being replaced.
   } else {
-    RemoveCondition(s.conditions, "SecurityEnforced");
+    RemoveCondition(s.conditions, ConditionType::kSecurityEnforced);
   }
   return s;
 }
 
 specs::SandboxStatus UnobservedStatus(const specs::Sandbox& desired, const Status& error, Time now) {
   specs::SandboxStatus s = desired.status;
-  if (desired.metadata.deletion_timestamp) {
-    s.phase = "Terminating";
-  } else if (s.phase.empty()) {
-    s.phase = "Pending";
-  }
-  std::string reason = error.reason().empty() ? "ObserveFailed" : error.reason();
+  if (desired.metadata.deletion_timestamp) s.phase = Phase::kTerminating;
+  std::string reason = error.reason().empty() ? Text(Reason::kObserveFailed) : error.reason();
   SetCondition(s.conditions,
-               {"Ready", "False", reason, error.message(), std::nullopt, desired.metadata.generation}, now);
+               Make(ConditionType::kReady, false, reason, error.message(), desired.metadata.generation),
+               now);
   return s;
 }
 

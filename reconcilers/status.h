@@ -14,7 +14,7 @@ namespace sesame::reconcilers {
 // Sets a condition, keeping lastTransitionTime when its status did not
 // change.
 void SetCondition(std::vector<specs::Condition>& conditions, specs::Condition c, Time now);
-void RemoveCondition(std::vector<specs::Condition>& conditions, const std::string& type);
+void RemoveCondition(std::vector<specs::Condition>& conditions, specs::ConditionType type);
 
 struct StatusInput {
   const specs::Sandbox* desired = nullptr;

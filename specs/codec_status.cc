@@ -41,7 +41,9 @@ json EncodeCondition(const Condition& c) {
 SandboxStatus DecodeStatusJson(const json& j) {
   SandboxStatus s;
   if (!j.is_object()) throw std::runtime_error("the status is not an object");
-  s.phase = j.value("phase", s.phase);
+  // A phase this version does not know (a newer controller wrote it) reads
+  // as Pending: the next reconcile writes the phase again.
+  s.phase = ParsePhase(j.value("phase", "Pending")).value_or(Phase::kPending);
   s.observed_generation = j.value("observedGeneration", int64_t{0});
   if (j.contains("providerRef") && j["providerRef"].is_object()) {
     const json& ref = j["providerRef"];
@@ -73,7 +75,7 @@ Result<SandboxStatus> DecodeSandboxStatus(std::string_view status_json) {
 }
 
 std::string EncodeSandboxStatus(const SandboxStatus& s) {
-  json j = {{"phase", s.phase}, {"observedGeneration", s.observed_generation},
+  json j = {{"phase", ToString(s.phase)}, {"observedGeneration", s.observed_generation},
             {"restarts", s.restarts}};
   if (s.provider_ref) {
     j["providerRef"] = {{"provider", s.provider_ref->provider}, {"id", s.provider_ref->id}};

@@ -34,8 +34,8 @@ std::vector<std::string> SandboxCells(const Object& o, const TemplateFinder& tem
             tmpl_name.empty() ? "<none>" : tmpl_name, "<none>", sandbox.status().message()};
   }
   const auto& status = sandbox->status;
-  const auto* ready = status.FindCondition("Ready");
-  std::string phase = o.metadata.deletion_timestamp ? "Terminating" : status.phase;
+  const auto* ready = status.FindCondition(ConditionType::kReady);
+  std::string phase = ToString(o.metadata.deletion_timestamp ? Phase::kTerminating : status.phase);
   std::string message = ready ? ready->message : "";
   if (!tmpl_name.empty() && !tmpl) message = "template \"" + tmpl_name + "\" not found";
   return {o.metadata.name,

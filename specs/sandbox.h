@@ -10,6 +10,7 @@
 #include "common/time.h"
 #include "specs/object.h"
 #include "specs/quantity.h"
+#include "specs/status_vocabulary.h"
 
 namespace sesame::specs {
 
@@ -100,9 +101,9 @@ const char* ToString(RestartPolicy p);
 const char* ToString(DeletionPolicy p);
 
 struct Condition {
-  std::string type;    // Ready | Provisioned | RuntimeReady | SecurityEnforced | Expired
+  std::string type;    // a ConditionType's text for a Sandbox (specs/status_vocabulary.h)
   std::string status;  // "True" | "False" | "Unknown"
-  std::string reason;
+  std::string reason;  // a Reason's text, or a provider's or an error's own
   std::string message;
   std::optional<Time> last_transition_time;
   int64_t observed_generation = 0;
@@ -122,8 +123,7 @@ struct ProviderRef {
 };
 
 struct SandboxStatus {
-  std::string phase = "Pending";  // Pending | Provisioning | Running | Succeeded | Failed |
-                                  // Suspended | Expired | Terminating
+  Phase phase = Phase::kPending;
   int64_t observed_generation = 0;
   std::optional<ProviderRef> provider_ref;
   std::vector<Condition> conditions;
@@ -135,6 +135,7 @@ struct SandboxStatus {
   bool operator==(const SandboxStatus&) const = default;
 
   const Condition* FindCondition(const std::string& type) const;
+  const Condition* FindCondition(ConditionType type) const { return FindCondition(ToString(type)); }
 };
 
 struct Sandbox {

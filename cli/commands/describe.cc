@@ -33,7 +33,7 @@ std::string TimeText(const std::optional<Time>& t) { return t ? FormatTime(*t) :
 
 void PrintStatus(std::ostream& out, const specs::SandboxStatus& s) {
   out << "Status:\n";
-  out << "  Phase:       " << s.phase << "\n";
+  out << "  Phase:       " << specs::ToString(s.phase) << "\n";
   out << "  Observed:    generation " << s.observed_generation << "\n";
   if (s.provider_ref) out << "  Provider:    " << s.provider_ref->provider << " " << s.provider_ref->id << "\n";
   out << "  Started:     " << TimeText(s.started_at) << "\n";

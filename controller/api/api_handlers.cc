@@ -456,7 +456,9 @@ std::vector<std::pair<LabelValues, double>> ApiHandlers::SandboxCounts() {
   std::map<std::string, std::optional<specs::Object>> templates;  // "ns/name"
   for (const auto& o : *list) {
     auto status = specs::DecodeSandboxStatus(o.status);
-    std::string phase = o.metadata.deletion_timestamp ? "Terminating" : status.ok() ? status->phase : "Unknown";
+    std::string phase = o.metadata.deletion_timestamp ? specs::ToString(specs::Phase::kTerminating)
+                        : status.ok()                ? specs::ToString(status->phase)
+                                                     : "Unknown";
     std::string provider = status.ok() && status->provider_ref ? status->provider_ref->provider : "";
     if (provider.empty()) {
       // Not created yet: the provider the spec (or its template) names.

@@ -52,9 +52,8 @@ Status DockerProvider::CheckHardeningSupported() const {
     missing = "the docker provider has no state directory";
   }
   if (missing.empty()) return Status::Ok();
-  return TerminalError("cannot harden the docker sandbox: " + missing +
-                       " (an administrator may turn sandbox security off)")
-      .WithReason("Unsupported");
+  return SecurityUnsupportedError("cannot harden the docker sandbox: " + missing +
+                                  " (an administrator may turn sandbox security off)");
 }
 
 Status DockerProvider::PrepareGuard(const SandboxRequest& request) {

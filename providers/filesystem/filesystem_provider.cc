@@ -259,9 +259,9 @@ Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
   if (request.policy.enabled) {
     const security::ProbeResult& probe = security::CachedProbe();
     if (probe.backend == security::Backend::kNone) {
-      return Status(Code::kTerminal, "cannot sandbox on this host: OS-level sandboxing is " + probe.problem +
-                                         " (an administrator may turn sandbox security off)")
-          .WithReason("Unsupported");
+      return SecurityUnsupportedError("cannot sandbox on this host: OS-level sandboxing is " +
+                                      probe.problem +
+                                      " (an administrator may turn sandbox security off)");
     }
     security_message = probe.Summary();
   }

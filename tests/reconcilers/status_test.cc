@@ -33,9 +33,9 @@ TEST(StatusTest, RunningIsReadyAndShowsExpiry) {
   o.id = "7";
   o.state = providers::ResourceState::kRunning;
   o.endpoints = {{3000, "http://127.0.0.1:3000"}};
-  Action action{ActionType::kCreate, "Creating", "", std::nullopt};
+  Action action{ActionType::kCreate, specs::Reason::kCreating, "", std::nullopt, ""};
   auto status = ComputeStatus({&s, &o, &action, Status::Ok(), "", kNow});
-  EXPECT_EQ(status.phase, "Running");
+  EXPECT_EQ(status.phase, specs::Phase::kRunning);
   EXPECT_EQ(status.observed_generation, 3);
   EXPECT_EQ(status.expires_at, kNow + 59min);
   ASSERT_TRUE(status.provider_ref.has_value());
@@ -50,38 +50,38 @@ TEST(StatusTest, ExitedCodesGivePhases) {
   specs::Sandbox s = Sandbox();
   providers::Observed o;
   o.state = providers::ResourceState::kExited;
-  Action nothing{ActionType::kNothing, "Completed", "", std::nullopt};
+  Action nothing{ActionType::kNothing, specs::Reason::kCompleted, "", std::nullopt, ""};
   o.exit_code = 0;
-  EXPECT_EQ(ComputeStatus({&s, &o, &nothing, Status::Ok(), "", kNow}).phase, "Succeeded");
+  EXPECT_EQ(ComputeStatus({&s, &o, &nothing, Status::Ok(), "", kNow}).phase, specs::Phase::kSucceeded);
   o.exit_code = 2;
   auto failed = ComputeStatus({&s, &o, &nothing, Status::Ok(), "", kNow});
-  EXPECT_EQ(failed.phase, "Failed");
+  EXPECT_EQ(failed.phase, specs::Phase::kFailed);
   EXPECT_EQ(failed.exit_code, 2);
 }
 
 TEST(StatusTest, ErrorsShowInConditionsAndStaleOnesAreCleared) {
   specs::Sandbox s = Sandbox();
   s.status.conditions.push_back({"Expired", "True", "LifetimeEnded", "", kNow, 2});
-  Action create{ActionType::kCreate, "Creating", "", std::nullopt};
+  Action create{ActionType::kCreate, specs::Reason::kCreating, "", std::nullopt, ""};
   auto status = ComputeStatus({&s, nullptr, &create, UnavailableError("disk full"), "not yet", kNow});
-  EXPECT_EQ(status.phase, "Pending");
+  EXPECT_EQ(status.phase, specs::Phase::kPending);
   EXPECT_EQ(status.FindCondition("Ready")->reason, "CreateFailed");
   EXPECT_EQ(status.FindCondition("Ready")->message, "disk full");
   EXPECT_EQ(status.FindCondition("Expired"), nullptr);
   EXPECT_EQ(status.FindCondition("SecurityEnforced")->reason, "NotImplemented");
   auto terminal = ComputeStatus({&s, nullptr, &create, TerminalError("bad image"), "", kNow});
-  EXPECT_EQ(terminal.phase, "Failed");
+  EXPECT_EQ(terminal.phase, specs::Phase::kFailed);
 }
 
 TEST(StatusTest, ExpiredAndTerminating) {
   specs::Sandbox s = Sandbox();
-  Action expire{ActionType::kExpire, "Expired", "lifetime ended", std::nullopt};
+  Action expire{ActionType::kExpire, specs::Reason::kExpired, "lifetime ended", std::nullopt, ""};
   auto expired = ComputeStatus({&s, nullptr, &expire, Status::Ok(), "", kNow});
-  EXPECT_EQ(expired.phase, "Expired");
+  EXPECT_EQ(expired.phase, specs::Phase::kExpired);
   EXPECT_EQ(expired.FindCondition("Expired")->status, "True");
   s.metadata.deletion_timestamp = kNow;
-  Action del{ActionType::kDelete, "Deleting", "", std::nullopt};
-  EXPECT_EQ(ComputeStatus({&s, nullptr, &del, Status::Ok(), "", kNow}).phase, "Terminating");
+  Action del{ActionType::kDelete, specs::Reason::kDeleting, "", std::nullopt, ""};
+  EXPECT_EQ(ComputeStatus({&s, nullptr, &del, Status::Ok(), "", kNow}).phase, specs::Phase::kTerminating);
 }
 
 TEST(StatusTest, UnreachableProviderKeepsWhatWasKnownAndSaysWhy) {
@@ -90,12 +90,12 @@ TEST(StatusTest, UnreachableProviderKeepsWhatWasKnownAndSaysWhy) {
   o.id = "c0ffee";
   o.state = providers::ResourceState::kRunning;
   o.endpoints = {{3000, "http://127.0.0.1:3000"}};
-  Action created{ActionType::kCreate, "Creating", "", std::nullopt};
+  Action created{ActionType::kCreate, specs::Reason::kCreating, "", std::nullopt, ""};
   s.status = ComputeStatus({&s, &o, &created, Status::Ok(), "", kNow});
   Status down = UnavailableError("cannot reach the Docker daemon at /run/d.sock").WithReason("DaemonUnavailable");
 
   auto status = UnobservedStatus(s, down, kNow + 5s);
-  EXPECT_EQ(status.phase, "Running");
+  EXPECT_EQ(status.phase, specs::Phase::kRunning);
   ASSERT_TRUE(status.provider_ref.has_value());
   EXPECT_EQ(status.provider_ref->id, "c0ffee");
   EXPECT_EQ(status.endpoints.size(), 1u);
@@ -110,10 +110,10 @@ TEST(StatusTest, UnreachableProviderKeepsWhatWasKnownAndSaysWhy) {
   EXPECT_EQ(UnobservedStatus(s, down, kNow + 9s), status);
 
   s.metadata.deletion_timestamp = kNow + 10s;
-  EXPECT_EQ(UnobservedStatus(s, down, kNow + 10s).phase, "Terminating");
+  EXPECT_EQ(UnobservedStatus(s, down, kNow + 10s).phase, specs::Phase::kTerminating);
   specs::Sandbox fresh = Sandbox();
   auto never_seen = UnobservedStatus(fresh, UnavailableError("connection refused"), kNow);
-  EXPECT_EQ(never_seen.phase, "Pending");
+  EXPECT_EQ(never_seen.phase, specs::Phase::kPending);
   EXPECT_EQ(never_seen.FindCondition("Ready")->reason, "ObserveFailed");
 }
 

@@ -20,10 +20,10 @@ inline specs::Condition RuntimeReadyAsShown(const providers::Observed& o, const 
   desired.metadata.generation = 1;
   desired.spec.provider = provider;
   desired.spec.runtimes.mise = "auto";
-  reconcilers::Action nothing{reconcilers::ActionType::kNothing, "Completed", "", std::nullopt};
+  reconcilers::Action nothing{reconcilers::ActionType::kNothing, specs::Reason::kCompleted, "", std::nullopt, ""};
   reconcilers::StatusInput in{&desired, &o, &nothing, Status::Ok(), "", Clock::Real().Now()};
   specs::SandboxStatus status = reconcilers::ComputeStatus(in);
-  if (phase != nullptr) *phase = status.phase;
+  if (phase != nullptr) *phase = specs::ToString(status.phase);
   const specs::Condition* c = status.FindCondition("RuntimeReady");
   EXPECT_NE(c, nullptr);
   return c ? *c : specs::Condition{};

@@ -143,7 +143,7 @@ TEST(CodecTest, YamlLayout) {
 
 TEST(CodecTest, StatusRoundTrip) {
   SandboxStatus s;
-  s.phase = "Running";
+  s.phase = Phase::kRunning;
   s.observed_generation = 3;
   s.provider_ref = ProviderRef{"docker", "3f2a9c"};
   s.conditions.push_back({"Ready", "True", "Running", "", ParseTime("2026-01-01T00:00:00Z"), 3});
@@ -200,7 +200,7 @@ TEST(CodecTest, DecodeSandboxWithTemplate) {
   EXPECT_FALSE(box->spec.suspend);
   EXPECT_EQ(box->spec.workspace.mount_path, "/workspace");
   EXPECT_EQ(box->metadata.name, "a");
-  EXPECT_EQ(box->status.phase, "Pending");
+  EXPECT_EQ(box->status.phase, specs::Phase::kPending);
   Result<Sandbox> alone = DecodeSandbox(p.objects[1], nullptr);
   ASSERT_TRUE(alone.ok());
   EXPECT_EQ(alone->spec.provider, "filesystem");
