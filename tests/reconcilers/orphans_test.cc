@@ -9,52 +9,25 @@
 
 #include "reconcilers/sandbox_reconciler.h"
 #include "store/store.h"
+#include "tests/testing/fake_provider.h"
 
 namespace sesame::reconcilers {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Owns one resource whose object is not in the store, or cannot list.
-class OrphanProvider final : public providers::Provider {
- public:
-  OrphanProvider(std::string name, bool reachable) : name_(std::move(name)), reachable_(reachable) {}
-  std::string name() const override { return name_; }
-  providers::Capabilities capabilities() const override { return {}; }
-  Result<providers::Observed> Create(const providers::SandboxRequest&) override { return No(); }
-  Result<std::optional<providers::Observed>> Observe(const std::string&) override { return No(); }
-  Result<std::vector<providers::Observed>> ListOwned() override {
-    if (!reachable_) return UnavailableError("cannot connect to the engine");
-    if (deleted) return std::vector<providers::Observed>{};
-    providers::Observed o;
-    o.uid = "uid-gone";
-    o.id = "42";
-    o.key = {"Sandbox", "default", "gone"};
-    return std::vector<providers::Observed>{o};
-  }
-  Status Update(const providers::Observed&, const providers::SandboxRequest&) override { return No(); }
-  Status Suspend(const providers::Observed&) override { return No(); }
-  Status Resume(const providers::Observed&) override { return No(); }
-  Status Restart(const providers::Observed&, const providers::SandboxRequest&) override { return No(); }
-  Status Delete(const providers::Observed& o) override {
-    deleted = o.uid == "uid-gone";
-    return Status::Ok();
-  }
-  Result<int> Exec(const providers::Observed&, const providers::ExecRequest&, providers::Streams&) override {
-    return No();
-  }
-  Status Logs(const providers::Observed&, const providers::LogOptions&, providers::Streams&) override { return No(); }
-  Status Attach(const providers::Observed&, providers::Streams&) override { return No(); }
-  Result<std::string> ReadFile(const providers::Observed&, const std::string&) override { return No(); }
-  Status WriteFile(const providers::Observed&, const std::string&, const std::string&) override { return No(); }
-
-  bool deleted = false;
-
- private:
-  static Status No() { return UnsupportedError("not used by this test"); }
-  std::string name_;
-  bool reachable_;
-};
+// A provider owning one resource whose object is not in the store, or
+// one that cannot list.
+std::unique_ptr<testing::FakeProvider> OrphanProvider(const std::string& name, bool reachable) {
+  auto p = std::make_unique<testing::FakeProvider>(name);
+  if (!reachable) p->FailNext("ListOwned", UnavailableError("cannot connect to the engine"));
+  providers::Observed o;
+  o.uid = "uid-gone";
+  o.id = "42";
+  o.key = {"Sandbox", "default", "gone"};
+  p->Put(o);
+  return p;
+}
 
 TEST(OrphansTest, AProviderThatCannotListDoesNotStopTheOthers) {
   char tmpl[] = "/tmp/orphans_test.XXXXXX";
@@ -63,9 +36,9 @@ TEST(OrphansTest, AProviderThatCannotListDoesNotStopTheOthers) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   providers::Registry registry;
   // Registered (and listed) in name order: the unreachable one comes first.
-  registry.Register(std::make_unique<OrphanProvider>("aaa-down", false));
-  auto reachable = std::make_unique<OrphanProvider>("zzz-up", true);
-  OrphanProvider* up = reachable.get();
+  registry.Register(OrphanProvider("aaa-down", false));
+  auto reachable = OrphanProvider("zzz-up", true);
+  testing::FakeProvider* up = reachable.get();
   registry.Register(std::move(reachable));
   ReconcilerOptions options;
   options.home = dir;
@@ -75,14 +48,15 @@ TEST(OrphansTest, AProviderThatCannotListDoesNotStopTheOthers) {
   ASSERT_TRUE(dry.ok()) << dry.status().ToString();
   ASSERT_EQ(dry->found.size(), 1u);
   EXPECT_EQ(dry->found[0], "zzz-up 42 (default/gone)");
-  EXPECT_FALSE(up->deleted);
+  EXPECT_EQ(up->Calls("Delete"), 0);
   ASSERT_EQ(dry->unlisted.size(), 1u);
   EXPECT_EQ(dry->unlisted[0], "aaa-down: cannot connect to the engine");
 
   auto collected = reconciler.CollectOrphans(false);
   ASSERT_TRUE(collected.ok()) << collected.status().ToString();
   EXPECT_EQ(collected->found.size(), 1u);
-  EXPECT_TRUE(up->deleted);
+  EXPECT_EQ(up->Calls("Delete"), 1);
+  EXPECT_EQ(up->size(), 0u);
   fs::remove_all(dir);
 }
 

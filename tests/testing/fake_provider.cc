@@ -1,0 +1,223 @@
+#include "tests/testing/fake_provider.h"
+
+#include <utility>
+
+namespace sesame::testing {
+
+using providers::Observed;
+using providers::ResourceState;
+
+FakeProvider::FakeProvider(std::string name, const Clock& clock)
+    : name_(std::move(name)), clock_(clock) {
+  caps_.supports_stdin = true;
+}
+
+void FakeProvider::set_capabilities(providers::Capabilities caps) {
+  std::lock_guard lock(mutex_);
+  caps_ = std::move(caps);
+}
+
+void FakeProvider::FailNext(const std::string& operation, Status error) {
+  std::lock_guard lock(mutex_);
+  if (error.ok()) {
+    failures_.erase(operation);
+  } else {
+    failures_[operation] = std::move(error);
+  }
+}
+
+void FakeProvider::Put(Observed resource) {
+  std::lock_guard lock(mutex_);
+  resources_[resource.uid] = std::move(resource);
+}
+
+void FakeProvider::Exit(const std::string& uid, int code) {
+  std::lock_guard lock(mutex_);
+  auto it = resources_.find(uid);
+  if (it == resources_.end()) return;
+  it->second.state = ResourceState::kExited;
+  it->second.exit_code = code;
+  it->second.finished_at = clock_.Now();
+  it->second.message = "exited with code " + std::to_string(code);
+}
+
+void FakeProvider::Vanish(const std::string& uid) {
+  std::lock_guard lock(mutex_);
+  resources_.erase(uid);
+}
+
+void FakeProvider::Touch(const std::string& uid) {
+  std::lock_guard lock(mutex_);
+  auto it = resources_.find(uid);
+  if (it != resources_.end()) it->second.last_activity = clock_.Now();
+}
+
+int FakeProvider::Calls(const std::string& operation) const {
+  std::lock_guard lock(mutex_);
+  auto it = calls_.find(operation);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+int FakeProvider::Actions() const {
+  int n = 0;
+  for (const char* op : {"Create", "Update", "Suspend", "Resume", "Restart", "Delete"}) n += Calls(op);
+  return n;
+}
+
+std::optional<Observed> FakeProvider::Find(const std::string& uid) const {
+  std::lock_guard lock(mutex_);
+  auto it = resources_.find(uid);
+  if (it == resources_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<providers::SandboxRequest> FakeProvider::LastRequest(const std::string& uid) const {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(uid);
+  if (it == requests_.end()) return std::nullopt;
+  return it->second;
+}
+
+size_t FakeProvider::size() const {
+  std::lock_guard lock(mutex_);
+  return resources_.size();
+}
+
+Status FakeProvider::Enter(const std::string& operation) {
+  std::lock_guard lock(mutex_);
+  ++calls_[operation];
+  auto it = failures_.find(operation);
+  return it == failures_.end() ? Status::Ok() : it->second;
+}
+
+providers::Capabilities FakeProvider::capabilities() const {
+  std::lock_guard lock(mutex_);
+  return caps_;
+}
+
+Result<Observed> FakeProvider::Create(const providers::SandboxRequest& request) {
+  SESAME_RETURN_IF_ERROR(Enter("Create"));
+  std::lock_guard lock(mutex_);
+  requests_[request.uid] = request;
+  auto it = resources_.find(request.uid);
+  if (it != resources_.end()) return it->second;  // adopt
+  Observed o;
+  o.id = name_ + "-" + std::to_string(next_id_++);
+  o.uid = request.uid;
+  o.key = request.key;
+  o.state = ResourceState::kRunning;
+  o.started_at = clock_.Now();
+  o.field_hashes = request.field_hashes;
+  for (int port : request.spec.ports) {
+    o.endpoints.push_back({port, "http://127.0.0.1:" + std::to_string(40000 + port)});
+  }
+  resources_[request.uid] = o;
+  return o;
+}
+
+Result<std::optional<Observed>> FakeProvider::Observe(const std::string& uid) {
+  SESAME_RETURN_IF_ERROR(Enter("Observe"));
+  std::lock_guard lock(mutex_);
+  auto it = resources_.find(uid);
+  if (it == resources_.end()) return std::optional<Observed>();
+  return std::optional<Observed>(it->second);
+}
+
+Result<std::vector<Observed>> FakeProvider::ListOwned() {
+  SESAME_RETURN_IF_ERROR(Enter("ListOwned"));
+  std::lock_guard lock(mutex_);
+  std::vector<Observed> out;
+  for (const auto& [uid, o] : resources_) out.push_back(o);
+  return out;
+}
+
+Status FakeProvider::Update(const Observed& current, const providers::SandboxRequest& request) {
+  SESAME_RETURN_IF_ERROR(Enter("Update"));
+  std::lock_guard lock(mutex_);
+  auto it = resources_.find(current.uid);
+  if (it == resources_.end()) return NotFoundError(current.id + " is gone");
+  requests_[current.uid] = request;
+  it->second.field_hashes = request.field_hashes;
+  return Status::Ok();
+}
+
+Status FakeProvider::Suspend(const Observed& current) {
+  SESAME_RETURN_IF_ERROR(Enter("Suspend"));
+  std::lock_guard lock(mutex_);
+  auto it = resources_.find(current.uid);
+  if (it == resources_.end()) return NotFoundError(current.id + " is gone");
+  it->second.state = ResourceState::kSuspended;
+  return Status::Ok();
+}
+
+Status FakeProvider::Resume(const Observed& current) {
+  SESAME_RETURN_IF_ERROR(Enter("Resume"));
+  std::lock_guard lock(mutex_);
+  auto it = resources_.find(current.uid);
+  if (it == resources_.end()) return NotFoundError(current.id + " is gone");
+  it->second.state = ResourceState::kRunning;
+  it->second.last_activity = clock_.Now();
+  return Status::Ok();
+}
+
+Status FakeProvider::Restart(const Observed& current, const providers::SandboxRequest& request) {
+  SESAME_RETURN_IF_ERROR(Enter("Restart"));
+  std::lock_guard lock(mutex_);
+  auto it = resources_.find(current.uid);
+  if (it == resources_.end()) return NotFoundError(current.id + " is gone");
+  requests_[current.uid] = request;
+  Observed& o = it->second;
+  o.state = ResourceState::kRunning;
+  o.exit_code.reset();
+  o.finished_at.reset();
+  o.started_at = clock_.Now();
+  o.message.clear();
+  return Status::Ok();
+}
+
+Status FakeProvider::Delete(const Observed& current) {
+  SESAME_RETURN_IF_ERROR(Enter("Delete"));
+  std::lock_guard lock(mutex_);
+  resources_.erase(current.uid);
+  return Status::Ok();
+}
+
+Result<int> FakeProvider::Exec(const Observed&, const providers::ExecRequest& request,
+                               providers::Streams& streams) {
+  SESAME_RETURN_IF_ERROR(Enter("Exec"));
+  std::string chunk;
+  while (streams.read_stdin && streams.read_stdin(chunk)) streams.on_stdout(chunk);
+  if (streams.on_stderr && !request.command.empty()) streams.on_stderr("ran " + request.command[0] + "\n");
+  return 7;
+}
+
+Status FakeProvider::Logs(const Observed&, const providers::LogOptions&, providers::Streams& streams) {
+  SESAME_RETURN_IF_ERROR(Enter("Logs"));
+  streams.on_stdout("line one\nline two\n");
+  return Status::Ok();
+}
+
+Status FakeProvider::Attach(const Observed&, providers::Streams&) { return Enter("Attach"); }
+
+Result<std::string> FakeProvider::ReadFile(const Observed&, const std::string& path) {
+  SESAME_RETURN_IF_ERROR(Enter("ReadFile"));
+  if (path.find("..") != std::string::npos) {
+    return Status(Code::kPermissionDenied, path + " escapes the workspace");
+  }
+  std::lock_guard lock(mutex_);
+  auto it = files_.find(path);
+  if (it == files_.end()) return NotFoundError(path + " not found");
+  return it->second;
+}
+
+Status FakeProvider::WriteFile(const Observed&, const std::string& path, const std::string& content) {
+  SESAME_RETURN_IF_ERROR(Enter("WriteFile"));
+  if (path.find("..") != std::string::npos) {
+    return Status(Code::kPermissionDenied, path + " escapes the workspace");
+  }
+  std::lock_guard lock(mutex_);
+  files_[path] = content;
+  return Status::Ok();
+}
+
+}  // namespace sesame::testing
