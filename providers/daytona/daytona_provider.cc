@@ -479,12 +479,7 @@ Status DaytonaProvider::Logs(const Observed& current, const LogOptions& options,
     auto text = tb->Download(http::kSessionLog);
     if (!text.ok() && text.status().code() != Code::kNotFound) return text.status();
     std::string_view out = text.ok() ? std::string_view(*text) : std::string_view();
-    if (first && options.tail) {
-      size_t lines = 0, pos = out.size();
-      if (pos > 0 && out[pos - 1] == '\n') --pos;
-      while (pos > 0 && !(out[pos - 1] == '\n' && ++lines == *options.tail)) --pos;
-      sent = *options.tail == 0 ? out.size() : pos;
-    }
+    if (first && options.tail) sent = http::TailStart(out, *options.tail);
     if (out.size() > sent && streams.on_stdout) streams.on_stdout(out.substr(sent));
     sent = std::max(sent, out.size());
     if (!options.follow) return Status::Ok();

@@ -464,16 +464,7 @@ Status E2bProvider::Logs(const Observed& current, const LogOptions& options, Str
   auto text = envd.ReadFile(http::kSessionLog);
   if (!text.ok()) return text.status().code() == Code::kNotFound ? Status::Ok() : text.status();
   std::string_view out = *text;
-  if (options.tail) {
-    size_t lines = 0, pos = out.size();
-    if (pos > 0 && out[pos - 1] == '\n') --pos;
-    while (pos > 0) {
-      if (out[pos - 1] == '\n' && ++lines == *options.tail) break;
-      --pos;
-    }
-    if (*options.tail == 0) pos = out.size();
-    out = out.substr(pos);
-  }
+  if (options.tail) out = out.substr(http::TailStart(out, *options.tail));
   if (streams.on_stdout && !out.empty()) streams.on_stdout(out);
   return Status::Ok();
 }

@@ -99,6 +99,14 @@ std::vector<std::string> SecretValues(const std::vector<std::pair<std::string, s
   return values;
 }
 
+size_t TailStart(std::string_view text, size_t lines) {
+  if (lines == 0) return text.size();
+  size_t seen = 0, pos = text.size();
+  if (pos > 0 && text[pos - 1] == '\n') --pos;
+  while (pos > 0 && !(text[pos - 1] == '\n' && ++seen == lines)) --pos;
+  return pos;
+}
+
 bool FieldChanged(const std::map<std::string, std::string>& want,
                   const std::map<std::string, std::string>& have, const std::string& field) {
   auto w = want.find(field);

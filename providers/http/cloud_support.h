@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,11 @@ std::string Describe(const Observed& o);
 
 // The values of environment variables: redacted from every error.
 std::vector<std::string> SecretValues(const std::vector<std::pair<std::string, std::string>>& env);
+
+// Where the last `lines` lines of a log begin (a final newline ends the
+// last line rather than starting an empty one); text.size() for 0 lines,
+// 0 when the log has no more lines than that.
+size_t TailStart(std::string_view text, size_t lines);
 
 // True when `field`'s fingerprint differs between what is wanted and what
 // the resource has (or either does not know it).

@@ -499,12 +499,7 @@ Status VercelProvider::Logs(const Observed& current, const LogOptions& options, 
   auto text = ReadFile(current, http::kSessionLog);
   if (!text.ok()) return text.status().code() == Code::kNotFound ? Status::Ok() : text.status();
   std::string_view out = *text;
-  if (options.tail) {
-    size_t lines = 0, pos = out.size();
-    if (pos > 0 && out[pos - 1] == '\n') --pos;
-    while (pos > 0 && !(out[pos - 1] == '\n' && ++lines == *options.tail)) --pos;
-    out = *options.tail == 0 ? std::string_view() : out.substr(pos);
-  }
+  if (options.tail) out = out.substr(http::TailStart(out, *options.tail));
   if (streams.on_stdout && !out.empty()) streams.on_stdout(out);
   return Status::Ok();
 }
