@@ -189,9 +189,9 @@ std::string ManifestSync::Health() {
     }
     auto status = specs::DecodeSandboxStatus(live->status);
     if (!status.ok()) continue;
-    if (status->phase == "Failed") return "Degraded";
+    if (status->phase == specs::Phase::kFailed) return "Degraded";
     const specs::Condition* ready = status->FindCondition("Ready");
-    bool done = status->phase == "Succeeded" || status->phase == "Suspended";
+    bool done = status->phase == specs::Phase::kSucceeded || status->phase == specs::Phase::kSuspended;
     if (!done && (ready == nullptr || ready->status != "True")) progressing = true;
   }
   return progressing ? "Progressing" : "Healthy";

@@ -65,7 +65,7 @@ Status WaitFor(Client& client, const specs::ObjectKey& key, const WaitCondition&
     if (std::chrono::steady_clock::now() >= deadline) {
       std::string waited = "timed out waiting for " + name +
                            (condition.for_delete ? " to be deleted" : " to be " + condition.condition);
-      bool suspended = status.ok() && status->phase == "Suspended";
+      bool suspended = status.ok() && status->phase == specs::Phase::kSuspended;
       if (suspended && !condition.for_delete) {
         return UnavailableError(waited + ": it is suspended (spec.suspend: true); `sesame resume " + key.name +
                                 "` starts it again");

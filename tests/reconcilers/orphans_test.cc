@@ -62,8 +62,8 @@ TEST(OrphansTest, AProviderThatCannotListDoesNotStopTheOthers) {
 
 TEST(RegistryTest, TwoProvidersUnderOneNameAreAnError) {
   providers::Registry registry;
-  registry.Register(std::make_unique<OrphanProvider>("twice", true));
-  EXPECT_THROW(registry.Register(std::make_unique<OrphanProvider>("twice", true)), std::invalid_argument);
+  registry.Register(OrphanProvider("twice", true));
+  EXPECT_THROW(registry.Register(OrphanProvider("twice", true)), std::invalid_argument);
   EXPECT_EQ(registry.All().size(), 1u);
 }
 

@@ -9,7 +9,8 @@ using providers::ResourceState;
 
 FakeProvider::FakeProvider(std::string name, const Clock& clock)
     : name_(std::move(name)), clock_(clock) {
-  caps_.supports_stdin = true;
+  caps_.stdin = true;
+  caps_.file_ops = true;
 }
 
 void FakeProvider::set_capabilities(providers::Capabilities caps) {
