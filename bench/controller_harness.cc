@@ -9,8 +9,8 @@
 namespace sesame::bench {
 
 std::string Describe(const HarnessOptions& options) {
-  return "controller in-process: " + std::to_string(options.workers) + " workers, poll " +
-         std::to_string(options.poll_interval.count()) + " ms; Ready seen by polling every " +
+  return "controller in-process: " + std::to_string(options.workers) +
+         " workers, woken by the store's change signal; Ready seen by polling every " +
          std::to_string(options.watch_poll.count()) + " us; OS-level sandboxing " +
          (security::AdminSettingsFromEnv().enabled ? "on" : "off (SANDBOX_SECURITY_ENABLED)") +
          "; supervisor " + providers::filesystem::SupervisorCommandFor(options.supervisor_binary)[0];
@@ -43,7 +43,6 @@ Result<std::unique_ptr<ControllerHarness>> ControllerHarness::Start(const Harnes
       *h->store_, h->registry_, Clock::Real(), reconcilers::ReconcilerOptions{options.home, nullptr});
   controller::ManagerOptions m;
   m.workers = options.workers;
-  m.poll_interval = options.poll_interval;
   m.resync_period = std::chrono::hours(1);  // no resync in the middle of a measurement
   m.log = [](const std::string& line) { std::fprintf(stderr, "controller: %s\n", line.c_str()); };
   h->manager_ = std::make_unique<controller::Manager>(*h->store_, *h->reconciler_, m);

@@ -25,7 +25,6 @@ struct HarnessOptions {
   std::string home;               // a TempHome's path
   std::string supervisor_binary;  // absolute path of the built `sesame`
   int workers = 4;
-  Millis poll_interval{5};
   // How often the ReadyWatcher polls the database.
   std::chrono::microseconds watch_poll{100};
   // The provider to run sandboxes on (wrapped in a TimingProvider); empty:

@@ -116,7 +116,7 @@ Result<DeletePhase> DeleteAll(ControllerHarness& h, const std::vector<specs::Obj
 int Run(const std::string& home, int count, int workers) {
   // Polling for Ready every 1 ms is precise enough for figures in seconds
   // and leaves the cores to the controller and the supervisors.
-  HarnessOptions options{home, SESAME_BINARY, workers, Millis(5), std::chrono::milliseconds(1)};
+  HarnessOptions options{home, SESAME_BINARY, workers, std::chrono::milliseconds(1)};
   auto harness = ControllerHarness::Start(options);
   if (!harness.ok()) return std::fprintf(stderr, "%s\n", harness.status().ToString().c_str()), 1;
   ControllerHarness& h = **harness;

@@ -89,7 +89,7 @@ void PrintLine(const char* label, const std::vector<double>& sample) {
 }
 
 int Run(const std::string& home, int runs, int workers) {
-  HarnessOptions options{home, SESAME_BINARY, workers, Millis(5)};
+  HarnessOptions options{home, SESAME_BINARY, workers};
   auto harness = ControllerHarness::Start(options);
   if (!harness.ok()) return std::fprintf(stderr, "%s\n", harness.status().ToString().c_str()), 1;
   auto sandboxes = MakeSandboxes("bench", "box", runs + 1, R"(["sleep", "3600"])");

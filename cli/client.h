@@ -33,9 +33,16 @@ class Client {
   virtual Status Delete(const specs::ObjectKey& key) = 0;
   virtual Result<std::vector<store::Event>> ListEvents(const store::EventFilter& filter) = 0;
   // Calls `on_event` for every change after `resource_version` (0: the
-  // current objects first, as ADDED) until it returns false.
-  virtual Status Watch(const store::ListOptions& options, int64_t resource_version,
+  // current objects first, as ADDED) until it returns false or `timeout`
+  // passes (both OK; the callback knows which). Changes arrive as
+  // they are written: the embedded client wakes on the store's change
+  // signal, the remote one reads the server's watch stream.
+  virtual Status Watch(const store::ListOptions& options, int64_t resource_version, Millis timeout,
                        const std::function<bool(const store::WatchEvent&)>& on_event) = 0;
+  Status Watch(const store::ListOptions& options, int64_t resource_version,
+               const std::function<bool(const store::WatchEvent&)>& on_event) {
+    return Watch(options, resource_version, Millis::max(), on_event);
+  }
 
   // Security: the admin settings (with the platform probe, as text), and
   // the violations sandboxes reported.

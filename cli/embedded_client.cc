@@ -1,4 +1,4 @@
-#include <thread>
+#include <algorithm>
 
 #include "cli/client.h"
 #include "controller/sync_status.h"
@@ -11,10 +11,29 @@ namespace sesame::cli {
 bool MatchesList(const specs::Object& o, const store::ListOptions& options) {
   return o.kind == options.kind &&
          (options.namespace_.empty() || o.metadata.namespace_ == options.namespace_) &&
+         (options.name.empty() || o.metadata.name == options.name) &&
          options.selector.Matches(o.metadata.labels);
 }
 
 namespace {
+
+// The end of a wait of `timeout` (Millis::max(): never).
+class Deadline {
+ public:
+  explicit Deadline(Millis timeout)
+      : forever_(timeout == Millis::max()), at_(forever_ ? Steady::time_point() : Steady::now() + timeout) {}
+  bool Passed() const { return !forever_ && Steady::now() >= at_; }
+  // How long to wait next; an hour at a time when forever.
+  Millis Left() const {
+    if (forever_) return std::chrono::hours(1);
+    return std::max(Millis(0), std::chrono::duration_cast<Millis>(at_ - Steady::now()) + Millis(1));
+  }
+
+ private:
+  using Steady = std::chrono::steady_clock;
+  bool forever_;
+  Steady::time_point at_;
+};
 
 class EmbeddedClient final : public Client {
  public:
@@ -38,8 +57,12 @@ class EmbeddedClient final : public Client {
     return store_.ListEvents(filter);
   }
 
-  Status Watch(const store::ListOptions& options, int64_t resource_version,
+  using Client::Watch;
+  Status Watch(const store::ListOptions& options, int64_t resource_version, Millis timeout,
                const std::function<bool(const store::WatchEvent&)>& on_event) override {
+    Deadline deadline(timeout);
+    // Read before the state: a write after this is never missed.
+    uint64_t seq = store_.ChangeSequence();
     if (resource_version == 0) {
       auto list = List(options);
       if (!list.ok()) return list.status();
@@ -55,7 +78,9 @@ class EmbeddedClient final : public Client {
         resource_version = c.resource_version;
         if (MatchesList(c.object, options) && !on_event(c)) return Status::Ok();
       }
-      if (changes->empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (changes->size() == 1000) continue;
+      if (deadline.Passed()) return Status::Ok();
+      seq = store_.WaitForChange(seq, deadline.Left());
     }
   }
 
@@ -75,6 +100,7 @@ class EmbeddedClient final : public Client {
   Status WatchViolations(const store::ViolationFilter& filter,
                          const std::function<bool(const store::Violation&)>& on_violation) override {
     store::ViolationFilter next = filter;
+    uint64_t seq = store_.ChangeSequence();
     while (true) {
       auto batch = store_.ListViolations(next);
       if (!batch.ok()) return batch.status();
@@ -82,7 +108,7 @@ class EmbeddedClient final : public Client {
         next.after_id = v.id;
         if (!on_violation(v)) return Status::Ok();
       }
-      if (batch->empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (batch->size() < next.limit) seq = store_.WaitForChange(seq, std::chrono::hours(1));
     }
   }
 

@@ -168,6 +168,14 @@ store::Violation ViolationFrom(const json& j) {
   return v;
 }
 
+// labelSelector and, for one name, fieldSelector=metadata.name=NAME.
+httplib::Params ListParams(const store::ListOptions& options) {
+  httplib::Params params;
+  if (!options.selector.empty()) params.emplace("labelSelector", options.selector.ToString());
+  if (!options.name.empty()) params.emplace("fieldSelector", "metadata.name=" + options.name);
+  return params;
+}
+
 std::string ViolationsPath(const store::ViolationFilter& filter, bool watch) {
   httplib::Params params;
   if (!filter.name.empty()) params.emplace("sandbox", filter.name);
@@ -229,8 +237,7 @@ class RemoteClient final : public Client {
   }
 
   Result<ObjectList> List(const store::ListOptions& options) override {
-    httplib::Params params;
-    if (!options.selector.empty()) params.emplace("labelSelector", options.selector.ToString());
+    httplib::Params params = ListParams(options);
     auto r = http_.Get(Collection(options.kind, options.namespace_) + Query(params), headers_);
     if (!r || r->status != 200) return ErrorFrom(r, url_);
     auto parsed = ParseBody(r->body);
@@ -243,7 +250,8 @@ class RemoteClient final : public Client {
     for (const auto& item : body["items"]) {
       auto o = ObjectFromJson(item);
       if (!o.ok()) return o.status();
-      list.items.push_back(std::move(o).value());
+      // A server that ignores fieldSelector sends the others too.
+      if (MatchesList(*o, options)) list.items.push_back(std::move(o).value());
     }
     return list;
   }
@@ -278,10 +286,16 @@ class RemoteClient final : public Client {
     return out;
   }
 
-  Status Watch(const store::ListOptions& options, int64_t resource_version,
+  using Client::Watch;
+  Status Watch(const store::ListOptions& options, int64_t resource_version, Millis timeout,
                const std::function<bool(const store::WatchEvent&)>& on_event) override {
-    httplib::Params params{{"watch", "true"}, {"resourceVersion", std::to_string(resource_version)}};
-    if (!options.selector.empty()) params.emplace("labelSelector", options.selector.ToString());
+    httplib::Params params = ListParams(options);
+    params.emplace("watch", "true");
+    params.emplace("resourceVersion", std::to_string(resource_version));
+    if (timeout != Millis::max()) {
+      // The server ends the stream then (whole seconds, rounded up).
+      params.emplace("timeoutSeconds", std::to_string((timeout.count() + 999) / 1000));
+    }
     LineSplitter lines;
     Status failure;
     auto r = http_.Get(Collection(options.kind, options.namespace_) + Query(params), headers_,
@@ -300,7 +314,7 @@ class RemoteClient final : public Client {
                                                    : type == "DELETED" ? store::WatchType::kDeleted
                                                                        : store::WatchType::kModified,
                                                    std::move(o).value()};
-                           return on_event(event);
+                           return !MatchesList(event.object, options) || on_event(event);
                          });
                        });
     if (!failure.ok()) return failure;

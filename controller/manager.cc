@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <set>
 
 #include "specs/codec.h"
@@ -63,7 +64,7 @@ void Manager::Stop() {
     std::lock_guard lock(mutex_);
     if (queue_) queue_->ShutDown();
   }
-  wake_.notify_all();
+  store_.WakeWaiters();
 }
 
 WorkQueue& Manager::queue() {
@@ -71,23 +72,15 @@ WorkQueue& Manager::queue() {
   return *queue_;
 }
 
-void Manager::Notify() {
-  notified_ = true;
-  wake_.notify_all();
-}
+void Manager::Notify() { store_.WakeWaiters(); }
 
 void Manager::Log(const std::string& line) {
   if (options_.log) options_.log(line);
 }
 
-bool Manager::SleepFor(Millis d) {
-  std::unique_lock lock(mutex_);
-  wake_.wait_for(lock, d, [&] { return stopping_.load() || notified_.load(); });
-  return !stopping_;
-}
-
 bool Manager::WaitForLease() {
   bool said = false;
+  uint64_t seq = store_.ChangeSequence();
   while (!stopping_) {
     auto got = store_.TryAcquireLease(kLeaseName, options_.lease_holder, options_.lease_duration);
     if (got.ok() && *got) return true;
@@ -95,7 +88,8 @@ bool Manager::WaitForLease() {
       Log("standby: another controller holds the lease on this database; waiting to take over");
       said = true;
     }
-    SleepFor(options_.lease_duration / 5);
+    // The leader's ReleaseLease wakes this at once; an expiry needs the timeout.
+    seq = store_.WaitForChange(seq, options_.lease_duration / 5);
   }
   return false;
 }
@@ -122,10 +116,47 @@ Status Manager::Run() {
   return Status::Ok();
 }
 
+namespace {
+
+uint64_t MetaFingerprint(const specs::Object& o) {
+  const auto& m = o.metadata;
+  std::string text = m.uid + '\0' + std::to_string(m.generation) + '\0' +
+                     (m.deletion_timestamp ? "d" : "") + '\0';
+  for (const auto* map : {&m.labels, &m.annotations}) {
+    for (const auto& [k, v] : *map) text += k + '=' + v + '\0';
+    text += '\0';
+  }
+  for (const auto& f : m.finalizers) text += f + '\0';
+  return std::hash<std::string>{}(text);
+}
+
+}  // namespace
+
+bool Manager::NeedsReconcile(const store::WatchEvent& change) {
+  std::string key = KeyString(specs::KeyOf(change.object));
+  if (change.type == store::WatchType::kDeleted) {
+    seen_meta_.erase(key);
+    return true;
+  }
+  uint64_t fingerprint = MetaFingerprint(change.object);
+  auto [it, added] = seen_meta_.try_emplace(std::move(key), fingerprint);
+  if (added || it->second != fingerprint) {
+    it->second = fingerprint;
+    return true;
+  }
+  // Only the status changed: a reconcile wrote it, and that reconcile
+  // already asked for whatever it needs next (a requeue, a deadline).
+  return false;
+}
+
 void Manager::EnqueueAll() {
   auto list = store_.List({specs::kKindSandbox, "", {}});
   if (!list.ok()) return;
-  for (const auto& o : *list) queue().Add(KeyString(specs::KeyOf(o)));
+  for (const auto& o : *list) {
+    std::string key = KeyString(specs::KeyOf(o));
+    seen_meta_[key] = MetaFingerprint(o);
+    queue().Add(key);
+  }
 }
 
 void Manager::EnqueueChanges(int64_t& seen_version) {
@@ -141,7 +172,7 @@ void Manager::EnqueueChanges(int64_t& seen_version) {
     for (const auto& c : *changes) {
       seen_version = c.resource_version;
       if (c.object.kind == specs::kKindSandbox) {
-        queue().Add(KeyString(specs::KeyOf(c.object)));
+        if (NeedsReconcile(c)) queue().Add(KeyString(specs::KeyOf(c.object)));
       } else if (c.object.kind == specs::kKindSandboxTemplate) {
         template_namespaces.insert(c.object.metadata.namespace_);
       }
@@ -204,10 +235,9 @@ void Manager::Lead() {
   WorkerPool pool(
       queue, [this](const std::string& key) { return ReconcileKey(key); },
       [this](const std::string& key, const ReconcileResult& result) { Observe(key, result); });
-  // The data version first: a write landing after it (even before the
+  // The change sequence first: a write landing after it (even before the
   // resync below lists the objects) changes it, so the loop sees it.
-  auto data_version = store_.DataVersion();
-  int64_t last_data_version = data_version.ok() ? *data_version : 0;
+  uint64_t seq = store_.ChangeSequence();
   int64_t seen_version = store_.CurrentResourceVersion().ok() ? *store_.CurrentResourceVersion() : 0;
   pool.Start(options_.workers);
   Resync();
@@ -216,9 +246,9 @@ void Manager::Lead() {
   auto next_renew = steady() + options_.lease_duration / 3;
   auto next_violations = steady();
   auto last_renewed = steady();
+  bool changed = true;  // writes between the version read above and now
   while (!stopping_) {
-    SleepFor(options_.poll_interval);
-    if (stopping_) break;
+    if (changed) EnqueueChanges(seen_version);
     if (steady() >= next_renew) {
       auto renewed = store_.TryAcquireLease(kLeaseName, options_.lease_holder, options_.lease_duration);
       if (renewed.ok() && *renewed) {
@@ -230,10 +260,6 @@ void Manager::Lead() {
       }
       next_renew = steady() + options_.lease_duration / 3;
     }
-    auto dv = store_.DataVersion();
-    bool changed = notified_.exchange(false) || (dv.ok() && *dv != last_data_version);
-    if (dv.ok()) last_data_version = *dv;
-    if (changed) EnqueueChanges(seen_version);
     if (steady() >= next_violations) {
       // Violations stream live: picked up within a quarter second.
       auto collected = reconciler_.CollectViolations();
@@ -244,6 +270,11 @@ void Manager::Lead() {
       Resync();
       next_resync = steady() + options_.resync_period;
     }
+    auto next = std::min({next_renew, next_violations, next_resync});
+    auto wait = std::chrono::duration_cast<Millis>(next - steady()) + Millis(1);
+    uint64_t now_seq = store_.WaitForChange(seq, std::max(wait, Millis(1)));
+    changed = now_seq != seq;
+    seq = now_seq;
   }
   queue.ShutDown();
   pool.Stop();

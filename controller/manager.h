@@ -2,7 +2,8 @@
 // The controller: one leader per database (a lease row with expiry; a
 // second controller waits as a standby and takes over when the leader
 // stops renewing), a change watcher that turns store writes (from this or
-// any other process) into work-queue keys within a poll interval, a
+// any other process, woken by the store's change signal) into work-queue
+// keys at once, skipping writes of status alone (this controller's own), a
 // periodic resync that looks at every object and collects orphans, and N
 // workers running the reconciler.
 
@@ -11,6 +12,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "common/status.h"
 #include "common/time.h"
@@ -25,8 +27,6 @@ namespace sesame::controller {
 struct ManagerOptions {
   int workers = 4;
   Millis resync_period = std::chrono::seconds(30);
-  // How often the store is polled for writes by other processes.
-  Millis poll_interval = std::chrono::milliseconds(20);
   Millis lease_duration = std::chrono::seconds(10);
   std::string lease_holder;  // empty: hostname:pid
   // Called with one line per notable event (leadership, resync results).
@@ -51,8 +51,8 @@ class Manager {
   // Thread-safe; Run() returns soon after.
   void Stop();
   bool IsLeader() const { return leader_; }
-  // Tells the watcher that this process wrote to the store (writes on the
-  // same connection do not change SQLite's data_version).
+  // Tells the watcher to look at the change log now (the store already
+  // wakes it after every write; kept for callers that want to be sure).
   void Notify();
   // The process's metrics: the manager registers sesame_reconciles_total
   // {result}, sesame_reconcile_duration_seconds and sesame_workqueue_depth;
@@ -69,13 +69,15 @@ class Manager {
   WorkQueue& queue();
   void EnqueueAll();
   void EnqueueChanges(int64_t& seen_version);
+  // Whether a change of a Sandbox needs a reconcile: anything but its
+  // status (which only reconciles write) changed since the last one seen.
+  bool NeedsReconcile(const store::WatchEvent& change);
   void Resync();
   void Log(const std::string& line);
   ReconcileResult ReconcileKey(const std::string& key);
   void Observe(const std::string& key, const ReconcileResult& result);
   // A provider saw the resource of `key` change: reconcile it now.
   void OnProviderChange(const specs::ObjectKey& key);
-  bool SleepFor(Millis d);  // false when stopped
 
   store::Store& store_;
   reconcilers::SandboxReconciler& reconciler_;
@@ -84,9 +86,11 @@ class Manager {
   std::unique_ptr<WorkQueue> queue_;  // Guarded by mutex_.
   std::atomic<bool> stopping_{false};
   std::atomic<bool> leader_{false};
-  std::atomic<bool> notified_{false};
   std::mutex mutex_;
-  std::condition_variable wake_;
+  // A fingerprint of what a reconcile reads of each Sandbox besides its
+  // status (uid, generation, metadata), by key; only the watcher thread
+  // uses it.
+  std::unordered_map<std::string, uint64_t> seen_meta_;
   Metrics metrics_;
   Counter& reconciles_;
   Histogram& reconcile_seconds_;

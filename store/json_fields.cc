@@ -1,27 +1,14 @@
 #include "store/json_fields.h"
 
+#include "specs/object_json_text.h"
+
 #include <nlohmann/json.hpp>
 
 namespace sesame::store {
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xf]);
-    } else {
-      out.push_back(c);  // UTF-8 passes through unchanged
-    }
-  }
-  out.push_back('"');
-}
+// Escaped as the API's JSON writer escapes (specs/object_json_text.h), so
+// a list copies these columns as they are stored.
+void AppendJsonString(std::string& out, std::string_view s) { specs::AppendJsonText(out, s); }
 
 void EncodeStringMap(const specs::StringMap& map, std::string& out) {
   out.assign("{");

@@ -29,7 +29,7 @@ Result<bool> SqliteStore::TryAcquireLease(const std::string& name, const std::st
   if (!row.ok()) return row.status();
   bool held = *row && (*check)->Text(0) == holder;
   (*check)->Reset();
-  SESAME_RETURN_IF_ERROR(txn.Commit());
+  SESAME_RETURN_IF_ERROR(txn.Commit(/*notify=*/false));
   return held;
 }
 
@@ -39,7 +39,9 @@ Status SqliteStore::ReleaseLease(const std::string& name, const std::string& hol
   if (!stmt.ok()) return stmt.status();
   (*stmt)->Bind(1, name);
   (*stmt)->Bind(2, holder);
-  return (*stmt)->Run();
+  SESAME_RETURN_IF_ERROR((*stmt)->Run());
+  db_->Committed();  // a standby waiting for the lease wakes at once
+  return Status::Ok();
 }
 
 }  // namespace sesame::store

@@ -1,5 +1,7 @@
 #include "store/object_row.h"
 
+#include "specs/object_json_text.h"
+
 #include "store/json_fields.h"
 #include "store/object_blob.h"
 
@@ -44,6 +46,25 @@ Result<specs::Object> ObjectFromRow(const Statement& row) {
   o.spec = row.Text(12);
   o.status = row.Text(13);
   return o;
+}
+
+void ObjectJsonFromRow(const Statement& row, std::string& out) {
+  specs::ObjectJsonParts p;
+  p.api_version = row.TextView(0);
+  p.kind = row.TextView(1);
+  p.namespace_ = row.TextView(2);
+  p.name = row.TextView(3);
+  p.uid = row.TextView(4);
+  p.generation = row.Int(5);
+  p.resource_version = row.Int(6);
+  if (!row.IsNull(7)) p.creation_timestamp = FromMillis(row.Int(7));
+  if (!row.IsNull(8)) p.deletion_timestamp = FromMillis(row.Int(8));
+  p.labels_json = row.TextView(9);
+  p.annotations_json = row.TextView(10);
+  p.finalizers_json = row.TextView(11);
+  p.spec_json = row.TextView(12);
+  p.status_json = row.TextView(13);
+  specs::AppendObjectJson(out, p);
 }
 
 void BindObjectRow(Statement& stmt, const specs::Object& o, EncodedFields& fields) {

@@ -16,6 +16,10 @@ namespace sesame::store {
 // starting at column 0.
 Result<specs::Object> ObjectFromRow(const Statement& row);
 
+// Appends the API's JSON text of the current row (selected as for
+// ObjectFromRow) to `out`, without decoding its JSON columns.
+void ObjectJsonFromRow(const Statement& row, std::string& out);
+
 // The JSON columns of a row, encoded once and kept alive while bound.
 struct EncodedFields {
   std::string labels;

@@ -123,12 +123,14 @@ Transaction::~Transaction() {
 Status Transaction::Begin(bool immediate) {
   SESAME_RETURN_IF_ERROR(db_.Exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
   open_ = true;
+  write_ = immediate;
   return Status::Ok();
 }
 
-Status Transaction::Commit() {
+Status Transaction::Commit(bool notify) {
   SESAME_RETURN_IF_ERROR(db_.Exec("COMMIT"));
   open_ = false;
+  if (write_ && notify) db_.Committed();
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 // Thread safety: none; the owning Store serializes access.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -84,6 +85,11 @@ class Database {
   Result<int64_t> QueryInt(const char* sql);
 
   const std::string& path() const { return path_; }
+  // Called after every committed write transaction (BEGIN IMMEDIATE).
+  void set_on_commit(std::function<void()> f) { on_commit_ = std::move(f); }
+  void Committed() const {
+    if (on_commit_) on_commit_();
+  }
 
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -91,6 +97,7 @@ class Database {
   sqlite3* db_;
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::function<void()> on_commit_;
 };
 
 // Converts a SQLite result code into a Status: busy/locked are transient
@@ -109,12 +116,15 @@ class Transaction {
   // IMMEDIATE takes the write lock up front: a deferred transaction that
   // upgrades later can fail with SQLITE_BUSY without waiting.
   Status Begin(bool immediate);
-  Status Commit();
+  // Commits; `notify` false keeps a write nobody waits for (a lease
+  // renewal) from waking every waiter.
+  Status Commit(bool notify = true);
   Status Rollback();
 
  private:
   Database& db_;
   bool open_ = false;
+  bool write_ = false;  // begun IMMEDIATE
 };
 
 }  // namespace sesame::store

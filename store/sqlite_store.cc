@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/migrations.h"
+#include "store/json_fields.h"
 #include "store/object_blob.h"
 #include "store/object_row.h"
 
@@ -59,6 +60,25 @@ std::string DisplayName(const ObjectKey& key) {
   std::string out = specs::ResourceName(key.kind) + "/" + key.name;
   if (key.namespace_ != specs::kDefaultNamespace) out += " in namespace " + key.namespace_;
   return out;
+}
+
+// The directory of the change-notification sockets: next to the database,
+// like its -wal and -shm files. None for a private in-memory database.
+static std::string NotifyDirFor(const std::string& db_path) {
+  if (db_path.empty() || db_path == ":memory:" || db_path.rfind("file:", 0) == 0) return "";
+  return db_path + "-notify";
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<Database> db, const Clock& clock, const StoreOptions& options)
+    : db_(std::move(db)), clock_(clock), options_(options) {
+  signal_ = std::make_unique<ChangeSignal>(
+      NotifyDirFor(db_->path()),
+      [this] {
+        auto v = DataVersion();
+        return v.ok() ? *v : int64_t{0};
+      },
+      options_.change_fallback_period);
+  db_->set_on_commit([this] { signal_->Committed(); });
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Clock& clock,
@@ -182,10 +202,11 @@ Result<std::vector<Object>> SqliteStore::List(const ListOptions& options) {
   std::lock_guard<std::mutex> lock(mutex_);
   Result<StatementRef> stmt = db_->Prepare(
       "SELECT " SESAME_OBJECT_COLUMNS " FROM objects WHERE kind = ?1 "
-      "AND (?2 = '' OR namespace = ?2) ORDER BY namespace, name");
+      "AND (?2 = '' OR namespace = ?2) AND (?3 = '' OR name = ?3) ORDER BY namespace, name");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->Bind(1, options.kind);
   (*stmt)->Bind(2, options.namespace_);
+  (*stmt)->Bind(3, options.name);
   std::vector<Object> out;
   for (;;) {
     Result<bool> row = (*stmt)->Step();
@@ -196,6 +217,40 @@ Result<std::vector<Object>> SqliteStore::List(const ListOptions& options) {
     if (options.selector.Matches(object->metadata.labels)) out.push_back(std::move(*object));
   }
   return out;
+}
+
+Result<int64_t> SqliteStore::ListJson(const ListOptions& options,
+                                      const std::function<void(std::string_view json)>& on_item) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction txn(*db_);  // the version and the rows from one snapshot
+  SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/false));
+  Result<int64_t> rv = db_->QueryInt("SELECT resource_version FROM counter WHERE id = 1");
+  if (!rv.ok()) return rv.status();
+  {
+    Result<StatementRef> stmt = db_->Prepare(
+        "SELECT " SESAME_OBJECT_COLUMNS " FROM objects WHERE kind = ?1 "
+        "AND (?2 = '' OR namespace = ?2) AND (?3 = '' OR name = ?3) ORDER BY namespace, name");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->Bind(1, options.kind);
+    (*stmt)->Bind(2, options.namespace_);
+    (*stmt)->Bind(3, options.name);
+    std::string text;
+    for (;;) {
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      if (!options.selector.empty()) {
+        Result<specs::StringMap> labels = DecodeStringMap((*stmt)->TextView(9));
+        if (!labels.ok()) return labels.status();
+        if (!options.selector.Matches(*labels)) continue;
+      }
+      text.clear();
+      ObjectJsonFromRow(**stmt, text);
+      on_item(text);
+    }
+  }
+  SESAME_RETURN_IF_ERROR(txn.Commit());
+  return *rv;
 }
 
 Result<int64_t> SqliteStore::CurrentResourceVersion() {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/change_signal.h"
 #include "store/object_row.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -25,6 +26,9 @@ struct StoreOptions {
   Millis event_max_age = std::chrono::hours(1);
   int64_t event_prune_every = 100;
   int busy_timeout_ms = 10000;
+  // How often a process waiting for changes also checks data_version, in
+  // case a writer did not poke its socket (store/change_signal.h).
+  Millis change_fallback_period = std::chrono::seconds(1);
 };
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Clock& clock,
@@ -32,11 +36,12 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Cl
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<Database> db, const Clock& clock, const StoreOptions& options)
-      : db_(std::move(db)), clock_(clock), options_(options) {}
+  SqliteStore(std::unique_ptr<Database> db, const Clock& clock, const StoreOptions& options);
 
   Result<Object> Get(const ObjectKey& key) override;
   Result<std::vector<Object>> List(const ListOptions& options) override;
+  Result<int64_t> ListJson(const ListOptions& options,
+                           const std::function<void(std::string_view json)>& on_item) override;
   Result<int64_t> CurrentResourceVersion() override;
   Result<std::vector<ApplyOutcome>> Apply(const std::vector<Object>& objects,
                                           const ApplyOptions& options) override;
@@ -55,6 +60,9 @@ class SqliteStore final : public Store {
   Result<std::vector<ViolationTotal>> ViolationTotals() override;
   Result<std::optional<std::string>> GetSetting(const std::string& name) override;
   Status PutSetting(const std::string& name, const std::string& value) override;
+  uint64_t ChangeSequence() override { return signal_->Sequence(); }
+  uint64_t WaitForChange(uint64_t seen, Millis timeout) override { return signal_->Wait(seen, timeout); }
+  void WakeWaiters() override { signal_->Wake(); }
 
  private:
   // Hands out resourceVersions inside one write transaction; the counter
@@ -95,6 +103,8 @@ class SqliteStore final : public Store {
   std::string scratch_blob_;
   const Clock& clock_;
   const StoreOptions options_;
+  // Last: stopped before the connection it polls goes away.
+  std::unique_ptr<ChangeSignal> signal_;
 };
 
 // "sandbox/NAME" (plus the namespace when it is not the default one), for

@@ -8,6 +8,7 @@
 // on an internal mutex (one SQLite connection per Store).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,7 @@ struct ListOptions {
   std::string kind;        // required
   std::string namespace_;  // empty: all namespaces
   Selector selector;       // empty: everything
+  std::string name = "";   // empty: every name (else at most one object)
 };
 
 struct ApplyOptions {
@@ -120,6 +122,14 @@ class Store {
 
   virtual Result<Object> Get(const ObjectKey& key) = 0;
   virtual Result<std::vector<Object>> List(const ListOptions& options) = 0;
+  // The same objects as List, as the API's JSON text (specs/object_json_text.h),
+  // written straight from the stored columns: spec and status are copied,
+  // not decoded; only labels are decoded, and only for a selector.
+  // `on_item` gets each object's text in list order (valid during the
+  // call). Returns the resourceVersion the list is at (read in the same
+  // transaction).
+  virtual Result<int64_t> ListJson(const ListOptions& options,
+                                   const std::function<void(std::string_view json)>& on_item) = 0;
   // The newest resourceVersion written (the global counter).
   virtual Result<int64_t> CurrentResourceVersion() = 0;
 
@@ -172,8 +182,20 @@ class Store {
   virtual Status PutSetting(const std::string& name, const std::string& value) = 0;
 
   // A number that changes whenever another connection commits a write
-  // (SQLite PRAGMA data_version); cheap enough to poll every few ms.
+  // (SQLite PRAGMA data_version).
   virtual Result<int64_t> DataVersion() = 0;
+
+  // Waiting for writes without polling (store/change_signal.h): a number
+  // that grows after every write committed by this process or, through a
+  // socket next to the database that writers poke, by any other. Read it,
+  // then read the state, then WaitForChange(it): no write is missed. The
+  // first call starts listening.
+  virtual uint64_t ChangeSequence() = 0;
+  // Blocks until ChangeSequence() != `seen` or `timeout` passes; returns
+  // the sequence.
+  virtual uint64_t WaitForChange(uint64_t seen, Millis timeout) = 0;
+  // Wakes this process's waiters as if something changed (to stop them).
+  virtual void WakeWaiters() = 0;
 };
 
 // $SESAME_HOME, or ~/.sesame.

@@ -136,7 +136,9 @@ Status SqliteStore::PutSetting(const std::string& name, const std::string& value
   if (!stmt.ok()) return stmt.status();
   (*stmt)->Bind(1, name);
   (*stmt)->Bind(2, value);
-  return (*stmt)->Run();
+  SESAME_RETURN_IF_ERROR((*stmt)->Run());
+  db_->Committed();
+  return Status::Ok();
 }
 
 }  // namespace sesame::store

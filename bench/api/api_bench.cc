@@ -252,7 +252,6 @@ int Main(int argc, char** argv) {
                                             reconcilers::ReconcilerOptions{home.path(), nullptr});
   controller::ManagerOptions m;
   m.workers = workers;
-  m.poll_interval = std::chrono::milliseconds(5);
   m.resync_period = std::chrono::hours(1);
   controller::Manager manager(*store, reconciler, m);
   std::thread manager_thread([&] { (void)manager.Run(); });

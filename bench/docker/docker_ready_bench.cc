@@ -261,10 +261,9 @@ int Bench::Run() {
   auto harness = ControllerHarness::Start(options);
   if (!harness.ok()) return std::fprintf(stderr, "%s\n", harness.status().ToString().c_str()), 1;
   harness_ = std::move(harness).value();
-  std::printf("docker engine at %s; controller in-process: %d workers, poll %lld ms; Ready seen by "
-              "polling the database every %lld us\n\n",
-              flags_.socket.c_str(), options.workers, static_cast<long long>(options.poll_interval.count()),
-              static_cast<long long>(options.watch_poll.count()));
+  std::printf("docker engine at %s; controller in-process: %d workers, woken by the store's change "
+              "signal; Ready seen by polling the database every %lld us\n\n",
+              flags_.socket.c_str(), options.workers, static_cast<long long>(options.watch_poll.count()));
   int rc = RunOneAtATime();
   if (rc == 0) rc = RunParallel();
   harness_.reset();  // the controller stops before the leftovers go

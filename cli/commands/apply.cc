@@ -9,25 +9,29 @@ namespace {
 
 // apply --wait: a progress line per sandbox as its phase changes, until
 // every applied sandbox is Ready (or one fails, or the timeout passes).
+// All are waited for at once, over one watch.
 int WaitForReady(Context& ctx, Client& client, const std::vector<store::ApplyOutcome>& outcomes,
                  const std::string& timeout_text) {
   auto timeout = specs::ParseDuration(timeout_text);
   if (!timeout.ok()) return ctx.Usage("--timeout: " + timeout.status().message());
-  auto deadline = std::chrono::steady_clock::now() + timeout->value;
-  int code = kExitOk;
+  std::vector<specs::ObjectKey> keys;
   for (const auto& o : outcomes) {
-    if (o.key.kind != specs::kKindSandbox || o.action == store::ApplyAction::kPruned) continue;
-    std::string name = "sandbox/" + o.key.name;
-    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
-    Status status = WaitFor(client, o.key, WaitCondition{}, std::max(left, Millis(0)),
-                            [&](const std::string& phase) { ctx.out << name << " " << phase << std::endl; });
-    if (status.ok()) {
-      ctx.out << name << " ready" << std::endl;
-    } else {
-      ctx.err << "error: " << status.message() << "\n";
-      code = kExitFailure;
-    }
+    if (o.key.kind == specs::kKindSandbox && o.action != store::ApplyAction::kPruned) keys.push_back(o.key);
   }
+  int code = kExitOk;
+  WaitForAll(
+      client, keys, WaitCondition{}, timeout->value,
+      [&](const specs::ObjectKey& key, const std::string& phase) {
+        ctx.out << "sandbox/" << key.name << " " << phase << std::endl;
+      },
+      [&](const specs::ObjectKey& key, const Status& status) {
+        if (status.ok()) {
+          ctx.out << "sandbox/" << key.name << " ready" << std::endl;
+        } else {
+          ctx.err << "error: " << status.message() << "\n";
+          code = kExitFailure;
+        }
+      });
   return code;
 }
 

@@ -198,6 +198,22 @@ HttpResponse ApiHandlers::Apply(const HttpRequest& r,
                                 {"dryRun", options.dry_run}, {"items", items}}.dump());
 }
 
+Result<store::ListOptions> ListOptionsFrom(const HttpRequest& r, const std::string& kind,
+                                          const std::string& ns) {
+  auto selector = store::Selector::Parse(r.Query("labelSelector"));
+  if (!selector.ok()) return InvalidError("labelSelector: " + selector.status().message());
+  store::ListOptions options{kind, ns, *selector, ""};
+  if (std::string fields = r.Query("fieldSelector"); !fields.empty()) {
+    static const std::regex kName(R"(^metadata\.name==?([a-z0-9]([-a-z0-9]*[a-z0-9])?)$)");
+    std::smatch m;
+    if (!std::regex_match(fields, m, kName)) {
+      return InvalidError("fieldSelector: \"" + fields + "\" (only metadata.name=NAME is supported)");
+    }
+    options.name = m[1];
+  }
+  return options;
+}
+
 HttpResponse ApiHandlers::ListOrWatch(const HttpRequest& r, const std::string& kind,
                                       const std::string& ns) {
   if (r.Query("watch") == "true" || r.Query("watch") == "1") return Watch(r, kind, ns);
@@ -205,15 +221,15 @@ HttpResponse ApiHandlers::ListOrWatch(const HttpRequest& r, const std::string& k
   if (auto version = r.QueryInteger("resourceVersion", 0, 0); !version.ok()) {
     return ErrorResponse(version.status());
   }
-  auto selector = store::Selector::Parse(r.Query("labelSelector"));
-  if (!selector.ok()) return ErrorResponse(400, "labelSelector: " + selector.status().message());
-  auto rv = ctx_.store->CurrentResourceVersion();
-  if (!rv.ok()) return ErrorResponse(rv.status());
-  auto items = ctx_.store->List({kind, ns, *selector});
-  if (!items.ok()) return ErrorResponse(items.status());
-  // Nobody would read the encoded list (499: the client closed the request).
+  auto options = ListOptionsFrom(r, kind, ns);
+  if (!options.ok()) return ErrorResponse(400, options.status().message());
+  auto body = lists_.Get(*ctx_.store, *options);
+  if (!body.ok()) return ErrorResponse(body.status());
+  // Nobody would read the list (499: the client closed the request).
   if (r.ClientGone()) return ErrorResponse(499, "the client went away");
-  return JsonResponse(200, specs::ListToJson(kind, *items, *rv, false));
+  HttpResponse response;
+  response.shared_body = std::move(body).value();
+  return response;
 }
 
 HttpResponse ApiHandlers::Events(const HttpRequest& r, const std::string& ns) {
@@ -387,6 +403,7 @@ ApiHandlers::ApiHandlers(ApiContext context)
                                              "API request latency, until the response or a stream's headers.",
                                              {"method", "route"}, Histogram::LatencyBuckets())),
       kube_(ctx_.store, [this] { Wrote(); }) {
+  if (ctx_.store) watches_ = std::make_unique<WatchHub>(*ctx_.store);
   // Read at scrape time through `this`: kept in the handlers' own registry,
   // which cannot outlive them.
   local_metrics_->AddGauge("sesame_sandboxes", "Sandboxes by phase and provider.", {"phase", "provider"},

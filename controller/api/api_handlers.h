@@ -17,6 +17,8 @@
 #include "controller/api/auth.h"
 #include "controller/api/http_types.h"
 #include "controller/api/kube_api.h"
+#include "controller/api/list_cache.h"
+#include "controller/api/watch_hub.h"
 #include "controller/metrics.h"
 #include "providers/provider.h"
 #include "store/store.h"
@@ -111,7 +113,14 @@ class ApiHandlers {
   Histogram& request_seconds_;
   ApiLoad load_;
   KubeApi kube_;  // /api, /apis, /openapi
+  ListCache lists_;
+  std::unique_ptr<WatchHub> watches_;  // when there is a store
 };
+
+// The filter of a list or watch request: labelSelector, and fieldSelector
+// metadata.name=NAME (kInvalid for anything else).
+Result<store::ListOptions> ListOptionsFrom(const HttpRequest& r, const std::string& kind,
+                                          const std::string& ns);
 
 // {"id","sandbox":{"namespace","name","uid"},"time","kind","operation","target","rule"}
 std::string ViolationToJson(const store::Violation& v);

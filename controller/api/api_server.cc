@@ -56,6 +56,14 @@ struct Counted {  // one more in `n` while it lives
 void Send(const HttpResponse& from, httplib::Response& to, ApiLoad& load) {
   to.status = from.status;
   for (const auto& [k, v] : from.headers) to.set_header(k, v);
+  if (from.shared_body) {
+    auto body = from.shared_body;
+    to.set_content_provider(body->size(), from.content_type,
+                            [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                              return sink.write(body->data() + offset, std::min<size_t>(length, 1 << 16));
+                            });
+    return;
+  }
   if (!from.stream) {
     to.set_content(from.body, from.content_type);
     return;

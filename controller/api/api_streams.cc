@@ -1,6 +1,5 @@
 // The streaming routes: watch, logs, exec/attach, and files.
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "controller/api/api_errors.h"
 #include "controller/api/api_handlers.h"
@@ -23,8 +22,6 @@ std::string EncodeFrame(Frame stream, std::string_view payload) {
 
 namespace {
 
-constexpr size_t kWatchPage = 1000;
-constexpr auto kWatchPoll = std::chrono::milliseconds(25);
 constexpr auto kKeepAlive = std::chrono::seconds(15);
 
 // Output as one server-sent event: a "data:" line per line of it, so the
@@ -46,17 +43,12 @@ std::string SseData(std::string_view text) {
   return out + "\n";
 }
 
-std::string WatchLine(const store::WatchEvent& e) {
-  return std::string("{\"type\":\"") + store::ToString(e.type) +
-         "\",\"object\":" + specs::ObjectToJson(e.object, false) + "}";
-}
-
 }  // namespace
 
 HttpResponse ApiHandlers::Watch(const HttpRequest& r, const std::string& kind, const std::string& ns) {
-  auto selector = store::Selector::Parse(r.Query("labelSelector"));
-  if (!selector.ok()) return ErrorResponse(400, "labelSelector: " + selector.status().message());
-  store::ListOptions options{kind, ns, *selector};
+  auto listed = ListOptionsFrom(r, kind, ns);
+  if (!listed.ok()) return ErrorResponse(400, listed.status().message());
+  store::ListOptions options = *listed;
   auto from_version = r.ResumeFrom("resourceVersion");
   if (!from_version.ok()) return ErrorResponse(from_version.status());
   int64_t from = *from_version;
@@ -68,52 +60,53 @@ HttpResponse ApiHandlers::Watch(const HttpRequest& r, const std::string& kind, c
                                     " is too old; list again and watch from the list's version");
     }
   }
+  // timeoutSeconds: the stream ends then (as in Kubernetes).
+  auto timeout = r.QueryInteger("timeoutSeconds", 0, 0, int64_t{1} << 31);
+  if (!timeout.ok()) return ErrorResponse(timeout.status());
+  int64_t timeout_seconds = *timeout;
   bool sse = r.Header("accept").find("text/event-stream") != std::string::npos;
   HttpResponse response;
   response.content_type = sse ? "text/event-stream" : "application/x-ndjson";
   store::Store* store = ctx_.store;
-  response.stream = [store, options, from, sse](const ChunkWriter& write) {
-    auto send = [&](const store::WatchEvent& e) {
-      std::string line = WatchLine(e);
+  WatchHub* hub = watches_.get();
+  response.stream = [store, hub, options, from, sse, timeout_seconds](const ChunkWriter& write) {
+    auto steady = std::chrono::steady_clock::now;
+    auto until = timeout_seconds > 0 ? steady() + std::chrono::seconds(timeout_seconds)
+                                     : std::chrono::steady_clock::time_point::max();
+    auto last_write = steady();
+    auto send = [&](const WatchLine& line) {
+      last_write = steady();
       if (sse) {
-        return write("id: " + std::to_string(e.resource_version) + "\nevent: " +
-                     store::ToString(e.type) + "\ndata: " + line + "\n\n");
+        return write("id: " + std::to_string(line.resource_version) + "\nevent: " +
+                     store::ToString(line.type) + "\ndata: " + *line.text + "\n\n");
       }
-      return write(line + "\n");
+      return write(*line.text + "\n");
     };
     int64_t seen = from;
     if (from == 0) {
       // No version: the current objects first, as ADDED, then changes.
-      auto rv = store->CurrentResourceVersion();
-      auto items = store->List(options);
-      if (!rv.ok() || !items.ok()) return;
-      for (auto& o : *items) {
-        if (!send({*rv, store::WatchType::kAdded, o})) return;
+      std::vector<std::string> objects;
+      auto rv = store->ListJson(options, [&](std::string_view object) { objects.emplace_back(object); });
+      if (!rv.ok()) return;
+      std::string lines;
+      for (const auto& object : objects) {
+        std::string line = "{\"type\":\"ADDED\",\"object\":" + object + "}";
+        lines += sse ? "id: " + std::to_string(*rv) + "\nevent: ADDED\ndata: " + line + "\n\n" : line + "\n";
       }
+      if (!lines.empty() && !write(lines)) return;
       seen = *rv;
     }
-    auto last_write = std::chrono::steady_clock::now();
-    while (true) {
-      auto changes = store->ChangesSince(seen, kWatchPage);
-      if (!changes.ok()) return;  // fell behind the log: the client re-lists
-      for (const auto& c : *changes) {
-        seen = c.resource_version;
-        bool match = c.object.kind == options.kind &&
-                     (options.namespace_.empty() || c.object.metadata.namespace_ == options.namespace_) &&
-                     options.selector.Matches(c.object.metadata.labels);
-        if (match && !send(c)) return;
-        if (match) last_write = std::chrono::steady_clock::now();
-      }
-      if (changes->size() == kWatchPage) continue;
-      if (std::chrono::steady_clock::now() - last_write > kKeepAlive) {
+    auto alive = [&] {
+      if (steady() - last_write > kKeepAlive) {
         // Detects clients that went away; SSE comments are ignored by browsers.
-        if (!write(sse ? ": keep-alive\n\n" : "\n")) return;
-        last_write = std::chrono::steady_clock::now();
-      } else if (!write("")) {
-        return;
+        last_write = steady();
+        return write(sse ? ": keep-alive\n\n" : "\n");
       }
-      std::this_thread::sleep_for(kWatchPoll);
-    }
+      return write("");
+    };
+    // Ends when the client goes, at timeoutSeconds, or when the change log
+    // no longer reaches back (the client lists again).
+    (void)hub->Follow(options, seen, until, send, alive);
   };
   return response;
 }

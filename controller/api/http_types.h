@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // When set, the body instead: text shared with other responses (a cached
+  // list), sent without a copy.
+  std::shared_ptr<const std::string> shared_body;
   std::map<std::string, std::string> headers;
   // When set, the body is streamed: the function writes chunks until done
   // or the client goes away.

@@ -11,6 +11,7 @@
 #include "controller/api/api_handlers.h"
 #include "controller/api/api_server.h"
 #include "controller/api/auth.h"
+#include "specs/codec.h"
 #include "tests/testing/run_command.h"
 
 namespace sesame::controller::api {
@@ -467,6 +468,97 @@ TEST_F(ApiTest, ConcurrentWritersLoseNoUpdate) {
   EXPECT_EQ(final_object["metadata"]["labels"]["count"], std::to_string(kWriters * kIncrements))
       << conflicts.load() << " conflicts";
   EXPECT_EQ(final_object["metadata"]["labels"]["app"], "web");
+}
+
+// Lists are written from the stored columns: the same text the JSON
+// library makes of the decoded objects, and the same body for every
+// request until something is written.
+TEST_F(ApiTest, ListTextEqualsTheDecodedObjectsEncoded) {
+  ASSERT_EQ(ApplyYaml(kSandbox)->status, 200);
+  auto o = store_->Get({specs::kKindSandbox, "team-a", "web"});
+  ASSERT_TRUE(o.ok());
+  o->status = R"({"conditions":[{"message":"a \"quoted\"\nline","status":"True","type":"Ready"}],"phase":"Running"})";
+  o->metadata.annotations["note"] = "tab\tand \\ backslash";
+  o->metadata.resource_version = 0;
+  ASSERT_TRUE(store_->Update(*o).ok());
+  ASSERT_TRUE(store_->UpdateStatus(*o).ok());
+  auto rv = store_->CurrentResourceVersion();
+  auto items = store_->List({specs::kKindSandbox, "", {}});
+  ASSERT_TRUE(items.ok());
+  auto first = client_->Get("/v1/sandboxes");
+  ASSERT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, specs::ListToJson(specs::kKindSandbox, *items, *rv, false) + "\n");
+  EXPECT_EQ(client_->Get("/v1/sandboxes")->body, first->body);
+  auto one = json::parse(client_->Get("/v1/namespaces/team-a/sandboxes?fieldSelector=metadata.name%3Dweb")->body);
+  EXPECT_EQ(one["items"].size(), 1u);
+  auto none = json::parse(client_->Get("/v1/namespaces/team-a/sandboxes?fieldSelector=metadata.name%3Dother")->body);
+  EXPECT_EQ(none["items"].size(), 0u);
+  EXPECT_EQ(client_->Get("/v1/sandboxes?fieldSelector=spec.x%3Dy")->status, 400);
+  // A write makes the next list new.
+  o = store_->Get({specs::kKindSandbox, "team-a", "web"});
+  o->metadata.labels["app"] = "changed";
+  ASSERT_TRUE(store_->Update(*o).ok());
+  auto after = json::parse(client_->Get("/v1/sandboxes")->body);
+  EXPECT_EQ(after["items"][0]["metadata"]["labels"]["app"], "changed");
+}
+
+// Many watchers of one burst each see every change once, in order, with
+// the same text.
+TEST_F(ApiTest, ManyWatchersSeeEveryChangeInOrder) {
+  ASSERT_EQ(ApplyYaml(kSandbox)->status, 200);
+  int64_t from = std::atoll(json::parse(client_->Get("/v1/sandboxes")->body)["metadata"]["resourceVersion"]
+                                .get<std::string>()
+                                .c_str());
+  const int kWatchers = 20, kWrites = 300;
+  std::vector<std::vector<std::string>> seen(kWatchers);
+  std::vector<std::thread> watchers;
+  std::atomic<int> started{0};
+  for (int w = 0; w < kWatchers; ++w) {
+    watchers.emplace_back([&, w] {
+      httplib::Client c("127.0.0.1", server_->port());
+      c.set_read_timeout(std::chrono::seconds(120));
+      std::string buffer;
+      ++started;
+      c.Get("/v1/namespaces/team-a/sandboxes?watch=true&resourceVersion=" + std::to_string(from),
+            [&](const char* data, size_t n) {
+              buffer.append(data, n);
+              for (size_t nl; (nl = buffer.find('\n')) != std::string::npos;) {
+                if (nl > 0) seen[w].push_back(buffer.substr(0, nl));
+                buffer.erase(0, nl + 1);
+              }
+              return seen[w].size() < static_cast<size_t>(kWrites);
+            });
+    });
+  }
+  auto current = store_->Get({specs::kKindSandbox, "team-a", "web"});
+  for (int i = 0; i < kWrites; ++i) {
+    specs::Object o = *current;
+    o.metadata.labels["n"] = std::to_string(i);
+    o.metadata.resource_version = 0;
+    current = store_->Update(o);
+    ASSERT_TRUE(current.ok());
+  }
+  for (auto& t : watchers) t.join();
+  for (int w = 0; w < kWatchers; ++w) {
+    ASSERT_EQ(seen[w].size(), static_cast<size_t>(kWrites)) << "watcher " << w;
+    for (int i = 0; i < kWrites; ++i) {
+      auto e = json::parse(seen[w][i]);
+      ASSERT_EQ(e["object"]["metadata"]["labels"]["n"], std::to_string(i)) << "watcher " << w;
+    }
+    EXPECT_EQ(seen[w], seen[0]);
+  }
+}
+
+TEST_F(ApiTest, WatchEndsAtTimeoutSeconds) {
+  ASSERT_EQ(ApplyYaml(kSandbox)->status, 200);
+  std::string body;
+  auto r = client_->Get("/v1/sandboxes?watch=true&timeoutSeconds=1", [&](const char* data, size_t n) {
+    body.append(data, n);
+    return true;
+  });
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(body.find("\"type\":\"ADDED\""), std::string::npos) << body;
 }
 
 }  // namespace

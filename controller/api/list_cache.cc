@@ -1,0 +1,71 @@
+#include "controller/api/list_cache.h"
+
+#include "specs/object_json_text.h"
+
+namespace sesame::controller::api {
+namespace {
+
+// Distinct filters kept; beyond it the cache starts over (a client
+// cycling through selectors must not grow it without bound).
+constexpr size_t kMaxEntries = 32;
+
+std::string FilterKey(const store::ListOptions& o) {
+  return o.kind + '\0' + o.namespace_ + '\0' + o.name + '\0' + o.selector.ToString();
+}
+
+// The list's text, and in `*rv` the version it is at.
+Result<std::string> BuildAt(store::Store& store, const store::ListOptions& options, size_t size_hint,
+                            int64_t* at) {
+  std::string body = specs::ListJsonHead();
+  body.reserve(size_hint);
+  bool first = true;
+  auto rv = store.ListJson(options, [&](std::string_view item) {
+    if (!first) body.push_back(',');
+    first = false;
+    body.append(item);
+  });
+  if (!rv.ok()) return rv.status();
+  body += specs::ListJsonTail(options.kind, *rv);
+  body.push_back('\n');
+  *at = *rv;
+  return body;
+}
+
+}  // namespace
+
+Result<std::string> ListCache::Build(store::Store& store, const store::ListOptions& options,
+                                     size_t size_hint) {
+  int64_t rv = 0;
+  return BuildAt(store, options, size_hint, &rv);
+}
+
+Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store,
+                                                          const store::ListOptions& options) {
+  std::string key = FilterKey(options);
+  auto cached = [&](int64_t now) -> std::shared_ptr<const std::string> {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    return it != entries_.end() && it->second.resource_version == now ? it->second.body : nullptr;
+  };
+  // Nothing written since the cached list's snapshot: it is still exact.
+  auto now = store.CurrentResourceVersion();
+  if (!now.ok()) return now.status();
+  if (auto hit = cached(*now)) return hit;
+  std::lock_guard build(build_mutex_);
+  if (auto hit = cached(*now)) return hit;  // built while this request waited
+  size_t hint = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(key); it != entries_.end()) hint = it->second.body->size();
+  }
+  int64_t rv = 0;
+  auto body = BuildAt(store, options, hint + hint / 8, &rv);
+  if (!body.ok()) return body.status();
+  auto shared = std::make_shared<const std::string>(std::move(body).value());
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_[key] = {rv, shared};
+  return shared;
+}
+
+}  // namespace sesame::controller::api
