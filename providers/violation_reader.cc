@@ -1,5 +1,8 @@
 #include "providers/violation_reader.h"
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,14 +13,50 @@ namespace sesame::providers {
 
 namespace fs = std::filesystem;
 
+ViolationFileReader::~ViolationFileReader() {
+  if (inotify_ >= 0) ::close(inotify_);
+}
+
+bool ViolationFileReader::Changed() {
+  if (inotify_ < 0) inotify_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_ < 0) return true;
+  bool changed = false;
+  alignas(inotify_event) char buf[4096];
+  for (ssize_t n; (n = ::read(inotify_, buf, sizeof buf)) > 0;) changed = true;
+  if (!root_watched_) {
+    // A sandbox directory appearing or going; until the root exists, its
+    // parent ($SESAME_HOME) says when it is made.
+    constexpr uint32_t kDirs = IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ONLYDIR;
+    if (::inotify_add_watch(inotify_, state_root_.c_str(), kDirs) >= 0) {
+      root_watched_ = true;
+      return true;  // read what is there now
+    }
+    std::string parent = fs::path(state_root_).parent_path().string();
+    if (::inotify_add_watch(inotify_, parent.c_str(), kDirs) < 0) return true;
+    return false;  // no root, so no sandbox: nothing to read until it comes
+  }
+  return changed;
+}
+
 Result<std::vector<ViolationRecord>> ViolationFileReader::Drain() {
   std::lock_guard lock(mutex_);
+  if (!Changed()) return std::vector<ViolationRecord>{};
+  return Scan();
+}
+
+std::vector<ViolationRecord> ViolationFileReader::Scan() {
   std::vector<ViolationRecord> out;
   std::error_code ec;
   std::map<std::string, Seen> still_there;
   for (fs::directory_iterator it(state_root_, ec), end; !ec && it != end; it.increment(ec)) {
     std::string uid = it->path().filename().string();
     fs::path file = it->path() / security::kViolationsFile;
+    // Before the file is read: a line appended after this wakes the next
+    // Drain. (Adding an existing watch again is a no-op.)
+    if (inotify_ >= 0 &&
+        ::inotify_add_watch(inotify_, it->path().c_str(), IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO) < 0) {
+      root_watched_ = false;  // out of watches: look again next time
+    }
     std::error_code size_ec;
     auto size = static_cast<int64_t>(fs::file_size(file, size_ec));
     Seen seen = seen_.count(uid) ? seen_[uid] : Seen{};

@@ -5,6 +5,10 @@
 // the records not returned before (by sequence number; a log drops its
 // oldest lines when full). Used by every provider that hosts the filtering
 // proxy on this machine (filesystem, docker).
+//
+// Drain is called a few times a second; at rest it touches no file: the
+// root and each sandbox directory are watched with inotify, and the
+// directories are read again only after something in them changed.
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +31,9 @@ class ViolationFileReader {
 
   ViolationFileReader(std::string state_root, KeyOf key_of)
       : state_root_(std::move(state_root)), key_of_(std::move(key_of)) {}
+  ~ViolationFileReader();
+  ViolationFileReader(const ViolationFileReader&) = delete;
+  ViolationFileReader& operator=(const ViolationFileReader&) = delete;
 
   // Thread-safe.
   Result<std::vector<ViolationRecord>> Drain();
@@ -37,10 +44,18 @@ class ViolationFileReader {
     int64_t seq = 0;    // the newest sequence number returned
   };
 
+  // Whether anything changed under the root since the last call (true
+  // when that cannot be known: no inotify, or a watch that failed).
+  bool Changed();
+  // Reads every sandbox's file (the work Drain did on every call before).
+  std::vector<ViolationRecord> Scan();
+
   const std::string state_root_;
   const KeyOf key_of_;
   std::mutex mutex_;
   std::map<std::string, Seen> seen_;  // by uid; guarded by mutex_
+  int inotify_ = -1;                  // guarded by mutex_
+  bool root_watched_ = false;         // guarded by mutex_
 };
 
 }  // namespace sesame::providers

@@ -205,12 +205,12 @@ bench_rest() {
   stop_controller
 }
 
-# 10,000 stored objects (a provider this controller lacks: one status
+# 10,000 stored objects (e2b without credentials: one status
 # each, no retries): memory per object and failed opens at rest.
 bench_opens() {
   start_controller
   local empty=$(rss_kb $CONTROLLER_PID)
-  sandboxes op 10000 '{provider: none-here}' >"$WORK/many.yaml"
+  sandboxes op 10000 '{provider: e2b, image: base}' >"$WORK/many.yaml"
   "$SESAME" apply -f "$WORK/many.yaml" >/dev/null
   for _ in $(seq 1 1200); do
     [ "$(curl -s "$URL/v1/namespaces/default/sandboxes" | grep -o '"phase"' | wc -l)" -ge 10000 ] && break
