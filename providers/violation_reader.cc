@@ -24,16 +24,22 @@ bool ViolationFileReader::Changed() {
   alignas(inotify_event) char buf[4096];
   for (ssize_t n; (n = ::read(inotify_, buf, sizeof buf)) > 0;) changed = true;
   if (!root_watched_) {
-    // A sandbox directory appearing or going; until the root exists, its
-    // parent ($SESAME_HOME) says when it is made.
+    // Until the root exists, the nearest directory above it that does says
+    // when the next level is made; nothing made there, nothing to try again.
+    if (ancestor_watched_ && !changed) return false;
     constexpr uint32_t kDirs = IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ONLYDIR;
     if (::inotify_add_watch(inotify_, state_root_.c_str(), kDirs) >= 0) {
       root_watched_ = true;
       return true;  // read what is there now
     }
-    std::string parent = fs::path(state_root_).parent_path().string();
-    if (::inotify_add_watch(inotify_, parent.c_str(), kDirs) < 0) return true;
-    return false;  // no root, so no sandbox: nothing to read until it comes
+    for (fs::path up = fs::path(state_root_).parent_path(); !up.empty() && up != up.root_path();
+         up = up.parent_path()) {
+      if (::inotify_add_watch(inotify_, up.c_str(), kDirs) >= 0) {
+        ancestor_watched_ = true;
+        return false;  // no root, so no sandbox: nothing to read until it comes
+      }
+    }
+    return true;
   }
   return changed;
 }

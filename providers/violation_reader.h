@@ -56,6 +56,7 @@ class ViolationFileReader {
   std::map<std::string, Seen> seen_;  // by uid; guarded by mutex_
   int inotify_ = -1;                  // guarded by mutex_
   bool root_watched_ = false;         // guarded by mutex_
+  bool ancestor_watched_ = false;     // a directory above the missing root; guarded by mutex_
 };
 
 }  // namespace sesame::providers
