@@ -183,6 +183,7 @@ TEST_F(DaytonaTest, RateLimitThenSuccessCreatesOnce) {
 }
 
 TEST_F(DaytonaTest, CreateWithoutAnAnswerIsNotSentTwice) {
+  http_.total_timeout = milliseconds(300);
   fake_.InjectFault("POST /api/sandbox", Fault{.delay = milliseconds(600)});  // created, answer lost
   auto p = NewProvider();
   auto created = p->Create(Request());

@@ -286,6 +286,7 @@ TEST_F(E2bTest, MissingKeyIsMissingCredentialsWithoutCalls) {
 }
 
 TEST_F(E2bTest, TimeoutIsRetried) {
+  http_.total_timeout = milliseconds(300);
   fake_.InjectFault("GET /v2/sandboxes", Fault{.delay = milliseconds(1500)});
   auto o = NewProvider()->Observe("uid-1");
   ASSERT_TRUE(o.ok()) << o.status().ToString();

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP options the cloud provider tests give their clients: short
-// timeouts and backoff, and every sleep and log line recorded instead of
+// backoff, a timeout a loaded machine still meets (tests of slow answers
+// shorten it below their fake's delay), and every sleep and log line recorded instead of
 // slept or printed, so tests can check Retry-After and that no secret is
 // ever logged. Thread-safe.
 
@@ -18,8 +19,10 @@ namespace sesame::fakes {
 
 class HttpRecorder {
  public:
+  Millis total_timeout{10000};
+
   void Configure(providers::http::HttpOptions& o) {
-    o.total_timeout = Millis(300);
+    o.total_timeout = total_timeout;
     o.initial_backoff = Millis(1);
     o.max_backoff = Millis(4);
     o.sleep = [this](Millis d) {

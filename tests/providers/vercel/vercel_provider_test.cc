@@ -183,6 +183,7 @@ TEST_F(VercelTest, RateLimitAndServerErrorsCreateOnce) {
 }
 
 TEST_F(VercelTest, RestartMidCreateAdoptsFromTheIntent) {
+  http_.total_timeout = milliseconds(300);
   // The create's answer is lost (timeout) and the lookup fails: the
   // controller gives up (or dies) with only the intent on disk.
   fake_.InjectFault("POST /v1/sandboxes", Fault{.delay = milliseconds(500)});
@@ -257,6 +258,7 @@ TEST_F(VercelTest, MalformedJsonStdinAndTimeouts) {
   EXPECT_EQ(NewProvider()->Exec(o, {{"cat"}, {}, true, std::nullopt}, s).status().code(), Code::kUnsupported);
   auto c = NewProvider()->Create(Request("uid-t"));
   ASSERT_TRUE(c.ok());
+  http_.total_timeout = milliseconds(300);
   fake_.InjectFault("GET /v1/sandboxes/", Fault{.delay = milliseconds(1000)});
   auto seen = NewProvider()->Observe("uid-t");
   ASSERT_TRUE(seen.ok() && seen->has_value()) << seen.status().ToString();
