@@ -159,7 +159,7 @@ TEST_F(ManagerTest, AWriteFromAnotherConnectionIsReconciledAndAStatusWriteIsNot)
   ASSERT_TRUE(current.ok());
   auto status = specs::DecodeSandboxStatus(current->status);
   ASSERT_TRUE(status.ok());
-  status->phase = "Running";
+  status->phase = specs::Phase::kRunning;
   status->observed_generation = current->metadata.generation;
   for (auto& c : status->conditions) c.message = "written by someone else";
   current->status = specs::EncodeSandboxStatus(*status);

@@ -29,7 +29,7 @@ class EventWaitTest : public E2eTest {
     auto o = (*store)->Get({specs::kKindSandbox, "default", name});
     ASSERT_TRUE(o.ok()) << o.status().message();
     specs::SandboxStatus status;
-    status.phase = "Running";
+    status.phase = specs::Phase::kRunning;
     status.observed_generation = o->metadata.generation;
     specs::Condition ready;
     ready.type = "Ready";
