@@ -1,7 +1,6 @@
 // The security routes: GET|PUT /admin/sandbox and the violations
 // (listed, watched as NDJSON or server-sent events).
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "controller/api/api_errors.h"
 #include "controller/api/api_handlers.h"
@@ -75,6 +74,8 @@ HttpResponse ApiHandlers::Violations(const HttpRequest& r, const std::string& ns
   response.stream = [store, filter, sse](const ChunkWriter& write) mutable {
     auto last_write = std::chrono::steady_clock::now();
     while (true) {
+      // Read before the list: a violation stored after this wakes the wait below.
+      uint64_t signal = store->ChangeSequence();
       auto batch = store->ListViolations(filter);
       if (!batch.ok()) return;
       for (const auto& v : *batch) {
@@ -91,7 +92,8 @@ HttpResponse ApiHandlers::Violations(const HttpRequest& r, const std::string& ns
       } else if (!write("")) {
         return;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      // Until the next write, or long enough to notice a client gone.
+      store->WaitForChange(signal, Millis(1000));
     }
   };
   return response;

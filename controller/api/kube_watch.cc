@@ -2,8 +2,8 @@
 // per line, ADDED/MODIFIED/DELETED, BOOKMARK when asked for, and an ERROR
 // event with 410 Expired when the resourceVersion is older than the
 // change log. With a Table Accept header each object is a one-row Table.
+#include <algorithm>
 #include <set>
-#include <thread>
 
 #include "controller/api/kube_internal.h"
 #include "specs/object_json.h"
@@ -15,7 +15,7 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kWatchPage = 1000;
-constexpr auto kWatchPoll = std::chrono::milliseconds(25);
+constexpr Millis kClientCheck{1000};
 // Bookmarks (or, without them, a blank line) this often on a quiet stream,
 // so that a client that went away is noticed.
 constexpr auto kIdle = std::chrono::seconds(10);
@@ -99,6 +99,8 @@ HttpResponse KubeApi::Watch(const HttpRequest& r, const Target& t) {
     }
     auto last_write = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() < deadline) {
+      // Read before the changes: a write after this wakes the wait below.
+      uint64_t signal = store->ChangeSequence();
       auto changes = store->ChangesSince(seen, kWatchPage);
       if (!changes.ok()) {
         auto rv = store->CurrentResourceVersion();
@@ -140,7 +142,9 @@ HttpResponse KubeApi::Watch(const HttpRequest& r, const Target& t) {
       } else if (!write("")) {
         return;
       }
-      std::this_thread::sleep_for(kWatchPoll);
+      // Until the next write, or long enough to notice a client gone.
+      auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+      store->WaitForChange(signal, std::clamp(left, Millis(1), kClientCheck));
     }
   };
   return response;
