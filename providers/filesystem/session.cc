@@ -1,5 +1,6 @@
 #include "providers/filesystem/session.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -74,13 +75,15 @@ Status StartSession(const FilesystemOptions& options, const std::string& dir,
   });
   CrashPoint("filesystem.after-record");
   // Secrets travel through the socket only; a supervisor that died early
-  // makes this fail quietly, and WaitForStart reports it.
+  // makes this fail quietly, and WaitForStart reports it. The socket stays
+  // open the other way: the supervisor closes it once it has started.
   (void)WriteAll(channel->read.get(), EnvBlock(env));
-  channel->read.Reset();
-  return WaitForStart(dir, supervisor, options.start_timeout);
+  ::shutdown(channel->read.get(), SHUT_WR);
+  return WaitForStart(dir, supervisor, options.start_timeout, channel->read.get());
 }
 
-Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis timeout) {
+Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis timeout,
+                    int started_report) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     Result<SandboxState> state = LoadState(dir);
@@ -93,6 +96,14 @@ Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis 
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       return UnavailableError("the supervisor of " + dir + " did not start the command in time");
+    }
+    if (started_report >= 0) {
+      auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+      pollfd p{started_report, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 1))) != 0) {
+        started_report = -1;  // closed: the state says the rest (a few reads at most)
+      }
+      continue;
     }
     std::this_thread::sleep_for(kStartPoll);
   }

@@ -22,7 +22,11 @@ using EnvList = std::vector<std::pair<std::string, std::string>>;
 Status StartSession(const FilesystemOptions& options, const std::string& dir, const EnvList& env);
 
 // Waits until the supervisor recorded in `dir` has started the command.
-Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis timeout);
+// With `started_report`, the supervisor's end of the channel it was started
+// with: its closing (the start recorded, or the supervisor gone) ends the
+// wait instead of reading the state again and again.
+Status WaitForStart(const std::string& dir, const ProcessId& supervisor, Millis timeout,
+                    int started_report = -1);
 
 // Ends the session of `state`: SIGTERM (and SIGCONT) to the command's
 // process group, SIGKILL after `grace`, then the supervisor. Safe when

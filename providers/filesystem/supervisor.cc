@@ -84,7 +84,8 @@ std::optional<Env> ReadEnvBlock(int fd) {
 
 class Supervisor {
  public:
-  Supervisor(Args args, Env env) : args_(std::move(args)), env_(std::move(env)) {}
+  Supervisor(Args args, Env env, UniqueFd started_report)
+      : args_(std::move(args)), env_(std::move(env)), started_report_(std::move(started_report)) {}
   int Run();
 
  private:
@@ -115,6 +116,9 @@ class Supervisor {
 
   Args args_;
   Env env_;
+  // The channel the provider started us with; closed once the state says
+  // started (or installing), which ends the provider's wait at once.
+  UniqueFd started_report_;
   SandboxState state_;
   UniqueFd log_;
   UniqueFd signals_;
@@ -165,6 +169,7 @@ bool Supervisor::InstallRuntimes() {
   options.signal_fd = signals_.get();
   options.on_stop = [this] { stop_requested_ = true; };
   std::unique_ptr<StepRunner> runner = NewSandboxStepRunner(std::move(options));
+  started_report_.Reset();  // the provider waits for the install's first step only
   InstallOutcome outcome = filesystem::InstallRuntimes(args_.state_dir, state_, *runner);
   if (!outcome.ok || stop_requested_) {
     (void)FailSetup(InternalError("runtime install failed: " + outcome.message), 1);
@@ -214,6 +219,7 @@ int Supervisor::RunIdle() {
       s.security_message = secure_->message();
     }
   });
+  started_report_.Reset();
   while (!stop_requested_) {
     pollfd p{signals_.get(), POLLIN, 0};
     if (::poll(&p, 1, -1) > 0) HandleSignals();
@@ -316,6 +322,7 @@ int Supervisor::RunCommand() {
       s.security_message = secure_->message();
     }
   });
+  started_report_.Reset();
   // What setting up allocated is free now; give its pages back, since a
   // host runs a supervisor per sandbox for hours.
   ::malloc_trim(0);
@@ -470,9 +477,12 @@ int RunSupervisor(int argc, char** argv) {
     return 2;
   }
   Env env;
+  UniqueFd started_report;
   if (args.env_fd >= 0) {
+    started_report.Reset(args.env_fd);
+    // Not for the command or anything else started from here.
+    ::fcntl(args.env_fd, F_SETFD, FD_CLOEXEC);
     std::optional<Env> sent = ReadEnvBlock(args.env_fd);
-    ::close(args.env_fd);
     if (!sent) {
       const char* cut = "__supervise: the environment ended early (its sender went away); not starting\n";
       [[maybe_unused]] ssize_t n = ::write(2, cut, std::strlen(cut));
@@ -480,7 +490,7 @@ int RunSupervisor(int argc, char** argv) {
     }
     env = std::move(*sent);
   }
-  Supervisor supervisor(std::move(args), std::move(env));
+  Supervisor supervisor(std::move(args), std::move(env), std::move(started_report));
   return supervisor.Run();
 }
 
