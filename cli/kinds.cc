@@ -1,6 +1,7 @@
 #include "cli/kinds.h"
 
 #include "specs/object.h"
+#include "specs/pool.h"
 
 namespace sesame::cli {
 
@@ -10,6 +11,10 @@ std::optional<Resource> ParseResource(const std::string& word) {
       word == "sandboxtemplate" || word == "sbt") {
     return Resource::kTemplates;
   }
+  if (word == "sandboxpools" || word == "sandboxpool" || word == "pools" || word == "pool") return Resource::kPools;
+  if (word == "sandboxquotas" || word == "sandboxquota" || word == "quotas" || word == "quota") {
+    return Resource::kQuotas;
+  }
   if (word == "events" || word == "event" || word == "ev") return Resource::kEvents;
   if (word == "violations" || word == "violation") return Resource::kViolations;
   if (word == "syncs" || word == "sync" || word == "gitsyncs" || word == "gitsync") return Resource::kSyncs;
@@ -17,6 +22,8 @@ std::optional<Resource> ParseResource(const std::string& word) {
 }
 
 std::string KindOf(Resource r) {
+  if (r == Resource::kPools) return specs::kKindSandboxPool;
+  if (r == Resource::kQuotas) return specs::kKindSandboxQuota;
   return r == Resource::kTemplates ? specs::kKindSandboxTemplate : specs::kKindSandbox;
 }
 

@@ -7,10 +7,10 @@
 
 namespace sesame::cli {
 
-enum class Resource { kSandboxes, kTemplates, kEvents, kViolations, kSyncs };
+enum class Resource { kSandboxes, kTemplates, kEvents, kViolations, kSyncs, kPools, kQuotas };
 
 std::optional<Resource> ParseResource(const std::string& word);
-// "Sandbox" or "SandboxTemplate"; events have no kind.
+// "Sandbox", "SandboxTemplate", "SandboxPool" or "SandboxQuota"; events have no kind.
 std::string KindOf(Resource r);
 
 }  // namespace sesame::cli

@@ -10,6 +10,7 @@
 #include "specs/codec.h"
 #include "specs/gitsync.h"
 #include "specs/manifest.h"
+#include "specs/pool.h"
 
 namespace sesame::cli {
 namespace {
@@ -91,6 +92,8 @@ Result<specs::Object> ObjectFromJson(const json& j) {
 
 std::string Resource(const std::string& kind) {
   if (kind == specs::kKindGitSync) return "gitsyncs";
+  if (kind == specs::kKindSandboxPool) return "pools";
+  if (kind == specs::kKindSandboxQuota) return "quotas";
   return kind == specs::kKindSandboxTemplate ? "templates" : "sandboxes";
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "controller/pool_metrics.h"
 #include "specs/codec.h"
 
 namespace sesame::controller {
@@ -23,6 +24,7 @@ Manager::Manager(store::Store& store, reconcilers::SandboxReconciler& reconciler
                  ManagerOptions options)
     : store_(store),
       reconciler_(reconciler),
+      pools_(store, Clock::Real()),
       options_(std::move(options)),
       reconciles_(metrics_.AddCounter("sesame_reconciles_total",
                                       "Reconciles by result (success, requeue_after, error, terminal).",
@@ -31,6 +33,7 @@ Manager::Manager(store::Store& store, reconcilers::SandboxReconciler& reconciler
                                                "How long one reconcile took.", {},
                                                Histogram::LatencyBuckets())) {
   if (options_.lease_holder.empty()) options_.lease_holder = DefaultHolder();
+  RegisterPoolMetrics(metrics_, pools_);
   metrics_.AddGauge("sesame_workqueue_depth", "Keys waiting in the work queue.", {}, [this] {
     std::lock_guard lock(mutex_);
     double depth = queue_ ? static_cast<double>(queue_->Len()) : 0;
@@ -157,6 +160,15 @@ void Manager::EnqueueAll() {
     seen_meta_[key] = MetaFingerprint(o);
     queue().Add(key);
   }
+  for (const std::string& kind : reconcilers::PoolReconciler::Kinds()) {
+    auto more = store_.List({kind, "", {}});
+    if (!more.ok()) continue;
+    for (const auto& o : *more) {
+      std::string key = KeyString(specs::KeyOf(o));
+      seen_meta_[key] = MetaFingerprint(o);
+      queue().Add(key);
+    }
+  }
 }
 
 void Manager::EnqueueChanges(int64_t& seen_version) {
@@ -171,7 +183,9 @@ void Manager::EnqueueChanges(int64_t& seen_version) {
     std::set<std::string> template_namespaces;
     for (const auto& c : *changes) {
       seen_version = c.resource_version;
-      if (c.object.kind == specs::kKindSandbox) {
+      // A sandbox's status too: a warm one that became Ready fills its pool.
+      for (const auto& related : pools_.Related(c.object)) queue().Add(KeyString(related));
+      if (c.object.kind == specs::kKindSandbox || pools_.Handles(c.object.kind)) {
         if (NeedsReconcile(c)) queue().Add(KeyString(specs::KeyOf(c.object)));
       } else if (c.object.kind == specs::kKindSandboxTemplate) {
         template_namespaces.insert(c.object.metadata.namespace_);
@@ -202,7 +216,7 @@ ReconcileResult Manager::ReconcileKey(const std::string& key) {
   auto started = std::chrono::steady_clock::now();
   auto parsed = ParseKeyString(key);
   if (!parsed) return ReconcileResult::Terminal("malformed key " + key);
-  auto outcome = reconciler_.Reconcile(*parsed);
+  auto outcome = pools_.Handles(parsed->kind) ? pools_.Reconcile(*parsed) : reconciler_.Reconcile(*parsed);
   reconcile_seconds_.Observe({}, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (outcome.status.ok()) {
     return outcome.requeue_after ? ReconcileResult::RequeueAfter(*outcome.requeue_after)

@@ -19,6 +19,7 @@
 #include "controller/metrics.h"
 #include "controller/work_queue.h"
 #include "controller/worker_pool.h"
+#include "reconcilers/pool_reconciler.h"
 #include "reconcilers/sandbox_reconciler.h"
 #include "store/store.h"
 
@@ -81,6 +82,8 @@ class Manager {
 
   store::Store& store_;
   reconcilers::SandboxReconciler& reconciler_;
+  // SandboxPools and SandboxQuotas, on the same queue and workers.
+  reconcilers::PoolReconciler pools_;
   ManagerOptions options_;
   // A fresh queue for each term as leader (a shut-down queue stays down).
   std::unique_ptr<WorkQueue> queue_;  // Guarded by mutex_.

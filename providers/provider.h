@@ -222,6 +222,15 @@ class Provider {
   // Providers that watch their resources call `listener` for each change
   // seen; the others never do. nullptr stops the calls.
   virtual void SetChangeListener(ChangeListener listener) { (void)listener; }
+  // Starts `request`'s session (its command, env, stdin) in `current`, an
+  // idle warm sandbox of a pool that the request's object has just claimed
+  // (the resource already carries request.uid), and records
+  // request.field_hashes. This default makes the resource again; providers
+  // that can start a command in an existing resource do it in place.
+  virtual Status StartSession(const Observed& current, const SandboxRequest& request) {
+    SESAME_RETURN_IF_ERROR(Delete(current));
+    return Create(request).status();
+  }
 
   // Runs a command inside the sandbox; returns its exit code.
   virtual Result<int> Exec(const Observed& current, const ExecRequest& request,

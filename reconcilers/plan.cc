@@ -19,6 +19,7 @@ const char* ToString(ActionType t) {
     case ActionType::kDelete: return "Delete";
     case ActionType::kFinalize: return "Finalize";
     case ActionType::kExpire: return "Expire";
+    case ActionType::kStartSession: return "StartSession";
   }
   return "Nothing";
 }
@@ -193,7 +194,12 @@ Action Plan(const PlanInput& in) {
                 "lifetime ended at " + FormatTime(*expiry) + "; the sandbox is garbage-collected");
   }
   Action action;
-  if (in.observed == nullptr) {
+  if (in.observed != nullptr && in.observed->field_hashes.count(kWarmHash) &&
+      !in.desired_hashes.count(kWarmHash)) {
+    action = Make(ActionType::kStartSession, "Claimed",
+                  "starting the session in the warm sandbox of pool " +
+                      in.observed->field_hashes.at(kWarmHash));
+  } else if (in.observed == nullptr) {
     if (sandbox.spec.suspend) {
       action = Make(ActionType::kNothing, Reason::kSuspended, "spec.suspend is true");
     } else if (sandbox.status.provider_ref && sandbox.spec.restart_policy == RestartPolicy::kNever &&

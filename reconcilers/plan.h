@@ -26,6 +26,7 @@ enum class ActionType {
   kDelete,    // the object is being deleted: remove the provider resource
   kFinalize,  // the object is being deleted and nothing is left: drop the finalizer
   kExpire,    // ttl/expiresAt passed: mark Expired and delete the object
+  kStartSession,  // the resource is a claimed warm sandbox: start the session in it
 };
 const char* ToString(ActionType t);
 
@@ -53,6 +54,11 @@ struct PlanInput {
 };
 
 Action Plan(const PlanInput& input);
+
+// The field-hash entry that marks a warm sandbox of a pool (its value: the
+// pool's name). A resource that carries it while the desired hashes do not
+// has just been claimed: kStartSession.
+inline constexpr char kWarmHash[] = "warm";
 
 // When the sandbox expires: the earlier of creationTimestamp + ttl and
 // expiresAt, or nullopt.

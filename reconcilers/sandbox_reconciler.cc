@@ -5,6 +5,7 @@
 
 #include "reconcilers/admin_settings_store.h"
 #include "reconcilers/plan.h"
+#include "reconcilers/pool_claims.h"
 #include "reconcilers/status.h"
 #include "specs/codec.h"
 
@@ -68,15 +69,19 @@ Result<std::shared_ptr<const SandboxReconciler::Decoded>> SandboxReconciler::Dec
   // changed underneath.
   if (hit && hit->object_version == object.metadata.resource_version &&
       hit->sandbox.metadata.uid == object.metadata.uid &&
-      TemplateVersion(object, hit->sandbox.spec.template_ref) == hit->template_version) {
+      TemplateVersion(object, hit->sandbox.spec.template_ref) +
+              PoolVersion(store_, object.metadata.namespace_, hit->sandbox.spec.pool_ref) ==
+          hit->template_version) {
     return hit;
   }
   auto sandbox = ResolveSandbox(store_, object);
   if (!sandbox.ok()) return sandbox.status();
   workspaces_.Record(*sandbox);
   auto fresh = std::make_shared<const Decoded>(
-      Decoded{object.metadata.resource_version, TemplateVersion(object, sandbox->spec.template_ref),
-              *sandbox, providers::FieldHashes(sandbox->spec)});
+      Decoded{object.metadata.resource_version,
+              TemplateVersion(object, sandbox->spec.template_ref) +
+                  PoolVersion(store_, object.metadata.namespace_, sandbox->spec.pool_ref),
+              *sandbox, WithWarmMarker(object, providers::FieldHashes(sandbox->spec))});
   std::lock_guard lock(decoded_mutex_);
   decoded_[key] = fresh;
   return fresh;
@@ -97,6 +102,7 @@ Result<specs::Sandbox> ResolveSandbox(store::Store& store, const specs::Object& 
   // reconcile of an unchanged sandbox costs.
   auto own = specs::DecodeSandbox(object, nullptr);
   if (!own.ok()) return own.status();
+  if (!own->spec.pool_ref.empty()) return ResolvePooledSandbox(store, object, std::move(*own));
   if (own->spec.template_ref.empty()) return own;
   auto tmpl = store.Get({specs::kKindSandboxTemplate, object.metadata.namespace_, own->spec.template_ref});
   if (tmpl.ok()) {
@@ -140,6 +146,7 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
     return {sandbox.status(), std::nullopt};
   }
   ctx.sandbox = std::move(sandbox).value();
+  if (ctx.sandbox.status.observed_generation == 0) RecordClaimEvent(store_, object, ctx.sandbox.status, clock_.Now());
   ctx.provider = registry_.Find(ProviderName(ctx.sandbox));
   if (ctx.provider == nullptr) {
     ctx.result = Status(Code::kUnsupported, "provider \"" + ProviderName(ctx.sandbox) +
@@ -216,6 +223,7 @@ std::string EventMessage(const SandboxReconciler::Context& ctx) {
     case ActionType::kSuspend: done = "suspended " + what; break;
     case ActionType::kResume: done = "resumed " + what; break;
     case ActionType::kRestart: done = "restarted " + what; break;
+    case ActionType::kStartSession: done = "started the session in " + what; break;
     case ActionType::kDelete: done = "deleted the " + ctx.provider->name() + " sandbox"; break;
     default: break;
   }
@@ -232,7 +240,7 @@ Result<providers::SandboxRequest> SandboxReconciler::BuildRequest(const Context&
   r.uid = s.metadata.uid;
   r.generation = s.metadata.generation;
   r.spec = s.spec;
-  r.field_hashes = providers::FieldHashes(s.spec);
+  r.field_hashes = WithWarmMarker(ctx.object, providers::FieldHashes(s.spec));
   r.workspace_dir = WorkspaceDir(options_.home, s);
   security::PolicyInput policy;
   policy.spec = &r.spec;
@@ -313,6 +321,12 @@ Status SandboxReconciler::Execute(Context& ctx) {
     case ActionType::kResume:
       SESAME_RETURN_IF_ERROR(p.Resume(*ctx.observed));
       return reobserve();
+    case ActionType::kStartSession: {
+      auto request = BuildRequest(ctx);
+      if (!request.ok()) return request.status();
+      SESAME_RETURN_IF_ERROR(p.StartSession(*ctx.observed, *request));
+      return reobserve();
+    }
     case ActionType::kRestart: {
       auto request = BuildRequest(ctx);
       if (!request.ok()) return request.status();
@@ -413,6 +427,7 @@ Result<int> SandboxReconciler::CollectViolations() {
 
 Result<SandboxReconciler::Orphans> SandboxReconciler::CollectOrphans(bool dry_run) {
   Orphans orphans;
+  ClaimedUids claims(store_);
   for (providers::Provider* p : registry_.All()) {
     auto owned = p->ListOwned();
     if (!owned.ok()) {
@@ -423,6 +438,10 @@ Result<SandboxReconciler::Orphans> SandboxReconciler::CollectOrphans(bool dry_ru
       auto object = store_.Get(o.key);
       if (object.ok() && object->metadata.uid == o.uid) continue;
       if (!object.ok() && object.status().code() != Code::kNotFound) return object.status();
+      // A claimed warm sandbox's resource still names the warm object.
+      auto claimed = claims.OwnedByAnotherKey(o.uid);
+      if (!claimed.ok()) return claimed.status();
+      if (*claimed) continue;
       orphans.found.push_back(p->name() + " " + o.id + " (" + o.key.namespace_ + "/" + o.key.name + ")");
       if (dry_run) continue;
       SESAME_RETURN_IF_ERROR(p->Delete(o));

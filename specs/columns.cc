@@ -2,6 +2,8 @@
 
 #include "specs/codec.h"
 #include "specs/gitsync.h"
+#include "specs/pool.h"
+#include "specs/pool_columns.h"
 
 namespace sesame::specs {
 
@@ -93,6 +95,8 @@ const std::vector<Column>& ColumnsOf(const std::string& kind) {
   if (kind == kKindSandbox) return sandbox;
   if (kind == kKindSandboxTemplate) return tmpl;
   if (kind == kKindGitSync || kind == kKindDirectorySync) return sync;
+  if (kind == kKindSandboxPool) return PoolColumns();
+  if (kind == kKindSandboxQuota) return QuotaColumns();
   return other;
 }
 
@@ -100,6 +104,8 @@ std::vector<std::string> CellsOf(const Object& o, const TemplateFinder& template
   if (o.kind == kKindSandbox) return SandboxCells(o, templates, now);
   if (o.kind == kKindSandboxTemplate) return TemplateCells(o, now);
   if (o.kind == kKindGitSync || o.kind == kKindDirectorySync) return GitSyncCells(o, now);
+  if (o.kind == kKindSandboxPool) return PoolCells(o, Age(o, now));
+  if (o.kind == kKindSandboxQuota) return QuotaCells(o, Age(o, now));
   return {o.metadata.name, Age(o, now)};
 }
 

@@ -36,7 +36,8 @@ std::string NormalizedSpec(const json& object, std::string* error) {
     if (auto decoded = DecodeGitSyncSpec(text); !decoded.ok()) *error = decoded.status().message();
     return text;
   }
-  bool complete = object["kind"] == kKindSandbox && !spec.contains("templateRef");
+  bool complete = object["kind"] == kKindSandbox && !spec.contains("templateRef") &&
+                  !spec.contains("poolRef");
   if (!complete) return CompactJson(spec);
   Result<SandboxSpec> decoded = DecodeSandboxSpecJson(spec);
   if (!decoded.ok()) {
@@ -72,7 +73,7 @@ bool IsListWrapper(const json& doc) {
   if (!doc.is_object() || !doc.contains("items") || !doc["items"].is_array()) return false;
   std::string kind = doc.value("kind", "");
   return kind == "List" || kind == "SandboxList" || kind == "SandboxTemplateList" ||
-         kind == "GitSyncList";
+         kind == "GitSyncList" || kind == "SandboxPoolList" || kind == "SandboxQuotaList";
 }
 
 // A document holds one object, a JSON array of objects, or a List.

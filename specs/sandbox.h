@@ -78,6 +78,7 @@ enum class DeletionPolicy { kDelete, kOrphan };
 struct SandboxSpec {
   std::string provider = "filesystem";
   std::string template_ref;
+  std::string pool_ref;  // a SandboxPool to claim a warm sandbox from (specs/pool.h)
   std::string image;
   std::string runtime;
   std::string agent;

@@ -406,6 +406,13 @@ std::vector<SpecField> BuildTable() {
             "sandbox's own fields win.");
   template_ref.sandbox_only = true;
   t.push_back(std::move(template_ref));
+  SpecField pool_ref =
+      Plain("poolRef", &SandboxSpec::pool_ref, Str(Rule::kDns1123Label), O::kController, R"("warm")",
+            "A SandboxPool in the same namespace: the sandbox takes one of its warm sandboxes when "
+            "it sets no more than command, env and lifetime beyond the pool's template, and is "
+            "created cold otherwise (condition Claimed).");
+  pool_ref.sandbox_only = true;
+  t.push_back(std::move(pool_ref));
   t.push_back(Plain("image", &SandboxSpec::image, Str(), O::kResource, R"("node:22")",
                     "The image: a docker image, an E2B template or a Daytona snapshot."));
   t.push_back(Plain("runtime", &SandboxSpec::runtime, Str(), O::kResource, R"("node22")",

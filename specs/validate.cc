@@ -9,6 +9,8 @@
 #include "common/time.h"
 #include "specs/gitsync.h"
 #include "specs/object.h"
+#include "specs/pool.h"
+#include "specs/pool_schema.h"
 #include "specs/quantity.h"
 #include "specs/validate_schema.h"
 
@@ -343,7 +345,7 @@ void CheckTopLevel(json& object, Validator& v) {
   static const Schema kKind = [] {
     Schema s;
     s.type = FieldType::kEnum;
-    s.values = {kKindSandbox, kKindSandboxTemplate, kKindGitSync};
+    s.values = {kKindSandbox, kKindSandboxTemplate, kKindGitSync, kKindSandboxPool, kKindSandboxQuota};
     return s;
   }();
   static const std::vector<std::string> kTopFields = {"apiVersion", "kind", "metadata", "spec",
@@ -396,9 +398,12 @@ bool ValidateObject(json* object, const FieldLocator& locator,
   }
   bool is_gitsync = object->value("kind", json()) == kKindGitSync;
   if (is_gitsync && !object->contains("spec")) v.Error("spec", "required (spec.repo names the repository)");
+  const Schema* pool_kind = PoolKindSpecSchema(object->value("kind", ""));
   if (object->contains("spec")) {
-    v.Check((*object)["spec"], is_gitsync ? GitSyncSpecSchema() : SpecSchema(is_template), "spec");
+    const Schema& schema = is_gitsync ? GitSyncSpecSchema() : pool_kind != nullptr ? *pool_kind : SpecSchema(is_template);
+    v.Check((*object)["spec"], schema, "spec");
   }
+  if (v.ok()) CheckPoolRules(*object, locator, errors);
   // JSON objects iterate in key order; report in source order instead.
   std::stable_sort(errors->begin() + static_cast<std::ptrdiff_t>(first_error), errors->end(),
                    [](const ManifestError& a, const ManifestError& b) {

@@ -51,6 +51,8 @@ Result<std::vector<ApplyOutcome>> SqliteStore::Apply(const std::vector<Object>& 
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/true));
   Result<Versions> v = BeginVersions();
   if (!v.ok()) return v.status();
+  Result<QuotaBaseline> quota = BeginQuotaCheck(objects);
+  if (!quota.ok()) return quota.status();
   std::vector<ApplyOutcome> outcomes;
   outcomes.reserve(objects.size());
   for (const Object& input : objects) {
@@ -59,6 +61,7 @@ Result<std::vector<ApplyOutcome>> SqliteStore::Apply(const std::vector<Object>& 
     outcomes.push_back(std::move(*outcome));
   }
   if (options.prune) SESAME_RETURN_IF_ERROR(PruneApplyset(objects, options, *v, outcomes));
+  SESAME_RETURN_IF_ERROR(FinishQuotaCheck(*quota));
   // A dry run performs every write, so its outcomes are exactly those of the
   // real apply, then throws them away.
   if (options.dry_run) {
@@ -95,6 +98,7 @@ Result<ApplyOutcome> SqliteStore::ApplyOne(const Object& input, const ApplyOptio
     created.metadata.creation_timestamp = FromMillis(ToMillis(clock_.Now()));
     if (key.kind == specs::kKindSandbox) created.metadata.finalizers = {specs::kSandboxFinalizer};
     created.spec = std::move(desired.spec);
+    if (key.kind == specs::kKindSandbox) SESAME_RETURN_IF_ERROR(ClaimWarm(created, v));
     SESAME_RETURN_IF_ERROR(WriteObject(created, WatchType::kAdded));
     return ApplyOutcome{std::move(key), ApplyAction::kCreated, std::move(created)};
   }

@@ -286,8 +286,12 @@ Result<Object> SqliteStore::Update(const Object& object) {
   if (!remove && next == old) return next;  // nothing to write: no new version
   Result<Versions> v = BeginVersions();
   if (!v.ok()) return v.status();
+  // Only a spec change can grow what a namespace uses.
+  Result<QuotaBaseline> quota = next.spec != old.spec ? BeginQuotaCheck({next}) : QuotaBaseline{};
+  if (!quota.ok()) return quota.status();
   next.metadata.resource_version = v->Next();
   SESAME_RETURN_IF_ERROR(remove ? RemoveObject(next) : WriteObject(next, WatchType::kModified));
+  SESAME_RETURN_IF_ERROR(FinishQuotaCheck(*quota));
   SESAME_RETURN_IF_ERROR(FinishVersions(*v));
   SESAME_RETURN_IF_ERROR(txn.Commit());
   return next;

@@ -2,10 +2,13 @@
 // The SQLite implementation of Store. Internal to store/ (and its tests,
 // which shrink the retention limits through StoreOptions).
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "specs/pool.h"
 #include "store/change_signal.h"
 #include "store/object_row.h"
 #include "store/sqlite.h"
@@ -94,6 +97,19 @@ class SqliteStore final : public Store {
                                 Versions& v);
   Status PruneApplyset(const std::vector<Object>& objects, const ApplyOptions& options,
                        Versions& v, std::vector<ApplyOutcome>& outcomes);
+
+  // Pools (claim.cc): a new Sandbox with spec.poolRef takes a Ready warm
+  // sandbox's uid and removes its row, or records why it could not.
+  Status ClaimWarm(Object& created, Versions& v);
+  Result<std::vector<std::string>> WarmCandidates(const std::string& namespace_, const std::string& pool);
+
+  // Quotas (quota.cc): usage of the namespaces a write touches that have a
+  // quota, measured before the write, then checked after it.
+  using QuotaBaseline = std::map<std::string, specs::QuotaAmounts>;
+  Result<QuotaBaseline> BeginQuotaCheck(const std::vector<Object>& objects);
+  Status FinishQuotaCheck(const QuotaBaseline& baseline);
+  Result<specs::QuotaAmounts> UsageUnlocked(const std::string& namespace_);
+  Result<std::vector<Object>> ListUnlocked(const std::string& kind, const std::string& namespace_);
 
   std::mutex mutex_;
   std::unique_ptr<Database> db_;  // guarded by mutex_

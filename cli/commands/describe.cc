@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/kinds.h"
+#include "cli/pool_printer.h"
 #include "cli/printer.h"
 #include "specs/codec.h"
 
@@ -51,11 +52,11 @@ void PrintStatus(std::ostream& out, const specs::SandboxStatus& s) {
 
 int RunDescribe(Context& ctx, const ParsedFlags& flags) {
   const auto& args = flags.positional();
-  if (args.size() != 2) return ctx.Usage("usage: sesame describe sandbox|template NAME");
+  if (args.size() != 2) return ctx.Usage("usage: sesame describe sandbox|template|pool|quota NAME");
   auto resource = ParseResource(args[0]);
   if (!resource || *resource == Resource::kEvents || *resource == Resource::kViolations ||
       *resource == Resource::kSyncs) {
-    return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandbox or template)");
+    return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandbox, template, pool or quota)");
   }
   std::string ns = flags.Get("namespace", specs::kDefaultNamespace);
   auto client = ctx.client();
@@ -78,6 +79,10 @@ int RunDescribe(Context& ctx, const ParsedFlags& flags) {
         spec.ok() && !spec->template_ref.empty() ? templates(ns, spec->template_ref) : nullptr;
     auto sandbox = specs::DecodeSandbox(*object, tmpl);
     if (sandbox.ok()) PrintStatus(out, sandbox->status);
+  } else if (object->kind != specs::kKindSandboxTemplate) {
+    DescribePoolStatus(out, *object);
+  }
+  {
     store::EventFilter filter;
     filter.object = specs::KeyOf(*object);
     filter.limit = 20;
@@ -101,7 +106,7 @@ int RunDescribe(Context& ctx, const ParsedFlags& flags) {
 Command DescribeCommand() {
   return {"describe",
           "Show a sandbox's spec, status, conditions and recent events",
-          "sesame describe sandbox|template NAME [-n NS]",
+          "sesame describe sandbox|template|pool|quota NAME [-n NS]",
           "",
           {NamespaceFlag()},
           RunDescribe};

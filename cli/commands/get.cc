@@ -125,10 +125,10 @@ int GetSyncs(Context& ctx, Client& client, const std::string& ns, const std::str
 
 int RunGet(Context& ctx, const ParsedFlags& flags) {
   const auto& args = flags.positional();
-  if (args.empty()) return ctx.Usage("get needs a resource: sandboxes, templates, events, violations or syncs");
+  if (args.empty()) return ctx.Usage("get needs a resource: sandboxes, templates, pools, quotas, events, violations or syncs");
   auto resource = ParseResource(args[0]);
   if (!resource) {
-    return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandboxes, templates, events, violations or syncs)");
+    return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandboxes, templates, pools, quotas, events, violations or syncs)");
   }
   if (args.size() > 2) return ctx.Usage("get takes at most one NAME");
   auto format = ParseOutputFormat(flags.Get("output"));
@@ -178,8 +178,8 @@ int RunGet(Context& ctx, const ParsedFlags& flags) {
 Command GetCommand() {
   return {
       "get",
-      "List or show sandboxes, templates and events",
-      "sesame get sandboxes|templates|events|violations|syncs [NAME] [-n NS | -A] [-l SEL] [-o FORMAT] [-w]",
+      "List or show sandboxes, templates, pools, quotas and events",
+      "sesame get sandboxes|templates|pools|quotas|events|violations|syncs [NAME] [-n NS | -A] [-l SEL] [-o FORMAT] [-w]",
       "Examples:\n"
       "  sesame get sandboxes -o wide\n"
       "  sesame get sandbox fix-login-bug -o yaml\n"

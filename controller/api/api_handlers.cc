@@ -14,6 +14,7 @@
 #include "specs/codec.h"
 #include "specs/gitsync.h"
 #include "specs/manifest.h"
+#include "specs/pool.h"
 
 namespace sesame::controller::api {
 
@@ -59,6 +60,8 @@ HttpResponse JsonResponse(int status, const std::string& body) {
 
 std::string KindFor(const std::string& resource) {
   if (resource == "gitsyncs") return specs::kKindGitSync;
+  if (resource == "pools") return specs::kKindSandboxPool;
+  if (resource == "quotas") return specs::kKindSandboxQuota;
   return resource == "templates" ? specs::kKindSandboxTemplate : specs::kKindSandbox;
 }
 
@@ -97,10 +100,10 @@ HttpResponse InvalidManifest(const specs::ParsedManifests& parsed) {
 
 HttpResponse ApiHandlers::Handle(const HttpRequest& r,
                                  const std::function<bool(const std::string&)>& allowed) {
-  static const std::regex kCollection(R"(^/v1/(sandboxes|templates|gitsyncs|events|violations)$)");
+  static const std::regex kCollection(R"(^/v1/(sandboxes|templates|gitsyncs|pools|quotas|events|violations)$)");
   static const std::regex kNamespaced(
-      R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs|events|violations)$)");
-  static const std::regex kObject(R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs)/([a-z0-9-]+)$)");
+      R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs|pools|quotas|events|violations)$)");
+  static const std::regex kObject(R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs|pools|quotas)/([a-z0-9-]+)$)");
   static const std::regex kSub(R"(^/v1/namespaces/([a-z0-9-]+)/sandboxes/([a-z0-9-]+)/(logs|exec|attach|files)$)");
   const std::string& m = r.method;
   std::smatch match;
@@ -431,10 +434,10 @@ std::string ApiHandlers::RoutePattern(const std::string& path) {
     if (path == fixed) return fixed;
   }
   static const std::pair<std::regex, const char*> kPatterns[] = {
-      {std::regex(R"(^/v1/(sandboxes|templates|gitsyncs|events|violations|syncs)$)"), "/v1/$1"},
-      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates|gitsyncs|events|violations)$)"),
+      {std::regex(R"(^/v1/(sandboxes|templates|gitsyncs|pools|quotas|events|violations|syncs)$)"), "/v1/$1"},
+      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates|gitsyncs|pools|quotas|events|violations)$)"),
        "/v1/namespaces/{ns}/$1"},
-      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates|gitsyncs)/[^/]+$)"),
+      {std::regex(R"(^/v1/namespaces/[^/]+/(sandboxes|templates|gitsyncs|pools|quotas)/[^/]+$)"),
        "/v1/namespaces/{ns}/$1/{name}"},
       {std::regex(R"(^/v1/namespaces/[^/]+/sandboxes/[^/]+/(logs|exec|attach|files)$)"),
        "/v1/namespaces/{ns}/sandboxes/{name}/$1"},

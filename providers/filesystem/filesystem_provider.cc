@@ -18,6 +18,7 @@
 #include "providers/filesystem/exec_session.h"
 #include "providers/filesystem/log_reader.h"
 #include "providers/filesystem/process.h"
+#include "providers/filesystem/secure_exec.h"
 #include "providers/filesystem/session.h"
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
@@ -119,64 +120,19 @@ void Touch(const std::string& path) {
   if (fd.valid()) ::futimens(fd.get(), nullptr);
 }
 
-Result<UniqueFd> ConnectStdin(const std::string& dir) {
-  std::string path = dir + "/" + kStdinSocket;
+Result<UniqueFd> ConnectUnix(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof addr.sun_path) return InternalError(path + ": path too long");
   std::strcpy(addr.sun_path, path.c_str());
   UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!sock.valid() || ::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    return UnavailableError("cannot connect to the session's stdin: " + std::string(std::strerror(errno)));
+    return UnavailableError("cannot connect to " + path + ": " + std::string(std::strerror(errno)));
   }
   return sock;
 }
 
-// What an exec into a secured sandbox needs, kept alive around the spawn.
-struct SecureExec {
-  UniqueFd pidfd;
-  UniqueFd control;
-  security::WorkerPlan worker;
-  SandboxLaunch launch;
-  EnvList env;
-};
-
-Status PrepareSecureExec(const SandboxState& state, const std::string& dir, const EnvList& request_env,
-                         SecureExec& out) {
-  const ProcessId& init = state.sandbox_init;
-  std::string name = state.key.namespace_ + "/" + state.key.name;
-  if (init.empty() || !IsAlive(init)) return ConflictError("the sandbox " + name + " is not running");
-  out.pidfd.Reset(static_cast<int>(::syscall(SYS_pidfd_open, init.pid, 0)));
-  // Checked after opening: the pidfd now pins the process we verified.
-  if (!out.pidfd.valid() || !IsAlive(init)) return ConflictError("the sandbox " + name + " is not running");
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::string path = dir + "/" + security::kNotifySocket;
-  if (path.size() >= sizeof addr.sun_path) return InternalError(path + ": path too long");
-  std::strcpy(addr.sun_path, path.c_str());
-  out.control.Reset(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
-  if (!out.control.valid() ||
-      ::connect(out.control.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    return UnavailableError("the supervisor of " + name + " does not answer: " + std::strerror(errno));
-  }
-  security::SandboxIdentity id = security::IdentityFor(state.uid);
-  std::vector<std::string> writable = security::WritableRoots(*state.policy);
-  writable[0] = state.sandbox_home;
-  auto worker = security::MakeWorkerPlan(id, writable);
-  if (!worker.ok()) return worker.status();
-  out.worker = std::move(*worker);
-  // The filter the supervisor's monitor was built with (this binary may be
-  // newer than the supervisor).
-  auto program = security::LoadProgram(dir + "/" + security::kSeccompProgramFile);
-  if (program.ok()) out.worker.seccomp = std::move(*program);
-  out.launch.enter_pidfd = out.pidfd.get();
-  out.launch.cgroup_procs = state.cgroup.empty() ? "" : state.cgroup + "/cgroup.procs";
-  out.launch.worker = &out.worker;
-  out.launch.control_fd = out.control.get();
-  out.env = request_env;
-  for (auto& v : security::SandboxEnvironment(state.sandbox_home)) out.env.push_back(v);
-  return Status::Ok();
-}
+Result<UniqueFd> ConnectStdin(const std::string& dir) { return ConnectUnix(dir + "/" + kStdinSocket); }
 
 class FilesystemProvider final : public Provider {
  public:
@@ -194,6 +150,7 @@ class FilesystemProvider final : public Provider {
   Status Suspend(const Observed& current) override;
   Status Resume(const Observed& current) override;
   Status Restart(const Observed& current, const SandboxRequest& request) override;
+  Status StartSession(const Observed& current, const SandboxRequest& request) override;
   Status Delete(const Observed& current) override;
   Result<int> Exec(const Observed& current, const ExecRequest& request,
                    Streams& streams) override;
@@ -298,7 +255,7 @@ Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
   if (request.policy.enabled) RecordBackend(state);
   SESAME_RETURN_IF_ERROR(StoreState(dir, state));
   CrashPoint("filesystem.after-state");
-  SESAME_RETURN_IF_ERROR(StartSession(options_, dir, request.env));
+  SESAME_RETURN_IF_ERROR(filesystem::StartSession(options_, dir, request.env));
   return ObserveDir(dir);
 }
 
@@ -402,7 +359,35 @@ Status FilesystemProvider::Restart(const Observed& current, const SandboxRequest
     if (request.policy.enabled) RecordBackend(s);
     ++s.restarts;
   }));
-  return StartSession(options_, dir, request.env);
+  return filesystem::StartSession(options_, dir, request.env);
+}
+
+Status FilesystemProvider::StartSession(const Observed& current, const SandboxRequest& request) {
+  Result<SandboxState> state = Load(current.uid);
+  if (!state.ok()) return state.status();
+  std::string dir = Dir(current.uid);
+  bool idle = state->command.empty() && !state->exit_code && IsAlive(state->supervisor);
+  Result<UniqueFd> conn = idle ? ConnectUnix(dir + "/" + kStartSocket)
+                               : Result<UniqueFd>(UnavailableError("not an idle warm sandbox"));
+  if (!conn.ok()) return Restart(current, request);  // start it the slow way
+  // The session as the claim wants it; the sandbox itself (workspace,
+  // policy, limits) stays as the warm one was made.
+  SESAME_RETURN_IF_ERROR(UpdateState(dir, [&](SandboxState& s) {
+    s.key = request.key;
+    s.command = request.spec.command;
+    s.env_names.clear();
+    for (const auto& [name, value] : request.env) s.env_names.push_back(name);
+    s.stdin_open = request.spec.stdin_open;
+    s.field_hashes = request.field_hashes;
+  }));
+  (void)WriteAll(conn->get(), SessionEnvBlock(request.env));
+  ::shutdown(conn->get(), SHUT_WR);
+  std::string answer = ReadUntilEof(conn->get());
+  if (answer == "O") return Status::Ok();
+  if (answer.size() > 1 && answer[0] == 'E') {
+    return UnavailableError("the warm sandbox could not start the session: " + answer.substr(1));
+  }
+  return UnavailableError("the warm sandbox's supervisor did not answer");
 }
 
 Status FilesystemProvider::Delete(const Observed& current) {

@@ -17,10 +17,12 @@ namespace {
 constexpr Millis kStartPoll(2);
 constexpr Millis kSupervisorExitGrace(2000);
 
+}  // namespace
+
 // NAME\0VALUE\0 for each variable, then \0 (an empty name) to say the
 // block is whole: a controller killed while writing it leaves no marker,
 // and the supervisor then starts nothing.
-std::string EnvBlock(const EnvList& env) {
+std::string SessionEnvBlock(const EnvList& env) {
   std::string block;
   for (const auto& [name, value] : env) {
     block += name;
@@ -31,6 +33,8 @@ std::string EnvBlock(const EnvList& env) {
   block += '\0';
   return block;
 }
+
+namespace {
 
 std::optional<Time> ModificationTime(const std::string& path) {
   struct stat st{};
@@ -77,7 +81,7 @@ Status StartSession(const FilesystemOptions& options, const std::string& dir,
   // Secrets travel through the socket only; a supervisor that died early
   // makes this fail quietly, and WaitForStart reports it. The socket stays
   // open the other way: the supervisor closes it once it has started.
-  (void)WriteAll(channel->read.get(), EnvBlock(env));
+  (void)WriteAll(channel->read.get(), SessionEnvBlock(env));
   ::shutdown(channel->read.get(), SHUT_WR);
   return WaitForStart(dir, supervisor, options.start_timeout, channel->read.get());
 }

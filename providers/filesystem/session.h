@@ -21,6 +21,9 @@ using EnvList = std::vector<std::pair<std::string, std::string>>;
 // start within options.start_timeout.
 Status StartSession(const FilesystemOptions& options, const std::string& dir, const EnvList& env);
 
+// The environment as a supervisor reads it: NAME '\0' VALUE '\0' ...
+std::string SessionEnvBlock(const EnvList& env);
+
 // Waits until the supervisor recorded in `dir` has started the command.
 // With `started_report`, the supervisor's end of the channel it was started
 // with: its closing (the start recorded, or the supervisor gone) ends the

@@ -26,6 +26,8 @@ inline constexpr char kStateFile[] = "state.json";
 inline constexpr char kOutputLog[] = "output.log";
 inline constexpr char kStdinSocket[] = "stdin.sock";
 inline constexpr char kActivityFile[] = "activity";
+// Where a warm sandbox's idle supervisor takes its session (supervisor.h).
+inline constexpr char kStartSocket[] = "start.sock";
 
 struct SandboxState {
   // Configuration, from the provider.

@@ -22,6 +22,7 @@
 #include "providers/filesystem/log_format.h"
 #include "providers/filesystem/process.h"
 #include "providers/filesystem/runtime_install.h"
+#include "providers/filesystem/secure_exec.h"
 #include "providers/filesystem/secure_session.h"
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
@@ -101,6 +102,19 @@ class Supervisor {
   Env RuntimeEnvironment(const std::string& home) const;
   int RunIdle();
   int RunCommand();
+  // The session's spawn options, outside any OS-level sandbox.
+  SpawnOptions CommandSpawn();
+  // Starts `spawn` and supervises it until it ends. `entered`: the command
+  // joined the running sandbox of a warm idle one (sandbox_init stays).
+  int RunSpawned(SpawnOptions spawn, bool entered);
+  // A warm sandbox (state.field_hashes has "warm") listens on
+  // <state dir>/start.sock while idle; a connection brings the session's
+  // environment after the provider wrote the session to state.json.
+  void ListenForStart();
+  // Starts the session on connection `conn` in the running sandbox; false
+  // when it could not (the reason was written back, the sandbox stays idle).
+  bool StartClaimedSession(UniqueFd conn);
+  void AnswerStart();
   void Loop();
   std::vector<pollfd> PollSet();
   void HandleSignals();
@@ -136,6 +150,9 @@ class Supervisor {
   std::chrono::steady_clock::time_point drain_deadline_;
   bool stop_requested_ = false;
   std::unique_ptr<SecureSession> secure_;
+  SecureExec entry_;     // a claimed warm sandbox's session entering it
+  UniqueFd start_listener_;
+  UniqueFd start_reply_;  // the provider waiting for a claimed session to start
   std::vector<std::string> exec_prefix_;  // {mise, "exec", "--"} or empty
 };
 
@@ -197,9 +214,12 @@ int Supervisor::FailSetup(const Status& status, int code) {
 
 int Supervisor::RunIdle() {
   ChildProcess init;
+  bool warm = state_.field_hashes.count("warm") > 0;
+  // A warm sandbox gets the limits its session will run under now.
+  if (warm) cgroup_ = SetUpCgroup(args_.cgroup_root, state_.uid, state_.limits);
   if (Secured()) {
     // An idle secured sandbox still needs its namespaces, for exec.
-    auto session = SecureSession::Prepare(args_.state_dir, state_, "", false);
+    auto session = SecureSession::Prepare(args_.state_dir, state_, warm ? cgroup_.path : "", false);
     if (!session.ok()) return FailSetup(session.status());
     secure_ = std::move(*session);
     Result<pid_t> pid = secure_->StartIdle();
@@ -208,11 +228,13 @@ int Supervisor::RunIdle() {
     if (Status st = secure_->Started(*pid); !st.ok()) return FailSetup(st);
   }
   ProcessId init_id = secure_ ? CaptureProcess(secure_->sandbox_pid()) : ProcessId{};
+  if (warm) ListenForStart();
   (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
     s.supervisor = CaptureProcess(::getpid());
     s.child = {};
     s.started_at = Clock::Real().Now();
     s.sandbox_init = init_id;
+    if (warm) s.cgroup = cgroup_.path;
     if (secure_) {
       s.sandbox_home = secure_->home();
       s.port_map = secure_->port_map();
@@ -221,16 +243,22 @@ int Supervisor::RunIdle() {
   });
   started_report_.Reset();
   while (!stop_requested_) {
-    pollfd p{signals_.get(), POLLIN, 0};
-    if (::poll(&p, 1, -1) > 0) HandleSignals();
+    pollfd p[2] = {{signals_.get(), POLLIN, 0}, {start_listener_.get(), POLLIN, 0}};
+    if (::poll(p, start_listener_.valid() ? 2 : 1, -1) > 0) {
+      if (p[0].revents != 0) HandleSignals();
+      if (start_listener_.valid() && p[1].revents != 0) {
+        UniqueFd conn(::accept4(start_listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        // The session runs inside while `init` keeps the sandbox.
+        if (conn.valid() && StartClaimedSession(std::move(conn))) return 0;
+      }
+    }
     if (init.pid() > 0 && init.TryWait()) break;  // the sandbox died
   }
   RecordFinish(0, "");
   return 0;
 }
 
-int Supervisor::RunCommand() {
-  cgroup_ = SetUpCgroup(args_.cgroup_root, state_.uid, state_.limits);
+SpawnOptions Supervisor::CommandSpawn() {
   SpawnOptions spawn;
   spawn.argv = state_.command;
   if (!exec_prefix_.empty()) {
@@ -243,6 +271,12 @@ int Supervisor::RunCommand() {
   spawn.cwd = state_.workspace;
   spawn.cgroup = cgroup_.path;
   spawn.rlimits = PlanRlimits(state_.limits, cgroup_.limits_memory);
+  return spawn;
+}
+
+int Supervisor::RunCommand() {
+  cgroup_ = SetUpCgroup(args_.cgroup_root, state_.uid, state_.limits);
+  SpawnOptions spawn = CommandSpawn();
   if (Secured()) {
     auto session = SecureSession::Prepare(args_.state_dir, state_, cgroup_.path, true);
     if (!session.ok()) return FailSetup(session.status());
@@ -253,7 +287,10 @@ int Supervisor::RunCommand() {
     spawn.env = SandboxEnvironment(env);
     spawn.sandbox = secure_->launch();
   }
+  return RunSpawned(std::move(spawn), false);
+}
 
+int Supervisor::RunSpawned(SpawnOptions spawn, bool entered) {
   Result<FdPair> out = MakePipe(), err = MakePipe(), in = MakePipe();
   if (!out.ok() || !err.ok() || !in.ok()) return 1;
   spawn.stdout_fd = out->write.get();
@@ -269,11 +306,12 @@ int Supervisor::RunCommand() {
       s.started_at = Clock::Real().Now();
     });
     RecordFinish(ExitCodeForSpawnFailure(child.status()), child.status().message());
+    AnswerStart();
     return 0;
   }
   child_ = std::move(*child);
   child_group_ = child_.pid();
-  if (secure_) {
+  if (secure_ && !entered) {
     if (Status st = secure_->Started(child_.pid()); !st.ok()) {
       Log(LogStream::kStderr, "sesame: " + st.message());
       child_.KillGroup();
@@ -315,7 +353,7 @@ int Supervisor::RunCommand() {
     s.finished_at.reset();
     s.exit_code.reset();
     s.message = cgroup_.message;
-    if (secure_) {
+    if (secure_ && !entered) {
       s.sandbox_init = child_id;
       s.sandbox_home = secure_->home();
       s.port_map = secure_->port_map();
@@ -323,11 +361,65 @@ int Supervisor::RunCommand() {
     }
   });
   started_report_.Reset();
+  AnswerStart();
   // What setting up allocated is free now; give its pages back, since a
   // host runs a supervisor per sandbox for hours.
   ::malloc_trim(0);
   Loop();
   return 0;
+}
+
+void Supervisor::ListenForStart() {
+  std::string path = args_.state_dir + "/" + kStartSocket;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return;  // the provider then starts it the slow way
+  std::strcpy(addr.sun_path, path.c_str());
+  ::unlink(path.c_str());
+  start_listener_.Reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (::bind(start_listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::chmod(path.c_str(), 0600) != 0 || ::listen(start_listener_.get(), 4) != 0) {
+    start_listener_.Reset();
+  }
+}
+
+bool Supervisor::StartClaimedSession(UniqueFd conn) {
+  timeval timeout{5, 0};  // the provider sends the environment at once
+  ::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::optional<Env> env = ReadEnvBlock(conn.get());
+  auto refuse = [&](const std::string& why) {
+    (void)WriteAll(conn.get(), "E" + why);
+    return false;
+  };
+  if (!env) return refuse("the session's environment arrived incomplete");
+  Result<SandboxState> state = LoadState(args_.state_dir);
+  if (!state.ok()) return refuse(state.status().message());
+  if (state->command.empty()) return refuse("state.json has no session command");
+  state_ = std::move(*state);
+  env_ = std::move(*env);
+  SpawnOptions spawn = CommandSpawn();
+  spawn.cgroup = cgroup_.path;
+  if (Secured()) {
+    Env sandbox_env = env_;
+    for (auto& v : RuntimeEnvironment(state_.sandbox_home)) sandbox_env.push_back(v);
+    if (Status st = PrepareSecureExec(state_, args_.state_dir, sandbox_env, entry_); !st.ok()) {
+      return refuse(st.message());
+    }
+    spawn.env = SandboxEnvironment(entry_.env);
+    spawn.sandbox = &entry_.launch;
+  }
+  ::unlink((args_.state_dir + "/" + kStartSocket).c_str());
+  start_listener_.Reset();
+  // Answered once state.json says the command runs (or could not).
+  start_reply_ = std::move(conn);
+  RunSpawned(std::move(spawn), true);
+  return true;
+}
+
+void Supervisor::AnswerStart() {
+  if (!start_reply_.valid()) return;
+  (void)WriteAll(start_reply_.get(), "O");
+  start_reply_.Reset();
 }
 
 void Supervisor::Loop() {
