@@ -32,8 +32,10 @@ Result<specs::Sandbox> ResolvePooledSandbox(store::Store& store, const specs::Ob
   return own;
 }
 
-int64_t PoolVersion(store::Store& store, const std::string& namespace_, const std::string& pool_ref) {
-  if (pool_ref.empty()) return 0;
+int64_t PoolVersion(store::Store& store, const specs::Object& object, const std::string& pool_ref) {
+  // A sandbox made with its pool's template recorded does not follow the pool.
+  if (pool_ref.empty() || object.metadata.annotations.count(specs::kPoolTemplateAnnotation)) return 0;
+  const std::string& namespace_ = object.metadata.namespace_;
   auto pool = store.Get({specs::kKindSandboxPool, namespace_, pool_ref});
   if (!pool.ok()) return 0;
   int64_t version = pool->metadata.resource_version;

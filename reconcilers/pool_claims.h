@@ -24,9 +24,10 @@ namespace sesame::reconcilers {
 Result<specs::Sandbox> ResolvePooledSandbox(store::Store& store, const specs::Object& object,
                                             specs::Sandbox own);
 
-// A number that changes when the pool `pool_ref` (or the template it
-// names) changes; 0 for no pool.
-int64_t PoolVersion(store::Store& store, const std::string& namespace_, const std::string& pool_ref);
+// A number that changes when the pool `pool_ref` of `object` (or the
+// template it names) changes; 0 for no pool or a template recorded at
+// creation.
+int64_t PoolVersion(store::Store& store, const specs::Object& object, const std::string& pool_ref);
 
 // `hashes` plus the warm marker (kWarmHash: the pool) when `object` is a
 // warm sandbox of a pool.

@@ -70,7 +70,7 @@ Result<std::shared_ptr<const SandboxReconciler::Decoded>> SandboxReconciler::Dec
   if (hit && hit->object_version == object.metadata.resource_version &&
       hit->sandbox.metadata.uid == object.metadata.uid &&
       TemplateVersion(object, hit->sandbox.spec.template_ref) +
-              PoolVersion(store_, object.metadata.namespace_, hit->sandbox.spec.pool_ref) ==
+              PoolVersion(store_, object, hit->sandbox.spec.pool_ref) ==
           hit->template_version) {
     return hit;
   }
@@ -80,7 +80,7 @@ Result<std::shared_ptr<const SandboxReconciler::Decoded>> SandboxReconciler::Dec
   auto fresh = std::make_shared<const Decoded>(
       Decoded{object.metadata.resource_version,
               TemplateVersion(object, sandbox->spec.template_ref) +
-                  PoolVersion(store_, object.metadata.namespace_, sandbox->spec.pool_ref),
+                  PoolVersion(store_, object, sandbox->spec.pool_ref),
               *sandbox, WithWarmMarker(object, providers::FieldHashes(sandbox->spec))});
   std::lock_guard lock(decoded_mutex_);
   decoded_[key] = fresh;

@@ -28,6 +28,10 @@ inline constexpr char kKindSandboxPool[] = "SandboxPool";
 inline constexpr char kKindSandboxQuota[] = "SandboxQuota";
 // On each warm sandbox: the name of its pool.
 inline constexpr char kPoolLabel[] = "sesame.dev/pool";
+// On a Sandbox with poolRef, set when it is created: its pool's template
+// (PoolTemplateJson) as it was then, so that the sandbox keeps running as
+// made when the pool changes or goes. Apply keeps it; diff ignores it.
+inline constexpr char kPoolTemplateAnnotation[] = "sesame.dev/pool-template";
 // The condition a Sandbox with poolRef carries: True (reason Claimed) when
 // it took a warm sandbox, False (reason PoolEmpty) when it was created cold.
 inline constexpr char kClaimedCondition[] = "Claimed";

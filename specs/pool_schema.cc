@@ -10,43 +10,32 @@ namespace {
 
 using nlohmann::json;
 
-Schema Typed(FieldType type, Rule rule = Rule::kNone) {
-  Schema s;
-  s.type = type;
-  s.rule = rule;
-  return s;
-}
+using namespace schema;  // NOLINT: the builders read as the table's vocabulary
 
-Schema Count(int64_t max) {
-  Schema s = Typed(FieldType::kInt);
-  s.max = max;
-  return s;
-}
+constexpr int64_t kNoMax = std::numeric_limits<int64_t>::max();
 
 Schema PoolSpec() {
-  Schema s = Typed(FieldType::kObject);
-  s.fields = {
-      {"replicas", Count(10000), true},
-      {"maxReplicas", Count(100000)},
-      {"template", SpecSchema(/*is_template=*/true)},
-      {"templateRef", Typed(FieldType::kString, Rule::kDns1123Label)},
-  };
-  return s;
+  return Obj({
+      {"replicas", Int(0, 10000), "Warm sandboxes kept ready to be claimed.", true},
+      {"maxReplicas", Int(0, 100000),
+       "At most this many warm plus claimed sandboxes; absent: no cap but the namespace's quota."},
+      {"template", SpecSchema(/*is_template=*/true),
+       "The spec of the warm sandboxes: a Sandbox spec without command (each claim brings its own)."},
+      {"templateRef", Str(Rule::kDns1123Label), "A SandboxTemplate the template overlays."},
+  });
 }
 
 Schema QuotaSpec() {
-  constexpr int64_t kNoMax = std::numeric_limits<int64_t>::max();
-  Schema hard = Typed(FieldType::kObject);
-  hard.fields = {{"sandboxes", Count(kNoMax)},
-                 {"cpu", Typed(FieldType::kQuantity)},
-                 {"memory", Typed(FieldType::kQuantity)},
-                 {"pids", Count(kNoMax)}};
+  std::vector<Field> hard = {
+      {"sandboxes", Int(0, kNoMax), "Sandboxes in the namespace, warm ones of pools included."},
+      {"cpu", Of(FieldType::kQuantity), "The sum of the sandboxes' resources.cpu."},
+      {"memory", Of(FieldType::kQuantity), "The sum of the sandboxes' resources.memory."},
+      {"pids", Int(0, kNoMax), "The sum of the sandboxes' resources.pids."}};
   for (const char* provider : {"filesystem", "docker", "e2b", "daytona", "vercel"}) {
-    hard.fields.push_back({std::string("sandboxes.") + provider, Count(kNoMax)});
+    hard.push_back({std::string("sandboxes.") + provider, Int(0, kNoMax),
+                    std::string("Sandboxes of the ") + provider + " provider."});
   }
-  Schema s = Typed(FieldType::kObject);
-  s.fields = {{"hard", hard, true}};
-  return s;
+  return Obj({{"hard", Obj(std::move(hard)), "The most the namespace's sandboxes may use.", true}});
 }
 
 void Error(const FieldLocator& locator, const std::string& path, std::string message,

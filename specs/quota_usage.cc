@@ -6,6 +6,10 @@ namespace sesame::specs {
 
 Result<std::string> EffectiveSpecJson(const Object& sandbox, const ObjectFinder& find) {
   std::string pool_ref = PoolRefOf(sandbox.spec);
+  auto recorded = sandbox.metadata.annotations.find(kPoolTemplateAnnotation);
+  if (!pool_ref.empty() && recorded != sandbox.metadata.annotations.end()) {
+    return MergeSpecJson(recorded->second, sandbox.spec);
+  }
   if (!pool_ref.empty()) {
     const Object* pool = find(kKindSandboxPool, pool_ref);
     if (pool == nullptr) {

@@ -19,7 +19,8 @@ namespace sesame::specs {
 using ObjectFinder = std::function<const Object*(const std::string& kind, const std::string& name)>;
 
 // The effective spec JSON of `sandbox`: the SandboxTemplate of its
-// templateRef, or the template of its poolRef's pool, overlaid with its own
+// templateRef, or the template of its poolRef's pool (as recorded in its
+// kPoolTemplateAnnotation, else as the pool is now), overlaid with its own
 // spec. kTerminal (reason TemplateNotFound or PoolNotFound) when what it
 // names is missing.
 Result<std::string> EffectiveSpecJson(const Object& sandbox, const ObjectFinder& find);

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "specs/pool.h"
 #include "store/object_blob.h"
 #include "store/sqlite_store.h"
 #include "store/uuid.h"
@@ -121,6 +122,11 @@ Result<ApplyOutcome> SqliteStore::ApplyOne(const Object& input, const ApplyOptio
                            "\", not \"" + options.applyset +
                            "\": taking it over needs --force-conflicts (or delete it from the other set first)");
     }
+  }
+  // Set by the store when the object was made (store/claim.cc), not by the user.
+  if (auto kept = next.metadata.annotations.find(specs::kPoolTemplateAnnotation);
+      kept != next.metadata.annotations.end()) {
+    desired.metadata.annotations.try_emplace(kept->first, kept->second);
   }
   bool spec_changed = next.spec != desired.spec;
   if (!spec_changed && next.metadata.labels == desired.metadata.labels &&

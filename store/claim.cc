@@ -71,8 +71,12 @@ Status SqliteStore::ClaimWarm(Object& created, Versions& v) {
     if (!t.ok()) return t.status();
     tmpl = std::move(*t);
   }
-  std::string why = specs::IncompatibleWithPool(
-      created.spec, specs::PoolTemplateJson(*spec, tmpl ? &*tmpl : nullptr));
+  if (!spec->template_ref.empty() && !tmpl) {
+    return fallback("PoolEmpty", "template \"" + spec->template_ref + "\" of pool " + pool_name + " not found");
+  }
+  std::string pool_template = specs::CanonicalJson(specs::PoolTemplateJson(*spec, tmpl ? &*tmpl : nullptr));
+  created.metadata.annotations[specs::kPoolTemplateAnnotation] = pool_template;
+  std::string why = specs::IncompatibleWithPool(created.spec, pool_template);
   if (!why.empty()) return fallback("PoolEmpty", "no compatible warm sandbox: " + why + "; created cold");
   Result<std::vector<std::string>> names = WarmCandidates(ns, pool_name);
   if (!names.ok()) return names.status();

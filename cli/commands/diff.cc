@@ -3,6 +3,7 @@
 #include "cli/unified_diff.h"
 #include "specs/codec.h"
 #include "specs/manifest.h"
+#include "specs/pool.h"
 
 namespace sesame::cli {
 namespace {
@@ -16,6 +17,7 @@ std::string Comparable(const specs::Object& o) {
   trimmed.metadata.namespace_ = o.metadata.namespace_;
   trimmed.metadata.labels = o.metadata.labels;
   trimmed.metadata.annotations = o.metadata.annotations;
+  trimmed.metadata.annotations.erase(specs::kPoolTemplateAnnotation);
   trimmed.spec = o.spec;
   return specs::ObjectToYaml(trimmed);
 }

@@ -68,6 +68,11 @@ TEST_F(PoolStoreTest, ClaimTakesTheUidOfAReadyWarmSandboxAndRemovesIt) {
   EXPECT_EQ(Claimed(*claim), "True/Claimed");
   EXPECT_EQ(store_->Get(SandboxKey("p-ready")).status().code(), Code::kNotFound);
   EXPECT_TRUE(store_->Get(SandboxKey("p-starting")).ok());
+  // The pool's template is recorded, and kept by the next apply.
+  EXPECT_EQ(claim->metadata.annotations.at(specs::kPoolTemplateAnnotation), kWarmSpec);
+  auto again = store_->Apply({Sandbox("job", R"({"poolRef":"p","command":["true"]})")}, {});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->front().action, ApplyAction::kUnchanged);
 }
 
 TEST_F(PoolStoreTest, NoReadyWarmSandboxMeansACreateWithPoolEmpty) {
