@@ -135,8 +135,7 @@ TEST(ValidateTest, ApiVersionAndKind) {
   EXPECT_EQ(Errors("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n"),
             "bad.yaml:1:13: apiVersion: \"v1\" is not supported (use sesame.dev/v1alpha1)\n"
             "bad.yaml:2:7: kind: \"Pod\" is not one of Sandbox, SandboxTemplate, GitSync, SandboxPool, "
-            "SandboxQuota
-");
+            "SandboxQuota\n");
   EXPECT_EQ(Errors("kind: Sandbox\nmetadata: {name: a}\n"), "bad.yaml:1:1: apiVersion: required\n");
 }
 
