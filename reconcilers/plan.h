@@ -10,6 +10,7 @@
 
 #include "common/time.h"
 #include "providers/provider.h"
+#include "providers/warm.h"
 #include "specs/sandbox.h"
 #include "specs/status_vocabulary.h"
 
@@ -58,7 +59,7 @@ Action Plan(const PlanInput& input);
 // The field-hash entry that marks a warm sandbox of a pool (its value: the
 // pool's name). A resource that carries it while the desired hashes do not
 // has just been claimed: kStartSession.
-inline constexpr char kWarmHash[] = "warm";
+inline constexpr const char* kWarmHash = providers::kWarmHashKey;
 
 // When the sandbox expires: the earlier of creationTimestamp + ttl and
 // expiresAt, or nullopt.

@@ -38,7 +38,7 @@ HttpResponse Json(int status, const json& body) {
 
 bool IsPage(const std::string& path) {
   static const std::regex kSandbox(R"(^/sandboxes/[a-z0-9-]+/[a-z0-9-]+$)");
-  return path == "/" || path == "/violations" || path == "/syncs" || path == "/login" ||
+  return path == "/" || path == "/violations" || path == "/syncs" || path == "/pools" || path == "/login" ||
          std::regex_match(path, kSandbox);
 }
 

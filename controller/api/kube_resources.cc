@@ -2,6 +2,8 @@
 
 #include "specs/gitsync.h"
 #include "specs/object.h"
+#include "specs/pool.h"
+#include "specs/pool_schema.h"
 
 namespace sesame::controller::api {
 
@@ -20,6 +22,15 @@ const std::vector<KubeResource>& KubeResources() {
        "GitSync keeps a Git branch's manifests applied: fetched every interval, compared with the "
        "store on every change, drift reported as OutOfSync and, with selfHeal, re-applied.",
        &specs::GitSyncSpecSchema(), true},
+      {specs::kKindSandboxPool, "sandboxpools", "sandboxpool", {"pool", "pools"}, {"sesame"},
+       "SandboxPool keeps spec.replicas sandboxes of its template warm (runtimes installed, the "
+       "session not yet started); a Sandbox naming it in spec.poolRef claims one in the creating "
+       "write. spec.maxReplicas caps warm plus claimed.",
+       specs::PoolKindSpecSchema(specs::kKindSandboxPool), true},
+      {specs::kKindSandboxQuota, "sandboxquotas", "sandboxquota", {"quota", "quotas"}, {"sesame"},
+       "SandboxQuota caps the sandboxes of its namespace (warm ones included): how many, per "
+       "provider, and their total cpu, memory and pids. A write that would exceed it is refused.",
+       specs::PoolKindSpecSchema(specs::kKindSandboxQuota), true},
   };
   return resources;
 }

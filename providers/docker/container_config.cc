@@ -4,6 +4,8 @@
 #include <cstdlib>
 
 #include "providers/docker/engine_client.h"
+#include "providers/docker/warm_session.h"
+#include "providers/warm.h"
 
 namespace sesame::providers::docker {
 namespace {
@@ -123,6 +125,8 @@ json OwnerLabels(const SandboxRequest& r, const std::string& owner) {
   return labels;
 }
 
+bool IsWarmContainer(const SandboxRequest& r) { return IsWarm(r.field_hashes) && r.spec.command.empty(); }
+
 json CreateBody(const SandboxRequest& r, const CreateParams& params) {
   const specs::SandboxSpec& spec = r.spec;
   Limits limits = LimitsFor(spec.resources);
@@ -134,7 +138,10 @@ json CreateBody(const SandboxRequest& r, const CreateParams& params) {
   json env = json(params.runtime_env);  // first: the spec's own variables win
   for (const auto& [name, value] : r.env) env.push_back(name + "=" + value);
   std::vector<std::string> command = params.runtime_wrapper;
-  if (spec.command.empty()) {
+  bool warm = IsWarmContainer(r);
+  if (warm) {
+    command.insert(command.end(), {"/bin/sh", "-c", kSessionWaiter, "sesame-warm"});
+  } else if (spec.command.empty()) {
     command.insert(command.end(), {"sleep", "infinity"});
   } else {
     command.insert(command.end(), spec.command.begin(), spec.command.end());
@@ -169,8 +176,8 @@ json CreateBody(const SandboxRequest& r, const CreateParams& params) {
   }
 
   json body = {{"Image", params.image},   {"Entrypoint", entrypoint}, {"Env", env},
-               {"Labels", labels},        {"Tty", false},             {"OpenStdin", spec.stdin_open},
-               {"StdinOnce", false},      {"AttachStdin", false},     {"HostConfig", host},
+               {"Labels", labels},        {"Tty", false},             {"OpenStdin", spec.stdin_open || warm},
+               {"StdinOnce", warm},      {"AttachStdin", false},     {"HostConfig", host},
                {"Hostname", r.key.name.substr(0, 63)}};
   if (!exposed.empty()) body["ExposedPorts"] = exposed;
   if (!r.workspace_dir.empty()) body["WorkingDir"] = spec.workspace.mount_path;

@@ -10,7 +10,8 @@
 //   was created with (for drift detection), and a note when the disk limit
 //   could not be applied;
 // - runs spec.command as its entrypoint (Kubernetes' `command`), or
-//   `sleep infinity` for an idle sandbox, under Docker's init (tini), so
+//   `sleep infinity` for an idle sandbox, or for a pool's warm container a
+//   shell that waits for its session (warm_session.h), under Docker's init (tini), so
 //   signals reach it and zombies are reaped;
 // - never uses Docker's restart policy: the controller applies
 //   restartPolicy, so the container's exit stays visible;
@@ -96,6 +97,9 @@ std::string VolumeName(const SandboxRequest& request);
 // The labels that tie a container or volume to its object: uid, kind,
 // namespace, name, and `owner` when not empty.
 nlohmann::json OwnerLabels(const SandboxRequest& request, const std::string& owner);
+// Whether `request` is for a warm container of a pool (warm_session.h): its
+// command waits for a session on its stdin.
+bool IsWarmContainer(const SandboxRequest& request);
 nlohmann::json CreateBody(const SandboxRequest& request, const CreateParams& params);
 
 // Observed from GET /containers/{id}/json. field_hashes are the labels'

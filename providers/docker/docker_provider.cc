@@ -11,6 +11,7 @@
 #include "providers/docker/guard_files.h"
 #include "providers/docker/pull_progress.h"
 #include "providers/docker/runtime_wrapper.h"
+#include "providers/warm.h"
 
 namespace sesame::providers::docker {
 namespace {
@@ -141,6 +142,10 @@ Result<Observed> DockerProvider::ObserveContainer(const std::string& id, bool wi
   std::optional<ContainerRecord> record = state_.Get(o.uid, o.id);
   if (record) {
     for (const auto& [field, hash] : record->field_hashes) o.field_hashes[field] = hash;
+    if (record->claimed_by) {  // a warm container running a claim's session
+      o.field_hashes.erase(kWarmHashKey);
+      o.key = *record->claimed_by;
+    }
     if (!record->applied_resources.empty()) applied = ParseLimitsJson(record->applied_resources);
     o.last_activity = record->last_activity;
   }
@@ -475,6 +480,8 @@ Status DockerProvider::Restart(const Observed& current, const SandboxRequest& re
   if (!id.ok()) return id.status();
   Result<json> inspect = Inspect(*id);
   if (!inspect.ok()) return inspect.status();
+  // A pool's container would wait for its session again: made anew.
+  if ((*inspect)["Config"].value("StdinOnce", false)) return Remake(current, request);
   std::string status = (*inspect)["State"].value("Status", "");
   if (status == "paused") SESAME_RETURN_IF_ERROR(CallOk("POST", "/containers/" + *id + "/unpause", "unpausing"));
   if (status == "running" || status == "paused") {

@@ -40,7 +40,8 @@ class DockerProvider final : public Provider {
   Status Restart(const Observed& current, const SandboxRequest& request) override;
   Status Delete(const Observed& current) override;
   Status Purge(const Observed& current) override;
-  void SetChangeListener(ChangeListener listener) override { events_.SetListener(std::move(listener)); }
+  void SetChangeListener(ChangeListener listener) override;
+  Status StartSession(const Observed& current, const SandboxRequest& request) override;
   Result<int> Exec(const Observed& current, const ExecRequest& request, Streams& streams) override;
   Status Logs(const Observed& current, const LogOptions& options, Streams& streams) override;
   Status Attach(const Observed& current, Streams& streams) override;
@@ -66,6 +67,8 @@ class DockerProvider final : public Provider {
   Result<Observed> ObserveContainer(const std::string& id, bool with_activity);
   std::optional<Time> LastOutput(const std::string& id);
   void TouchActivity(const std::string& uid, const std::string& id);
+  // Delete, then Create of `request`: a container that cannot be reused.
+  Status Remake(const Observed& current, const SandboxRequest& request);
 
   // The image's inspect, pulled first when it is missing (and allowed).
   Result<nlohmann::json> EnsureImage(const std::string& image, const std::string& uid);

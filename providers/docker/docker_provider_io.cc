@@ -160,7 +160,9 @@ Status DockerProvider::Attach(const Observed& current, Streams& streams) {
   if (!id.ok()) return id.status();
   Result<json> inspect = Inspect(*id);
   if (!inspect.ok()) return inspect.status();
-  bool open_stdin = (*inspect)["Config"].value("OpenStdin", false);
+  // A pool's container takes its session from its first attach only.
+  bool open_stdin = (*inspect)["Config"].value("OpenStdin", false) &&
+                    !(*inspect)["Config"].value("StdinOnce", false);
   bool with_stdin = open_stdin && static_cast<bool>(streams.read_stdin);
   Result<std::string> version = client_.ApiVersion();
   if (!version.ok()) return version.status();

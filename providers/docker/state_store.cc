@@ -44,6 +44,10 @@ std::optional<ContainerRecord> StateStore::Load(const std::string& uid) const {
   if (j.contains("lastActivity") && j["lastActivity"].is_string()) {
     r.last_activity = ParseTime(j["lastActivity"].get<std::string>());
   }
+  if (j.contains("claimedBy") && j["claimedBy"].is_object()) {
+    const auto& c = j["claimedBy"];
+    r.claimed_by = specs::ObjectKey{c.value("kind", ""), c.value("namespace", ""), c.value("name", "")};
+  }
   return r;
 }
 
@@ -69,6 +73,11 @@ Status StateStore::Put(const std::string& uid, const ContainerRecord& record) {
                       {"fieldHashes", record.field_hashes},
                       {"appliedResources", record.applied_resources}};
   if (record.last_activity) j["lastActivity"] = FormatTime(*record.last_activity, true);
+  if (record.claimed_by) {
+    j["claimedBy"] = {{"kind", record.claimed_by->kind},
+                      {"namespace", record.claimed_by->namespace_},
+                      {"name", record.claimed_by->name}};
+  }
   std::error_code ec;
   fs::create_directories(root_, ec);
   std::string tmp = PathOf(uid) + ".tmp";
@@ -81,6 +90,14 @@ Status StateStore::Put(const std::string& uid, const ContainerRecord& record) {
     return InternalError("cannot rename " + tmp);
   }
   return Status::Ok();
+}
+
+std::optional<specs::ObjectKey> StateStore::ClaimedBy(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = records_.find(uid);
+  if (it != records_.end()) return it->second.claimed_by;
+  std::optional<ContainerRecord> loaded = Load(uid);
+  return loaded ? loaded->claimed_by : std::nullopt;
 }
 
 void StateStore::Remove(const std::string& uid) {

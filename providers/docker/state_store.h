@@ -1,8 +1,9 @@
 #pragma once
 // What the provider learns about a container after creating it and cannot
 // put in its labels (labels are fixed at create): the field hashes of
-// in-place updates, the resource limits they applied, and the last exec or
-// attach (for lifetime.idleTimeout).
+// in-place updates, the resource limits they applied, the last exec or
+// attach (for lifetime.idleTimeout), and the object that claimed a warm
+// container.
 //
 // Records are kept in memory and, when a root directory is given, in
 // <root>/<uid>.json (written atomically), so that a restarted controller
@@ -20,6 +21,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "specs/object.h"
 
 namespace sesame::providers::docker {
 
@@ -31,6 +33,10 @@ struct ContainerRecord {
   // empty: the ones in the create-time label.
   std::string applied_resources;
   std::optional<Time> last_activity;
+  // A pool's warm container whose session a claim started: the claiming
+  // object (its labels still name the warm one, and carry the warm
+  // marker, which the observed hashes then leave out).
+  std::optional<specs::ObjectKey> claimed_by;
 };
 
 class StateStore {
@@ -42,6 +48,8 @@ class StateStore {
   std::optional<ContainerRecord> Get(const std::string& uid, const std::string& container_id);
   Status Put(const std::string& uid, const ContainerRecord& record);
   void Remove(const std::string& uid);
+  // The claiming object of `uid`'s container, whichever container it is.
+  std::optional<specs::ObjectKey> ClaimedBy(const std::string& uid);
 
  private:
   std::string PathOf(const std::string& uid) const;

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <random>
 #include <set>
@@ -154,6 +155,50 @@ TEST_F(PoolTest, QuotaRefusesAnApplyAndAPoolNeverFillsPastIt) {
   EXPECT_NE(http.err.find("sandboxes: 4 > 3"), std::string::npos) << http.err;
   auto quotas = Sesame({"get", "quotas"});
   EXPECT_NE(quotas.out.find("sandboxes: 3/3"), std::string::npos) << quotas.out;
+}
+
+TEST_F(PoolTest, QuotaRefusesAGitOpsApplyWithItsNumbers) {
+  std::string repo = dir_.path() + "/fleet";
+  auto git = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {"git", "-C", repo, "-c", "user.name=Test", "-c", "user.email=test@example.com"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = testing::RunCommand(argv);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  };
+  auto sandbox = [](const std::string& name) {
+    return "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata: {name: " + name +
+           "}\nspec:\n  provider: filesystem\n  security: {enabled: false}\n  command: [sleep, \"3600\"]\n";
+  };
+  std::filesystem::create_directories(repo);
+  ASSERT_NO_FATAL_FAILURE(git({"init", "-q", "-b", "main"}));
+  dir_.Write("fleet/one.yaml", sandbox("one"));
+  dir_.Write("fleet/two.yaml", sandbox("two"));
+  ASSERT_NO_FATAL_FAILURE(git({"add", "-A"}));
+  ASSERT_NO_FATAL_FAILURE(git({"commit", "-q", "-m", "two sandboxes"}));
+  Apply(Quota(1));
+  auto controller = StartController({"--git", "file://" + repo, "--interval", "1s"});
+  auto sync = [&] {
+    auto r = Sesame({"get", "syncs", "-o", "json"});
+    json list = json::parse(r.out, nullptr, false);
+    return list.is_object() && !list["items"].empty() ? list["items"][0].value("status", json::object()) : json();
+  };
+  ASSERT_TRUE(Eventually([&] { return sync().value("phase", "") == "Failed"; }, 60000)) << ControllerLogs();
+  std::string message = sync().value("message", "");
+  EXPECT_NE(message.find("exceeded quota sandboxquota/team"), std::string::npos) << message;
+  EXPECT_NE(message.find("sandboxes: 2 > 1"), std::string::npos) << message;
+  // All or nothing: neither sandbox was made.
+  EXPECT_TRUE(Get("one").is_null());
+  EXPECT_TRUE(Get("two").is_null());
+  auto table = Sesame({"get", "syncs"});
+  EXPECT_NE(table.out.find("sandboxes: 2 > 1"), std::string::npos) << table.out;
+
+  // Within the quota: synced.
+  std::filesystem::remove(repo + "/two.yaml");
+  ASSERT_NO_FATAL_FAILURE(git({"add", "-A"}));
+  ASSERT_NO_FATAL_FAILURE(git({"commit", "-q", "-m", "one sandbox"}));
+  ASSERT_TRUE(Eventually([&] { return sync().value("phase", "") == "Synced" && !Get("one").is_null(); }, 60000))
+      << sync().dump() << ControllerLogs();
+  EXPECT_TRUE(Get("two").is_null());
 }
 
 TEST_F(PoolTest, ConcurrentClaimsNeverShareAWarmSandbox) {

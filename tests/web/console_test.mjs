@@ -192,6 +192,34 @@ step('the GitOps view lists syncs', async ({ page, open }) => {
   await page.waitForSelector('text=No GitOps sync');
 });
 
+step('the Pools view shows a pool\'s warm count and a quota\'s use', async ({ page, open, home }) => {
+  home.apply(`apiVersion: sesame.dev/v1alpha1
+kind: SandboxQuota
+metadata: {name: console-quota}
+spec:
+  hard: {sandboxes: 50}
+---
+apiVersion: sesame.dev/v1alpha1
+kind: SandboxPool
+metadata: {name: console-pool}
+spec:
+  replicas: 1
+  template: {provider: filesystem, security: {enabled: false}}
+`);
+  await open('/pools');
+  await page.waitForSelector('#pools');
+  await page.waitForSelector('#pools-body tr[data-key="default/console-pool"] td.warm:text-is("1")', { timeout: 60000 });
+  const row = await page.$eval('#pools-body tr[data-key="default/console-pool"]', (tr) => tr.textContent);
+  console.log(`  pool: ${row}`);
+  await page.waitForSelector('#quotas-body tr[data-key="default/console-quota"]:has-text("sandboxes")', { timeout: 30000 });
+  const quota = await page.$eval('#quotas-body tr[data-key="default/console-quota"]', (tr) => tr.textContent);
+  console.log(`  quota: ${quota}`);
+  if (!/sandboxes \d+\/50/.test(quota)) throw new Error(`quota row: ${quota}`);
+  await shot(page, 'pools');
+  home.run(['delete', 'pool', 'console-pool']);
+  home.run(['delete', 'quota', 'console-quota']);
+});
+
 step('keyboard: Tab reaches the skip link, the navigation and the controls; Enter follows a link', async ({ page, open }) => {
   await open('/');
   await page.waitForSelector('main[data-loaded="true"] #sandboxes');
@@ -216,7 +244,8 @@ step('keyboard: Tab reaches the skip link, the navigation and the controls; Ente
 step('every view in the dark theme and at 390 px wide', async ({ page, open }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   for (const [name, path, ready] of [['sandboxes', '/', '#sandboxes'], ['sandbox', '/sandboxes/default/shell-applied', '#spec-yaml'],
-    ['violations', '/violations', '#violations'], ['settings', '/admin/sandbox', '#settings-form'], ['syncs', '/syncs', '#syncs']]) {
+    ['violations', '/violations', '#violations'], ['settings', '/admin/sandbox', '#settings-form'], ['syncs', '/syncs', '#syncs'],
+    ['pools', '/pools', '#pools']]) {
     await open(path);
     await page.waitForSelector(ready);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

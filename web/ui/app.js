@@ -3,6 +3,7 @@
 import { api, loadSession, prefetch, session } from './api.js';
 import { clear, h } from './dom.js';
 import * as login from './login.js';
+import * as pools from './pools.js';
 import * as sandbox from './sandbox.js';
 import * as sandboxes from './sandboxes.js';
 import * as settings from './settings.js';
@@ -15,6 +16,7 @@ const routes = [
   { pattern: /^\/violations$/, view: violations, nav: 'violations', title: 'Violations' },
   { pattern: /^\/admin\/sandbox$/, view: settings, nav: 'settings', title: 'Settings › Sandbox Security' },
   { pattern: /^\/syncs$/, view: syncs, nav: 'syncs', title: 'GitOps' },
+  { pattern: /^\/pools$/, view: pools, nav: 'pools', title: 'Pools' },
   { pattern: /^\/login$/, view: login, nav: '', title: 'Log in' },
 ];
 

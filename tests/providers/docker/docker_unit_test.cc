@@ -8,6 +8,9 @@
 #include "providers/docker/frame_decoder.h"
 #include "providers/docker/pull_progress.h"
 #include "providers/docker/tar_archive.h"
+#include "providers/docker/warm_session.h"
+#include "providers/warm.h"
+#include "tests/testing/run_command.h"
 #include "specs/quantity.h"
 
 namespace sesame::providers::docker {
@@ -148,6 +151,34 @@ TEST(ContainerConfigTest, CreateBodyCarriesEverything) {
 
   r.spec.command.clear();
   EXPECT_EQ(CreateBody(r, params)["Entrypoint"], json({"sleep", "infinity"}));
+  EXPECT_FALSE(CreateBody(r, params)["StdinOnce"].get<bool>());
+}
+
+TEST(ContainerConfigTest, AWarmContainerWaitsForItsSessionOnStdin) {
+  SandboxRequest r = SampleRequest();
+  r.spec.command.clear();
+  r.spec.stdin_open = false;
+  r.field_hashes[kWarmHashKey] = "pool-a";
+  CreateParams params;
+  params.runtime_wrapper = {"/var/lib/sesame/bin/run.sh"};
+  json body = CreateBody(r, params);
+  EXPECT_EQ(body["Entrypoint"], json({"/var/lib/sesame/bin/run.sh", "/bin/sh", "-c", kSessionWaiter, "sesame-warm"}));
+  EXPECT_TRUE(body["OpenStdin"].get<bool>());
+  EXPECT_TRUE(body["StdinOnce"].get<bool>());
+  EXPECT_EQ(body["Labels"][kHashesLabel], R"({"image":"h1","warm":"pool-a"})");
+  // A claim's request (no marker) makes an ordinary container.
+  r.field_hashes.erase(kWarmHashKey);
+  EXPECT_FALSE(CreateBody(r, params)["StdinOnce"].get<bool>());
+}
+
+TEST(WarmSessionTest, TheScriptQuotesEveryWordAndExportsTheVariables) {
+  EXPECT_EQ(SessionScript({"sh", "-c", "echo it's $HOME"}, {{"TOKEN", "a'b $c"}, {"bad name", "x"}}),
+            "export TOKEN='a'\\''b $c'\nexec 'sh' '-c' 'echo it'\\''s $HOME'\n");
+  EXPECT_EQ(SessionScript({}, {}), "exec sleep infinity\n");
+  // What a shell makes of it: the words and the value exactly as given.
+  auto r = testing::RunCommand({"/bin/sh", "-c", SessionScript({"sh", "-c", "printf '%s|%s' \"$1\" \"$TOKEN\"", "x", "it's $HOME"},
+                                                               {{"TOKEN", "a'b $c"}})});
+  EXPECT_EQ(r.out, "it's $HOME|a'b $c");
 }
 
 TEST(ContainerConfigTest, ObservedFromInspect) {
