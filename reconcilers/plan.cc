@@ -196,7 +196,7 @@ Action Plan(const PlanInput& in) {
   Action action;
   if (in.observed != nullptr && in.observed->field_hashes.count(kWarmHash) &&
       !in.desired_hashes.count(kWarmHash)) {
-    action = Make(ActionType::kStartSession, "Claimed",
+    action = Make(ActionType::kStartSession, Reason::kClaimed,
                   "starting the session in the warm sandbox of pool " +
                       in.observed->field_hashes.at(kWarmHash));
   } else if (in.observed == nullptr) {

@@ -1,5 +1,6 @@
 #include "reconcilers/pool_claims.h"
 
+#include "reconcilers/object_event.h"
 #include "reconcilers/plan.h"
 #include "specs/codec.h"
 #include "specs/pool.h"
@@ -58,14 +59,7 @@ void RecordClaimEvent(store::Store& store, const specs::Object& object,
                       const specs::SandboxStatus& status, Time now) {
   const specs::Condition* claimed = status.FindCondition(specs::kClaimedCondition);
   if (claimed == nullptr) return;
-  store::Event e;
-  e.object = specs::KeyOf(object);
-  e.object_uid = object.metadata.uid;
-  e.type = claimed->status == "True" ? "Normal" : "Warning";
-  e.reason = claimed->reason;
-  e.message = claimed->message;
-  e.first_timestamp = e.last_timestamp = now;
-  (void)store.RecordEvent(e);  // best effort, as every event
+  RecordObjectEvent(store, object, claimed->status != "True", claimed->reason, claimed->message, now);
 }
 
 Result<bool> ClaimedUids::OwnedByAnotherKey(const std::string& uid) {

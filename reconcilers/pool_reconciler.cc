@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "reconcilers/object_event.h"
 #include "reconcilers/status.h"
 #include "specs/codec.h"
 #include "specs/pool.h"
@@ -164,7 +165,7 @@ ReconcileOutcome PoolReconciler::ReconcilePool(const specs::ObjectKey& key) {
                 std::nullopt, gen},
                now);
   if (refused.empty()) {
-    RemoveCondition(status.conditions, "QuotaExceeded");
+    std::erase_if(status.conditions, [](const specs::Condition& c) { return c.type == "QuotaExceeded"; });
   } else {
     SetCondition(status.conditions, {"QuotaExceeded", "True", "QuotaExceeded", refused, std::nullopt, gen}, now);
   }
@@ -217,14 +218,7 @@ std::vector<PoolFigures> PoolReconciler::Figures() const {
 
 void PoolReconciler::RecordEvent(const specs::Object& object, bool warning, const std::string& reason,
                                  const std::string& message) {
-  store::Event e;
-  e.object = specs::KeyOf(object);
-  e.object_uid = object.metadata.uid;
-  e.type = warning ? "Warning" : "Normal";
-  e.reason = reason;
-  e.message = message;
-  e.first_timestamp = e.last_timestamp = clock_.Now();
-  (void)store_.RecordEvent(e);  // best effort
+  RecordObjectEvent(store_, object, warning, reason, message, clock_.Now());
 }
 
 }  // namespace sesame::reconcilers

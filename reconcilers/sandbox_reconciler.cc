@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "reconcilers/admin_settings_store.h"
+#include "reconcilers/object_event.h"
 #include "reconcilers/plan.h"
 #include "reconcilers/pool_claims.h"
 #include "reconcilers/status.h"
@@ -399,14 +400,7 @@ Status SandboxReconciler::StoreStatus(Context& ctx, const specs::SandboxStatus& 
 
 void SandboxReconciler::RecordEvent(const specs::Object& object, bool warning,
                                     const std::string& reason, const std::string& message) {
-  store::Event e;
-  e.object = specs::KeyOf(object);
-  e.object_uid = object.metadata.uid;
-  e.type = warning ? "Warning" : "Normal";
-  e.reason = reason;
-  e.message = message;
-  e.first_timestamp = e.last_timestamp = clock_.Now();
-  (void)store_.RecordEvent(e);  // events are best effort: never block reconciliation
+  RecordObjectEvent(store_, object, warning, reason, message, clock_.Now());
 }
 
 Result<int> SandboxReconciler::CollectViolations() {

@@ -52,6 +52,7 @@ constexpr Names<Reason> kReasons[] = {
     {Reason::kNotImplemented, "NotImplemented"},
     {Reason::kObserveFailed, "ObserveFailed"},
     {Reason::kInvalidSpec, "InvalidSpec"},
+    {Reason::kClaimed, "Claimed"},
     {Reason::kProviderUnavailable, "ProviderUnavailable"},
 };
 

@@ -59,6 +59,7 @@ enum class Reason {
   kNotImplemented,    // SecurityEnforced: the provider reports nothing
   kObserveFailed,
   kInvalidSpec,
+  kClaimed,  // the session starts in a pool's warm sandbox (specs/pool.h)
   kProviderUnavailable,  // last: tests walk up to it (add new reasons before it)
 };
 

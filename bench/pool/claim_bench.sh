@@ -30,7 +30,7 @@ template="provider: $provider"
 [ "$provider" = docker ] && template="$template, image: $image"
 replicas=$((runs + 3))
 start_controller
-"$sesame" apply -n "$ns" -f - >/dev/null <<YAML
+"$sesame" apply -f - >/dev/null <<YAML
 apiVersion: sesame.dev/v1alpha1
 kind: SandboxPool
 metadata: {name: bench, namespace: $ns}

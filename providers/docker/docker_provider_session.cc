@@ -1,8 +1,6 @@
 // The docker provider's warm pools (warm_session.h): a claim starts its
 // session in the warm container it took, over one stdin-only attach.
 
-#include <chrono>
-
 #include "providers/docker/docker_provider_impl.h"
 #include "providers/docker/hijacked_stream.h"
 #include "providers/docker/warm_session.h"
@@ -12,9 +10,6 @@ namespace sesame::providers::docker {
 namespace {
 
 using nlohmann::json;
-
-// How long the engine may take to pass the session to the waiting shell.
-constexpr std::chrono::seconds kSessionHandOver(10);
 
 // A warm container still waiting for its session: made with StdinOnce
 // (only warm containers are) and running.
@@ -35,25 +30,15 @@ Status DockerProvider::StartSession(const Observed& current, const SandboxReques
   Result<HijackedStream> stream = HijackedStream::Open(
       client_.socket_path(), "/v" + *version + "/containers/" + *id + "/attach?stream=1&stdin=1", "");
   if (!stream.ok()) return stream.status();
-  std::string script = SessionScript(request.spec.command, request.env);
-  Streams streams;
-  streams.on_stdout = [](std::string_view) {};
-  streams.on_stderr = [](std::string_view) {};
-  streams.read_stdin = [&script](std::string& chunk) {
-    if (script.empty()) return false;
-    chunk = std::move(script);
-    script.clear();
-    return true;
-  };
-  // The end of stdin closes the container's (StdinOnce), and the engine then
-  // ends the attach.
-  HijackedStream::End end = stream->Pump(streams, /*feed_stdin=*/true, /*half_close=*/true,
-                                         std::chrono::steady_clock::now() + kSessionHandOver);
-  // Not taken in time (or a second attach after a controller died before
-  // the record below): the container is made again for the claim.
-  if (end == HijackedStream::End::kDeadline) return Remake(current, request);
-  // Recorded only once the session runs: a controller killed before this
-  // line still sees the warm marker and comes back here, never leaves a
+  // The engine passes the script on and, the input ended, closes the
+  // container's stdin (StdinOnce): the waiting shell reads it to its end and
+  // runs it. Nothing to wait for: the attach itself lasts as long as the
+  // container.
+  Status sent = stream->SendAndEndInput(SessionScript(request.spec.command, request.env));
+  if (!sent.ok()) return Remake(current, request);
+  // Recorded only once the session is sent: a controller killed before
+  // this line still sees the warm marker and comes back here (a second
+  // attach finds stdin closed: its script goes nowhere), never leaves a
   // claimed container waiting.
   ContainerRecord record = state_.Get(request.uid, *id).value_or(ContainerRecord{});
   record.container_id = *id;

@@ -104,6 +104,12 @@ Result<HijackedStream> HijackedStream::Open(const std::string& socket_path,
   return error;
 }
 
+Status HijackedStream::SendAndEndInput(const std::string& input) {
+  if (!SendAll(fd_.get(), input)) return UnavailableError("the engine closed the attach before the input was sent");
+  if (::shutdown(fd_.get(), SHUT_WR) != 0) return UnavailableError("ending the attach's input failed");
+  return Status::Ok();
+}
+
 HijackedStream::End HijackedStream::Pump(
     Streams& streams, bool feed_stdin, bool half_close,
     std::optional<std::chrono::steady_clock::time_point> deadline) {

@@ -38,6 +38,10 @@ class HijackedStream {
   End Pump(Streams& streams, bool feed_stdin, bool half_close,
            std::optional<std::chrono::steady_clock::time_point> deadline);
 
+  // Sends `input` and ends stdin (a half-close), without waiting for any
+  // output: a stdin-only attach stays open until the container exits.
+  Status SendAndEndInput(const std::string& input);
+
  private:
   explicit HijackedStream(UniqueFd fd) : fd_(std::move(fd)) {}
 

@@ -31,7 +31,8 @@ class DockerPoolTest : public E2eTest {
     auto r = Sesame({"get", "sandboxes", "-n", ns_, "-l", "sesame.dev/pool=" + pool, "-o", "json"});
     std::map<std::string, std::string> ids;
     if (r.exit_code != 0) return ids;
-    for (const json& item : json::parse(r.out)["items"]) {
+    json list = json::parse(r.out);
+    for (const json& item : list["items"]) {
       std::string id = item.value("status", json::object()).value("providerRef", json::object()).value("id", "");
       ids[id] = item["metadata"]["uid"].get<std::string>();
     }
@@ -80,8 +81,9 @@ TEST_F(DockerPoolTest, ClaimStartsTheSessionInTheWarmHardenedContainer) {
     EXPECT_TRUE(c["HostConfig"].value("ReadonlyRootfs", false)) << "hardened like any secured sandbox";
   }
 
-  auto applied = Sesame({"apply", "-n", ns_, "-f", "-", "--wait", "--timeout", "120s"},
-                        "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata: {name: job}\nspec:\n"
+  auto applied = Sesame({"apply", "-f", "-", "--wait", "--timeout", "120s"},
+                        "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata: {name: job, namespace: " + ns_ +
+                            "}\nspec:\n"
                         "  poolRef: dwarm\n  command: [\"sh\", \"-c\", \"echo claimed-$GREETING; exec sleep 3600\"]\n"
                         "  env: [{name: GREETING, value: hello-from-the-claim}]\n");
   ASSERT_EQ(applied.exit_code, 0) << applied.err << ControllerLogs();
@@ -116,7 +118,9 @@ TEST_F(DockerPoolTest, ClaimStartsTheSessionInTheWarmHardenedContainer) {
 
   // A session that ends is restarted (restartPolicy Always) in a container
   // of its own, not in a waiting one.
-  ASSERT_EQ(Sesame({"exec", "job", "-n", ns_, "--", "pkill", "sleep"}).exit_code, 0);
+  auto killed = Sesame({"exec", "job", "-n", ns_, "--", "sh", "-c",
+                        "for p in /proc/[0-9]*; do [ \"$(tr '\\0' ' ' < $p/cmdline)\" = 'sleep 3600 ' ] && kill ${p#/proc/}; done; true"});
+  ASSERT_EQ(killed.exit_code, 0) << killed.err;
   ASSERT_TRUE(Eventually([&] {
     json j = GetJson("sandbox", "job");
     json again = Inspect(j["status"]["providerRef"].value("id", ""));

@@ -180,7 +180,8 @@ TEST_F(PoolTest, QuotaRefusesAGitOpsApplyWithItsNumbers) {
   auto sync = [&] {
     auto r = Sesame({"get", "syncs", "-o", "json"});
     json list = json::parse(r.out, nullptr, false);
-    return list.is_object() && !list["items"].empty() ? list["items"][0].value("status", json::object()) : json();
+    return list.is_object() && !list["items"].empty() ? list["items"][0].value("status", json::object())
+                                                      : json::object();
   };
   ASSERT_TRUE(Eventually([&] { return sync().value("phase", "") == "Failed"; }, 60000)) << ControllerLogs();
   std::string message = sync().value("message", "");

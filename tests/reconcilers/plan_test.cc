@@ -170,6 +170,13 @@ std::vector<Row> Rows() {
          s.metadata.deletion_timestamp = kNow;
          s.spec.deletion_policy = specs::DeletionPolicy::kOrphan;
        }, Same, false, ActionType::kFinalize, "Deleted"},
+      {"a claimed warm resource: its session starts", [](specs::Sandbox& s) { s.spec.command = {"claude"}; },
+       [](Observed& o) {
+         o.field_hashes.erase("command");
+         o.field_hashes[kWarmHash] = "pool-a";
+       }, false, ActionType::kStartSession, "Claimed"},
+      {"a claimed warm resource being deleted: deleted", deleting,
+       [](Observed& o) { o.field_hashes[kWarmHash] = "pool-a"; }, false, ActionType::kDelete, "Deleting"},
       {"deletion wins over expiry", [](specs::Sandbox& s) {
          s.metadata.deletion_timestamp = kNow;
          s.spec.lifetime.expires_at = kNow - 1h;
