@@ -221,7 +221,9 @@ bench_opens() {
   echo "10,000 stored objects: controller RSS $((empty / 1024)) MB empty -> $((full / 1024)) MB: $(( (full - empty) * 1024 / 10000 )) bytes per object (load $(load))"
   if command -v strace >/dev/null; then
     timeout 10 strace -f -e trace=open,openat -c -p "$CONTROLLER_PID" -o "$WORK/strace.txt" >/dev/null 2>&1
-    echo "  opens in 10 s at rest: $(awk '/open/ {print $4 " calls, " $5 " failed (" $6 ")"}' "$WORK/strace.txt" | tr '\n' ' ')"
+    local opens
+    opens=$(awk '$NF ~ /^open/ {print $NF ": " $4 " calls, " (NF == 6 ? $5 : 0) " failed"}' "$WORK/strace.txt" | tr '\n' ' ')
+    echo "  opens in 10 s at rest: ${opens:-none}"
   fi
   "$SESAME" delete sandbox -l bench=user >/dev/null 2>&1
   stop_controller
