@@ -103,18 +103,23 @@ bench_apply_wait() {
   delete_all; stop_controller
 }
 
-# Docker sandbox: apply --wait -> Ready, alternated with `docker run -d`.
+# Docker sandbox: apply --wait -> Ready, alternated with `docker run -d` of
+# the same image. DOCKER_IMAGE=default: a sandbox without `image` (the
+# default sesame-sandbox:latest); SANDBOX_SECURITY_ENABLED=true hardens it.
 bench_docker_wait() {
   local runs=${DOCKER_RUNS:-20} ours="" theirs="" i s id
+  local image=${DOCKER_IMAGE:-sesame-test-busybox:latest} image_field
+  image_field="image: \"$image\", "
+  if [ "$image" = default ]; then image=sesame-sandbox:latest; image_field=""; fi
   start_controller
   for i in $(seq 1 "$runs"); do
-    sandboxes dw$i 1 '{provider: docker, image: "sesame-test-busybox:latest", command: [sleep, "3600"]}' >"$WORK/one.yaml"
+    sandboxes dw$i 1 "{provider: docker, ${image_field}command: [sleep, \"3600\"]}" >"$WORK/one.yaml"
     s=$(now_us); "$SESAME" apply -f "$WORK/one.yaml" --wait >/dev/null || echo "apply --wait failed"; ours="$ours $(( $(now_us) - s ))"
-    s=$(now_us); id=$(docker run -d sesame-test-busybox:latest sleep 3600); theirs="$theirs $(( $(now_us) - s ))"
+    s=$(now_us); id=$(docker run -d "$image" sleep 3600); theirs="$theirs $(( $(now_us) - s ))"
     docker rm -f "$id" >/dev/null
   done
   local a=$(echo $ours | median) b=$(echo $theirs | median)
-  echo "docker apply --wait -> Ready, median of $runs: $(echo $a | ms); docker run -d: $(echo $b | ms);" \
+  echo "docker apply --wait -> Ready ($image, security ${SANDBOX_SECURITY_ENABLED:-default}), median of $runs: $(echo $a | ms); docker run -d: $(echo $b | ms);" \
        "ratio $(awk -v a=$a -v b=$b 'BEGIN{printf "%.2fx", a/b}') (load $(load))"
   delete_all; stop_controller
 }
