@@ -7,11 +7,15 @@
 # run claims, so a claim never waits for a refill; every sandbox is deleted
 # after its round. OS sandboxing is whatever the host's default is (on, for
 # filesystem, unless SANDBOX_SECURITY_ENABLED=false); the first claim's
-# SecurityEnforced condition is printed.
+# SecurityEnforced condition is printed. Also printed: the controller's part
+# of each (the object's Ready transition minus its creation, as stored,
+# millisecond resolution), which leaves out the CLI's start and wait.
+# --perf FILE records the controller with `perf record -g` during the
+# rounds (read it with `perf report -i FILE --no-children`).
 #
-#   bench/pool/claim_bench.sh [--runs 30] [--provider filesystem|docker] [--image IMAGE] [--sesame build/sesame]
+#   bench/pool/claim_bench.sh [--runs 30] [--provider filesystem|docker] [--image IMAGE] [--sesame build/sesame] [--perf FILE]
 set -euo pipefail
-runs=30 provider=filesystem image=sesame-test-busybox:latest
+runs=30 provider=filesystem image=sesame-test-busybox:latest perf_out=
 sesame="$(cd "$(dirname "$0")/../.." && pwd)/build/sesame"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -19,6 +23,7 @@ while [ $# -gt 0 ]; do
     --provider) provider=$2; shift 2 ;;
     --image) image=$2; shift 2 ;;
     --sesame) sesame=$2; shift 2 ;;
+    --perf) perf_out=$2; shift 2 ;;
     *) echo "unknown flag $1" >&2; exit 2 ;;
   esac
 done
@@ -44,7 +49,16 @@ for _ in $(seq 1 1200); do
   sleep 0.5
 done
 
-claim_times=() cold_times=() cli_times=() docker_times=()
+# The controller's part: Ready's lastTransitionTime minus creationTimestamp, in microseconds.
+server_part() {
+  json_field sandbox "$1" 'int(__import__("datetime").datetime.fromisoformat([c["lastTransitionTime"] for c in o["status"]["conditions"] if c["type"]=="Ready"][0].replace("Z","+00:00")).timestamp()*1e6 - __import__("datetime").datetime.fromisoformat(o["metadata"]["creationTimestamp"].replace("Z","+00:00")).timestamp()*1e6)'
+}
+perf_pid=
+if [ -n "$perf_out" ]; then
+  perf record -F 999 -g -p "$controller_pid" -o "$perf_out" >/dev/null 2>&1 &
+  perf_pid=$!
+fi
+claim_times=() cold_times=() cli_times=() docker_times=() claim_server=() cold_server=()
 for i in $(seq 0 "$runs"); do
   t0=$(now)
   "$sesame" apply --wait --timeout 60s -f - >/dev/null <<YAML
@@ -72,14 +86,19 @@ YAML
   claimed=$(json_field sandbox "claim-$i" "${cond/TYPE/Claimed}")
   case "$claimed" in *True/Claimed*) ;; *) echo "claim-$i was not claimed warm: $claimed" >&2; exit 1 ;; esac
   [ "$i" -eq 0 ] && echo "claim-0 SecurityEnforced: $(json_field sandbox claim-0 "${cond/TYPE/SecurityEnforced}")"
+  claim_server+=("$(server_part "claim-$i")") cold_server+=("$(server_part "cold-$i")")
   "$sesame" delete sandbox "claim-$i" "cold-$i" -n "$ns" >/dev/null
   [ "$i" -eq 0 ] && continue  # warm-up
   claim_times+=("$((t1 - t0))") cold_times+=("$((t2 - t1))") cli_times+=("$((t3 - t2))")
 done
+[ -n "$perf_pid" ] && kill -INT "$perf_pid" && wait "$perf_pid" 2>/dev/null || true
 [ "$provider" = docker ] && docker_times=("${docker_times[@]:1}")
+claim_server=("${claim_server[@]:1}") cold_server=("${cold_server[@]:1}")
 echo "provider $provider, $runs rounds alternated, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 report "claim -> Ready (apply --wait, poolRef)" "${claim_times[@]}"
 report "cold create -> Ready (apply --wait)" "${cold_times[@]}"
 report "sesame version (the CLI's start)" "${cli_times[@]}"
+report "  controller's part of a claim" "${claim_server[@]}"
+report "  controller's part of a cold create" "${cold_server[@]}"
 [ "$provider" = docker ] && report "docker run -d --init" "${docker_times[@]}"
 python3 -c "import statistics,sys; a=[int(x) for x in sys.argv[1].split()]; b=[int(x) for x in sys.argv[2].split()]; print(f'cold / claim (p50): {statistics.median(b)/statistics.median(a):.1f}x')" "${claim_times[*]}" "${cold_times[*]}"
