@@ -3,6 +3,7 @@
 // containers are hardened and idle; a claim starts its session in the very
 // container it took (same container id, its command's output in the logs,
 // hardening kept), and the pool refills.
+#include <signal.h>
 #include <unistd.h>
 
 #include <set>
@@ -109,6 +110,19 @@ TEST_F(DockerPoolTest, ClaimStartsTheSessionInTheWarmHardenedContainer) {
                       "for p in /proc/[0-9]*; do [ $p = /proc/1 ] || { tr '\\0' ' ' < $p/cmdline; echo; }; done"});
   EXPECT_NE(exec.out.find("sleep 3600"), std::string::npos) << exec.out << exec.err;
   EXPECT_EQ(exec.out.find("sesame-warm"), std::string::npos) << "the waiting shell became the session: " << exec.out;
+
+  // A controller killed and started again keeps the claim as it is: the
+  // same container, the session not started a second time, not an orphan.
+  controller->Signal(SIGKILL);
+  controller->Wait();
+  controller = StartController();
+  ASSERT_TRUE(Eventually([&] { return Warm("dwarm") == 2; }, 120000)) << ControllerLogs();
+  json after = GetJson("sandbox", "job");
+  EXPECT_EQ(after["status"]["providerRef"].value("id", ""), id) << after.dump(2);
+  EXPECT_EQ(Condition(after, "Ready"), "True/Running") << after.dump(2);
+  EXPECT_EQ(Inspect(id)["State"].value("Status", ""), "running");
+  logs = Sesame({"logs", "job", "-n", ns_}).out;
+  EXPECT_EQ(logs.find("claimed-hello-from-the-claim"), logs.rfind("claimed-hello-from-the-claim")) << logs;
 
   // The claimed one stays as it is; the pool makes another warm one.
   ASSERT_TRUE(Eventually([&] { return Warm("dwarm") == 2 && !WarmContainers("dwarm").count(id); }, 120000))
