@@ -99,6 +99,19 @@ TEST_F(PoolTest, ClaimTakesAWarmSandboxStartsItsSessionAndThePoolRefills) {
       << ControllerLogs();
   auto pools = Sesame({"get", "pools"});
   EXPECT_NE(pools.out.find("WARM"), std::string::npos) << pools.out;
+  // Metrics: the claim counted, the pool's sizes as gauges.
+  std::string url = ServerUrl();
+  ASSERT_FALSE(url.empty()) << ControllerLogs();
+  std::string metrics;
+  EXPECT_TRUE(Eventually([&] {
+    metrics = testing::RunCommand({"curl", "-s", url + "/metrics"}).out;
+    return metrics.find(R"(sesame_pool_claims_total{namespace="default",pool="warm",result="claimed"} 1)") !=
+               std::string::npos &&
+           metrics.find(R"(sesame_pool_sandboxes{namespace="default",pool="warm",state="claimed"} 1)") !=
+               std::string::npos &&
+           metrics.find(R"(sesame_pool_sandboxes{namespace="default",pool="warm",state="wanted"} 2)") !=
+               std::string::npos;
+  }, 30000)) << metrics;
   auto described = Sesame({"describe", "sandbox", "job"});
   EXPECT_NE(described.out.find("took warm sandbox"), std::string::npos) << described.out;
 
@@ -115,6 +128,14 @@ TEST_F(PoolTest, EmptyPoolOrIncompatibleSpecFallsBackToACreate) {
   auto applied = Sesame({"apply", "-f", "-", "--wait", "--timeout", "60s"}, Claim("cold", "empty"));
   ASSERT_EQ(applied.exit_code, 0) << applied.err << ControllerLogs();
   EXPECT_EQ(Claimed(Get("cold")), "False/PoolEmpty");
+  std::string url = ServerUrl();
+  ASSERT_FALSE(url.empty()) << ControllerLogs();
+  std::string metrics;
+  EXPECT_TRUE(Eventually([&] {
+    metrics = testing::RunCommand({"curl", "-s", url + "/metrics"}).out;
+    return metrics.find(R"(sesame_pool_claims_total{namespace="default",pool="empty",result="fallback"} 1)") !=
+           std::string::npos;
+  }, 30000)) << metrics;
   auto described = Sesame({"describe", "sandbox", "cold"});
   EXPECT_NE(described.out.find("PoolEmpty"), std::string::npos) << described.out;
 
