@@ -258,6 +258,13 @@ TEST_F(FilesystemProviderTest, ANewProviderReadoptsAfterTheControllerIsKilled) {
 TEST_F(FilesystemProviderTest, AKilledCommandShowsAsExitedAndRestartStartsAgain) {
   SandboxRequest r = Request("u8", {"sh", "-c", "echo started; exec sleep 60"});
   Observed o = Create(r);
+  // Killed once it has said so: Create returns when the command is started,
+  // which may be before its first line.
+  ASSERT_TRUE(Eventually([&] {
+    Captured logs;
+    (void)provider_->Logs(o, {}, logs.streams);
+    return logs.out == "started\n";
+  }));
   pid_t first = std::stoi(o.id);
   ASSERT_EQ(::kill(first, SIGKILL), 0);
   ASSERT_TRUE(Eventually([&] { return MustObserve("u8").state == ResourceState::kExited; }));
