@@ -1,8 +1,9 @@
 #pragma once
 // Starting a process that is not our child and outlives us: the double fork
-// and setsid of a daemon (as containerd-shim and conmon are started), with a
-// minimal environment, /dev/null stdio and every fd closed except one that
-// it inherits as fd 3.
+// and setsid of a daemon (as containerd-shim and conmon are started), done
+// with two vfork-style clones that share our memory (as posix_spawn does)
+// instead of copying it, with a minimal environment, /dev/null stdio and
+// every fd closed except one that it inherits as fd 3.
 
 #include <sys/types.h>
 
