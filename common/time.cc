@@ -67,8 +67,12 @@ std::optional<Time> ParseTime(std::string_view text) {
   tm.tm_hour = hour;
   tm.tm_min = min;
   tm.tm_sec = sec;
-  std::time_t secs = timegm(&tm);
-  return Time(std::chrono::seconds(secs - offset_secs) + Millis(millis));
+  std::time_t secs = timegm(&tm) - offset_secs;
+  // A Time counts nanoseconds in 64 bits (years 1678 to 2262): refuse what
+  // it cannot hold rather than overflow.
+  const auto limit = std::chrono::duration_cast<std::chrono::seconds>(Time::duration::max()).count() - 1;
+  if (secs > limit || secs < -limit) return std::nullopt;
+  return Time(std::chrono::seconds(secs) + Millis(millis));
 }
 
 std::string HumanDuration(Millis d) {

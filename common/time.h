@@ -16,7 +16,8 @@ using Millis = std::chrono::milliseconds;
 // "2026-12-01T00:00:00Z"; with `fraction`, milliseconds are kept
 // ("2026-12-01T00:00:00.123Z").
 std::string FormatTime(Time t, bool fraction = false);
-// Accepts RFC 3339 with "Z" or a numeric offset, and optional fractions.
+// Accepts RFC 3339 with "Z" or a numeric offset, and optional fractions;
+// nullopt for instants a Time cannot hold (before 1678 or after 2262).
 std::optional<Time> ParseTime(std::string_view text);
 
 // "5s", "3m", "2h", "4d": the kubectl AGE column style.

@@ -1,6 +1,6 @@
 // What a sandboxed client sends the filtering proxy: the request head, the
 // CONNECT authority or absolute URI in it, and the head rewritten for the
-// origin. A destination it accepts must have a valid host and port, and the
+// origin (absolute-URI requests only; CONNECT is tunnelled). A destination it accepts must have a valid host and port, and the
 // rewritten head must parse again.
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                         : ParseAbsoluteUri(head->target);
   if (!dest) return 0;
   if (dest->port < 1 || dest->port > 65535) __builtin_trap();
+  if (head->method == "CONNECT") return 0;  // tunnelled as is, never rewritten
   std::string rewritten = RewriteForOrigin(*head, *dest);
   if (!ParseRequestHead(rewritten)) __builtin_trap();
   return 0;
