@@ -1,6 +1,7 @@
 #pragma once
-// An owned file descriptor, closed on destruction (RAII for every fd),
-// and reading one to its end.
+// The one owner of file descriptors in the tree: an owned fd, closed on
+// destruction (RAII for every fd), the two ends of a pipe or socket pair,
+// and reading an fd to its end.
 
 #include <unistd.h>
 
@@ -34,6 +35,12 @@ class UniqueFd {
 
  private:
   int fd_ = -1;
+};
+
+// Both ends of a pipe or socket pair.
+struct FdPair {
+  UniqueFd read;   // pipe: the read end; socket pair: the parent's end
+  UniqueFd write;  // pipe: the write end; socket pair: the child's end
 };
 
 // Everything `fd` gives until end of file (a pipe's or socket's peer

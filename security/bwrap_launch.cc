@@ -19,7 +19,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "security/fd.h"
+#include "common/unique_fd.h"
 #include "security/proxy.h"
 
 namespace sesame::security {
@@ -266,8 +266,8 @@ Status WaitForHelper(int ready_fd, Millis timeout) {
 
 Result<std::vector<int>> ListenInSandboxNetns(pid_t pid) {
   std::string base = "/proc/" + std::to_string(pid) + "/ns/";
-  ScopedFd net(::open((base + "net").c_str(), O_RDONLY | O_CLOEXEC));
-  ScopedFd user(::open((base + "user").c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd net(::open((base + "net").c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd user(::open((base + "user").c_str(), O_RDONLY | O_CLOEXEC));
   if (!net.valid() || !user.valid()) {
     return UnavailableError("the sandbox (pid " + std::to_string(pid) + ") is gone: " + std::strerror(errno));
   }
@@ -276,7 +276,7 @@ Result<std::vector<int>> ListenInSandboxNetns(pid_t pid) {
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
     return InternalError(std::string("socketpair: ") + std::strerror(errno));
   }
-  ScopedFd ours(sv[0]), theirs(sv[1]);
+  UniqueFd ours(sv[0]), theirs(sv[1]);
   pid_t child = ::fork();
   if (child < 0) return InternalError(std::string("fork: ") + std::strerror(errno));
   if (child == 0) {

@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "security/fd.h"
+#include "common/unique_fd.h"
 #include "security/namespace_launch.h"
 #include "security/notify_monitor.h"
 
@@ -22,8 +22,8 @@ namespace {
 // process (setns into a mount namespace needs a single-threaded caller).
 Status MountMask(pid_t init_pid, const std::string& path) {
   std::string base = "/proc/" + std::to_string(init_pid) + "/ns/";
-  ScopedFd mnt(::open((base + "mnt").c_str(), O_RDONLY | O_CLOEXEC));
-  ScopedFd user(::open((base + "user").c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd mnt(::open((base + "mnt").c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd user(::open((base + "user").c_str(), O_RDONLY | O_CLOEXEC));
   if (!mnt.valid() || !user.valid()) return Status::Ok();  // the sandbox is gone
   bool join_user = !SameNamespace(user.get(), "/proc/self/ns/user");
   pid_t child = ::fork();
@@ -55,7 +55,7 @@ void TellMonitor(const std::string& state_dir, const std::string& path) {
   addr.sun_family = AF_UNIX;
   if (socket_path.size() >= sizeof addr.sun_path) return;
   std::strcpy(addr.sun_path, socket_path.c_str());
-  ScopedFd sock(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+  UniqueFd sock(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
   if (!sock.valid() || ::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
   std::string message = std::string(1, kTagHide) + path;
   [[maybe_unused]] ssize_t n = ::send(sock.get(), message.data(), message.size(), MSG_NOSIGNAL);

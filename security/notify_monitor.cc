@@ -19,7 +19,7 @@
 #include <mutex>
 #include <thread>
 
-#include "security/fd.h"
+#include "common/unique_fd.h"
 #include "security/namespace_launch.h"
 #include "security/seccomp_filter.h"
 
@@ -104,9 +104,9 @@ class MonitorImpl final : public NotifyMonitor {
 
   AccessRules rules_;
   ViolationLog* log_;
-  ScopedFd server_;
-  ScopedFd wake_read_, wake_write_;
-  std::vector<ScopedFd> clients_, listeners_;
+  UniqueFd server_;
+  UniqueFd wake_read_, wake_write_;
+  std::vector<UniqueFd> clients_, listeners_;
   std::mutex mu_;
   std::vector<int> incoming_;  // guarded by mu_
   std::atomic<bool> stopping_{false};
@@ -118,9 +118,9 @@ void MonitorImpl::Loop() {
     std::vector<pollfd> fds{{wake_read_.get(), POLLIN, 0}};
     if (server_.valid()) fds.push_back({server_.get(), POLLIN, 0});
     size_t first_client = fds.size();
-    for (const ScopedFd& c : clients_) fds.push_back({c.get(), POLLIN, 0});
+    for (const UniqueFd& c : clients_) fds.push_back({c.get(), POLLIN, 0});
     size_t first_listener = fds.size();
-    for (const ScopedFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
+    for (const UniqueFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
     if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return;
     if (fds[0].revents) {
       char buf[64];
@@ -154,8 +154,8 @@ void MonitorImpl::Loop() {
         closed.push_back(fds[i].fd);  // every process of that filter is gone
       }
     }
-    auto drop = [&](std::vector<ScopedFd>& v) {
-      std::erase_if(v, [&](const ScopedFd& f) {
+    auto drop = [&](std::vector<UniqueFd>& v) {
+      std::erase_if(v, [&](const UniqueFd& f) {
         return std::find(closed.begin(), closed.end(), f.get()) != closed.end();
       });
     };

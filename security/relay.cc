@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "common/unique_fd.h"
 
 namespace sesame::security {
 
@@ -25,25 +26,21 @@ namespace {
 
 // One direction through a kernel pipe (splice): no copy through user space.
 struct Pipe {
-  int r = -1, w = -1;
+  UniqueFd r, w;
   size_t buffered = 0;
   Pipe() {
     int p[2];
     if (::pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0) {
-      r = p[0];
-      w = p[1];
-      ::fcntl(w, F_SETPIPE_SZ, 1 << 20);
+      r.Reset(p[0]);
+      w.Reset(p[1]);
+      ::fcntl(w.get(), F_SETPIPE_SZ, 1 << 20);
     }
-  }
-  ~Pipe() {
-    if (r >= 0) ::close(r);
-    if (w >= 0) ::close(w);
   }
 };
 
 // Moves what `from` has to `to`. False when the direction has ended.
 bool Pump(int from, int to, Pipe& p, bool& failed) {
-  ssize_t in = ::splice(from, nullptr, p.w, nullptr, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  ssize_t in = ::splice(from, nullptr, p.w.get(), nullptr, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
   if (in < 0 && (errno == EAGAIN || errno == EINTR)) return true;
   if (in <= 0) {
     failed = in < 0;
@@ -51,7 +48,7 @@ bool Pump(int from, int to, Pipe& p, bool& failed) {
   }
   p.buffered += static_cast<size_t>(in);
   while (p.buffered > 0) {
-    ssize_t out = ::splice(p.r, nullptr, to, nullptr, p.buffered, SPLICE_F_MOVE);
+    ssize_t out = ::splice(p.r.get(), nullptr, to, nullptr, p.buffered, SPLICE_F_MOVE);
     if (out < 0 && errno == EINTR) continue;
     if (out <= 0) {
       failed = true;
@@ -67,7 +64,7 @@ bool Pump(int from, int to, Pipe& p, bool& failed) {
 void Relay(int a, int b, std::string_view a_prefix, int stop) {
   if (!a_prefix.empty() && !SendAll(b, a_prefix)) return;
   Pipe ab, ba;
-  if (ab.r < 0 || ba.r < 0) return;
+  if (!ab.r.valid() || !ba.r.valid()) return;
   bool a_open = true, b_open = true;  // direction a->b, b->a still flowing
   while (a_open || b_open) {
     pollfd fds[3] = {{a, static_cast<short>(a_open ? POLLIN : 0), 0},

@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/unique_fd.h"
 #include "providers/filesystem/filesystem_provider.h"
 #include "providers/filesystem/supervisor_command.h"
-#include "security/fd.h"
 #include "security/policy.h"
 #include "security/proxy.h"
 #include "security/relay.h"
@@ -81,7 +81,7 @@ int Connect(int port) {
 // Seconds to receive `bytes` from a server that sends them on connect,
 // directly or through the proxy (CONNECT).
 double Transfer(int server_port, int proxy_port, size_t bytes) {
-  ScopedFd s(Connect(proxy_port ? proxy_port : server_port));
+  UniqueFd s(Connect(proxy_port ? proxy_port : server_port));
   auto start = SteadyClock::now();
   std::vector<char> buf(1 << 18);
   if (proxy_port) {

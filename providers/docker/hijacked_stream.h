@@ -15,7 +15,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
-#include "providers/docker/unique_fd.h"
+#include "common/unique_fd.h"
 #include "providers/provider.h"
 
 namespace sesame::providers::docker {

@@ -6,8 +6,8 @@
 #include <deque>
 #include <thread>
 
+#include "common/unique_fd.h"
 #include "providers/filesystem/log_format.h"
-#include "providers/filesystem/unique_fd.h"
 
 namespace sesame::providers::filesystem {
 namespace {

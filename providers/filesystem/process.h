@@ -15,7 +15,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
-#include "providers/filesystem/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace sesame::providers::filesystem {
 

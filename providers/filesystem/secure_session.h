@@ -14,9 +14,9 @@
 #include <string>
 
 #include "common/status.h"
+#include "common/unique_fd.h"
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
-#include "providers/filesystem/unique_fd.h"
 #include "security/mount_plan.h"
 #include "security/namespace_launch.h"
 #include "security/notify_monitor.h"

@@ -13,10 +13,10 @@
 #include <cstdlib>
 #include <deque>
 
+#include "common/unique_fd.h"
 #include "providers/filesystem/process.h"
 #include "providers/filesystem/secure_session.h"
 #include "providers/filesystem/spawn.h"
-#include "providers/filesystem/unique_fd.h"
 #include "security/namespace_launch.h"
 
 namespace sesame::providers::filesystem {

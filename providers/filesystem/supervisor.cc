@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/unique_fd.h"
 #include "providers/filesystem/limits.h"
 #include "providers/filesystem/log_format.h"
 #include "providers/filesystem/process.h"
@@ -27,7 +28,6 @@
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
 #include "providers/filesystem/step_runner.h"
-#include "providers/filesystem/unique_fd.h"
 #include "runtimes/install_steps.h"
 
 namespace sesame::providers::filesystem {

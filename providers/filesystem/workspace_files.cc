@@ -10,7 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "providers/filesystem/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace sesame::providers::filesystem {
 namespace {

@@ -16,9 +16,9 @@
 #include <sstream>
 #include <thread>
 
+#include "common/unique_fd.h"
 #include "providers/filesystem/filesystem_provider.h"
 #include "providers/filesystem/supervisor_command.h"
-#include "security/fd.h"
 #include "security/policy.h"
 #include "security/probe.h"
 #include "security/proxy.h"

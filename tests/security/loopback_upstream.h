@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "security/fd.h"
+#include "common/unique_fd.h"
 #include "security/proxy.h"
 #include "security/relay.h"
 
@@ -45,7 +45,7 @@ class LoopbackUpstream {
   int port() const { return port_; }
 
  private:
-  ScopedFd fd_;
+  UniqueFd fd_;
   std::string body_;
   int port_ = 0;
   std::thread thread_;

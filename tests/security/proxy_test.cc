@@ -12,7 +12,7 @@
 #include <fstream>
 #include <thread>
 
-#include "security/fd.h"
+#include "common/unique_fd.h"
 #include "security/relay.h"
 #include "tests/security/loopback_upstream.h"
 
@@ -66,7 +66,7 @@ class ProxyTest : public ::testing::Test {
   }
   // Sends `data` to the proxy and returns everything it answers.
   std::string Exchange(const std::string& data) {
-    ScopedFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(proxy_port_));
