@@ -11,63 +11,30 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/subprocess.h"
+
 namespace sesame::testing {
 
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env, const std::string& input) {
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC)) {
-    throw std::runtime_error("pipe failed");
-  }
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(in_pipe[0], 0);
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  close(in_pipe[0]);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
+  SubprocessOptions options;
+  options.argv = argv;
+  for (const auto& [k, v] : env) options.env.push_back(k + "=" + v);
+  options.input = input;
+  // Suites written against the earlier helper write to sockets whose peer
+  // may be gone and rely on this process ignoring SIGPIPE from here on.
   signal(SIGPIPE, SIG_IGN);
-  size_t written = 0;
-  if (input.empty()) close(in_pipe[1]);
+  auto run = RunSubprocess(options);
   CommandResult result;
-  struct pollfd fds[3] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0},
-                          {input.empty() ? -1 : in_pipe[1], POLLOUT, 0}};
-  int open_outputs = 2;
-  while (open_outputs > 0) {
-    if (poll(fds, 3, -1) < 0) continue;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
-      char buf[65536];
-      ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n <= 0) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_outputs;
-      } else {
-        (i == 0 ? result.out : result.err).append(buf, static_cast<size_t>(n));
-      }
-    }
-    if (fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      ssize_t n = write(fds[2].fd, input.data() + written, input.size() - written);
-      if (n > 0) written += static_cast<size_t>(n);
-      if (n < 0 || written == input.size()) {
-        close(fds[2].fd);
-        fds[2].fd = -1;
-      }
-    }
+  if (!run.ok()) {
+    // As a shell reports a command it cannot run.
+    result.exit_code = 127;
+    result.err = run.status().message();
+    return result;
   }
-  if (fds[2].fd >= 0) close(fds[2].fd);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = run->exit_code();
+  result.out = std::move(run->out);
+  result.err = std::move(run->err);
   return result;
 }
 
