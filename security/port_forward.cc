@@ -7,11 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <thread>
 
-#include "security/fd.h"
+#include "common/thread_group.h"
+#include "common/unique_fd.h"
 #include "security/proxy.h"
 #include "security/relay.h"
 
@@ -34,33 +34,32 @@ class ForwarderImpl final : public PortForwarder {
       socklen_t len = sizeof addr;
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
       host_ports_[port] = ntohs(addr.sin_port);
-      listeners_.push_back({ScopedFd(fd), port});
+      listeners_.push_back({UniqueFd(fd), port});
     }
     acceptor_ = std::thread([this] { AcceptLoop(); });
   }
   ~ForwarderImpl() override {
     stop_write_.Reset();
     acceptor_.join();
-    // Connection threads are detached and end with their peers or with the
-    // stop pipe; they hold no reference to this object but its fds.
-    while (active_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // Connection threads end with their peers or with the stop pipe.
+    connections_.JoinAll();
   }
   const std::map<int, int>& host_ports() const override { return host_ports_; }
 
  private:
   struct Listener {
-    ScopedFd fd;
+    UniqueFd fd;
     int sandbox_port;
   };
   void AcceptLoop();
   void Forward(int client, int port);
 
-  ScopedFd netns_;
-  ScopedFd stop_read_, stop_write_;
+  UniqueFd netns_;
+  UniqueFd stop_read_, stop_write_;
   std::vector<Listener> listeners_;
   std::map<int, int> host_ports_;
   std::thread acceptor_;
-  std::atomic<int> active_{0};
+  ThreadGroup connections_;
 };
 
 void ForwarderImpl::AcceptLoop() {
@@ -77,19 +76,18 @@ void ForwarderImpl::AcceptLoop() {
       if (!fds[i].revents) continue;
       int c = ::accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC);
       if (c < 0) continue;
-      ++active_;
       int port = listeners_[i].sandbox_port;
-      std::thread([this, c, port] { Forward(c, port); }).detach();
+      connections_.Spawn([this, c, port] { Forward(c, port); });
     }
   }
 }
 
 void ForwarderImpl::Forward(int client_fd, int port) {
-  ScopedFd client(client_fd);
+  UniqueFd client(client_fd);
   // This thread alone moves into the sandbox's network namespace; sockets
   // it creates stay there.
   if (::setns(netns_.get(), CLONE_NEWNET) == 0) {
-    ScopedFd upstream(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd upstream(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -98,7 +96,6 @@ void ForwarderImpl::Forward(int client_fd, int port) {
       Relay(client.get(), upstream.get(), {}, stop_read_.get());
     }
   }
-  --active_;
 }
 
 }  // namespace

@@ -10,15 +10,15 @@
 
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "common/thread_group.h"
+#include "common/unique_fd.h"
 #include "security/address.h"
 #include "security/domain_pattern.h"
-#include "security/fd.h"
 #include "security/proxy_protocol.h"
 #include "security/relay.h"
 
@@ -120,36 +120,37 @@ class ProxyImpl final : public Proxy {
   ~ProxyImpl() override {
     stop_write_.Reset();  // wakes the acceptor and every relay
     acceptor_.join();
-    std::unique_lock<std::mutex> lock(mu_);
-    for (int fd : open_) ::shutdown(fd, SHUT_RDWR);
-    idle_.wait(lock, [this] { return active_ == 0; });
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (int fd : open_) ::shutdown(fd, SHUT_RDWR);
+    }
+    serving_.JoinAll();
   }
 
   uint64_t connections() const override { return connections_.load(); }
 
  private:
   void AcceptLoop();
-  void Serve(ScopedFd client);
+  void Serve(UniqueFd client);
   void ServeHttp(int client, std::string buf);
   void ServeSocks(int client, std::string buf);
   Outcome Open(const std::string& host, int port, const std::string& operation);
   void Record(const std::string& operation, const std::string& target, const std::string& rule);
 
   ProxyOptions options_;
-  std::vector<ScopedFd> listeners_;
-  ScopedFd stop_read_, stop_write_;
+  std::vector<UniqueFd> listeners_;
+  UniqueFd stop_read_, stop_write_;
   std::thread acceptor_;
   std::atomic<uint64_t> connections_{0};
   std::mutex mu_;
-  std::condition_variable idle_;
-  int active_ = 0;        // guarded by mu_
   std::set<int> open_;    // client fds being served; guarded by mu_
+  ThreadGroup serving_;   // one thread per client
 };
 
 void ProxyImpl::AcceptLoop() {
   for (;;) {
     std::vector<pollfd> fds;
-    for (const ScopedFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
+    for (const UniqueFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
     fds.push_back({stop_read_.get(), POLLIN, 0});
     if (::poll(fds.data(), fds.size(), -1) < 0) {
       if (errno == EINTR) continue;
@@ -162,15 +163,14 @@ void ProxyImpl::AcceptLoop() {
       if (c < 0) continue;
       {
         std::lock_guard<std::mutex> lock(mu_);
-        ++active_;
         open_.insert(c);
       }
-      std::thread([this, c] { Serve(ScopedFd(c)); }).detach();
+      serving_.Spawn([this, c] { Serve(UniqueFd(c)); });
     }
   }
 }
 
-void ProxyImpl::Serve(ScopedFd client) {
+void ProxyImpl::Serve(UniqueFd client) {
   int fd = client.get();
   std::string buf;
   if (ReadAtLeast(fd, buf, 1)) {
@@ -183,7 +183,6 @@ void ProxyImpl::Serve(ScopedFd client) {
   std::lock_guard<std::mutex> lock(mu_);
   open_.erase(fd);
   client.Reset();
-  if (--active_ == 0) idle_.notify_all();
 }
 
 void ProxyImpl::Record(const std::string& operation, const std::string& target,
@@ -245,7 +244,7 @@ void ProxyImpl::ServeHttp(int client, std::string buf) {
   auto dest = connect ? ParseAuthority(head->target) : ParseAbsoluteUri(head->target);
   if (!dest) return reply("400 Bad Request", "", "the proxy needs CONNECT host:port or an http:// URI\n");
   Outcome o = Open(dest->host, dest->port, connect ? "connect" : "http");
-  ScopedFd upstream(o.fd);
+  UniqueFd upstream(o.fd);
   if (o.refused) {
     return reply("403 Forbidden", o.rule,
                  "Connection to " + dest->host + " blocked by the sandbox's network policy (" +
@@ -298,7 +297,7 @@ void ProxyImpl::ServeSocks(int client, std::string buf) {
     return fail(0x07);
   }
   Outcome o = Open(host, port, "socks5");
-  ScopedFd upstream(o.fd);
+  UniqueFd upstream(o.fd);
   if (o.refused) return fail(0x02);
   if (!upstream.valid()) return fail(0x05);
   if (!SendAll(client, std::string("\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00", 10))) return;
