@@ -180,9 +180,9 @@ bool RequirementMatches(const Selector::Requirement& r, const specs::StringMap& 
 
 std::string JoinValues(const std::vector<std::string>& values) {
   std::string out;
-  for (const std::string& v : values) {
-    if (!out.empty()) out.push_back(',');
-    out += v;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');  // also between empty values: "in (,)"
+    out += values[i];
   }
   return out;
 }

@@ -79,6 +79,15 @@ TEST(SelectorTest, ToStringRoundTrips) {
   EXPECT_EQ(MustParse(s.ToString()).ToString(), s.ToString());
 }
 
+// Found by fuzz_scalars: empty values lost their commas in ToString
+// ("k in (,)" printed as "k in ()", which does not parse).
+TEST(SelectorTest, EmptyValuesInAListRoundTrip) {
+  Selector s = MustParse("k in (,), j notin (,x)");
+  EXPECT_EQ(s.ToString(), "k in (,),j notin (,x)");
+  EXPECT_EQ(MustParse(s.ToString()).ToString(), s.ToString());
+  EXPECT_TRUE(s.Matches({{"k", ""}}));
+}
+
 struct ErrorCase {
   const char* text;
   const char* message;
