@@ -7,7 +7,7 @@ namespace sesame {
 void ThreadGroup::Spawn(std::function<void()> work) {
   std::vector<std::thread> done;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     done.swap(finished_);
     uint64_t id = next_id_++;
     // The thread's Finished() takes the lock, so it cannot look for its
@@ -21,7 +21,7 @@ void ThreadGroup::Spawn(std::function<void()> work) {
 }
 
 void ThreadGroup::Finished(uint64_t id) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = running_.find(id);
   if (it == running_.end()) return;  // JoinAll holds it and joins it
   finished_.push_back(std::move(it->second));
@@ -32,7 +32,7 @@ void ThreadGroup::JoinAll() {
   for (;;) {
     std::vector<std::thread> all;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       all.swap(finished_);
       for (auto& [id, t] : running_) all.push_back(std::move(t));
       running_.clear();
@@ -43,7 +43,7 @@ void ThreadGroup::JoinAll() {
 }
 
 size_t ThreadGroup::running() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return running_.size();
 }
 

@@ -5,13 +5,13 @@
 // threads and a counter polled with sleeps: the owner that shuts down knows
 // when its last thread has stopped touching it.
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace sesame {
 
@@ -32,10 +32,10 @@ class ThreadGroup {
  private:
   void Finished(uint64_t id);
 
-  mutable std::mutex mutex_;
-  uint64_t next_id_ = 0;
-  std::map<uint64_t, std::thread> running_;  // guarded by mutex_
-  std::vector<std::thread> finished_;        // guarded by mutex_: ended, not joined yet
+  mutable Mutex mutex_;
+  uint64_t next_id_ GUARDED_BY(mutex_) = 0;
+  std::map<uint64_t, std::thread> running_ GUARDED_BY(mutex_);
+  std::vector<std::thread> finished_ GUARDED_BY(mutex_);  // ended, not joined yet
 };
 
 }  // namespace sesame

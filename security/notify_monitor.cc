@@ -16,9 +16,9 @@
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/unique_fd.h"
 #include "security/namespace_launch.h"
 #include "security/seccomp_filter.h"
@@ -91,7 +91,7 @@ class MonitorImpl final : public NotifyMonitor {
   }
   void AddListener(int fd) override {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       incoming_.push_back(fd);
     }
     [[maybe_unused]] ssize_t n = ::write(wake_write_.get(), "x", 1);
@@ -107,8 +107,8 @@ class MonitorImpl final : public NotifyMonitor {
   UniqueFd server_;
   UniqueFd wake_read_, wake_write_;
   std::vector<UniqueFd> clients_, listeners_;
-  std::mutex mu_;
-  std::vector<int> incoming_;  // guarded by mu_
+  Mutex mu_;
+  std::vector<int> incoming_ GUARDED_BY(mu_);
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
@@ -126,7 +126,7 @@ void MonitorImpl::Loop() {
       char buf[64];
       while (::read(wake_read_.get(), buf, sizeof buf) > 0) {
       }
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       for (int fd : incoming_) listeners_.emplace_back(fd);
       incoming_.clear();
     }

@@ -11,10 +11,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 #include <set>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/thread_group.h"
 #include "common/unique_fd.h"
 #include "security/address.h"
@@ -121,7 +121,7 @@ class ProxyImpl final : public Proxy {
     stop_write_.Reset();  // wakes the acceptor and every relay
     acceptor_.join();
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       for (int fd : open_) ::shutdown(fd, SHUT_RDWR);
     }
     serving_.JoinAll();
@@ -142,8 +142,8 @@ class ProxyImpl final : public Proxy {
   UniqueFd stop_read_, stop_write_;
   std::thread acceptor_;
   std::atomic<uint64_t> connections_{0};
-  std::mutex mu_;
-  std::set<int> open_;    // client fds being served; guarded by mu_
+  Mutex mu_;
+  std::set<int> open_ GUARDED_BY(mu_);  // client fds being served
   ThreadGroup serving_;   // one thread per client
 };
 
@@ -162,7 +162,7 @@ void ProxyImpl::AcceptLoop() {
       int c = ::accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC);
       if (c < 0) continue;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(mu_);
         open_.insert(c);
       }
       serving_.Spawn([this, c] { Serve(UniqueFd(c)); });
@@ -180,7 +180,7 @@ void ProxyImpl::Serve(UniqueFd client) {
       ServeHttp(fd, std::move(buf));
     }
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   open_.erase(fd);
   client.Reset();
 }

@@ -41,12 +41,12 @@ ViolationLog::ViolationLog(std::string state_dir, size_t max_records)
 }
 
 uint64_t ViolationLog::last_seq() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return seq_;
 }
 
 void ViolationLog::Append(const Violation& v) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   nlohmann::json j;
   j["seq"] = ++seq_;
   j["time"] = FormatTime(Clock::Real().Now(), true);

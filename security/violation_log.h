@@ -22,8 +22,9 @@
 // total number of records dropped so far. Thread-safe.
 
 #include <cstdint>
-#include <mutex>
 #include <string>
+
+#include "common/mutex.h"
 
 namespace sesame::security {
 
@@ -44,13 +45,13 @@ class ViolationLog {
   uint64_t last_seq() const;
 
  private:
-  void Trim();
+  void Trim() REQUIRES(mu_);
 
   const std::string dir_;
   const size_t max_records_;
-  mutable std::mutex mu_;
-  uint64_t seq_ = 0;       // guarded by mu_
-  size_t records_ = 0;     // guarded by mu_
+  mutable Mutex mu_;
+  uint64_t seq_ GUARDED_BY(mu_) = 0;
+  size_t records_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace sesame::security

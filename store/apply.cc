@@ -47,7 +47,7 @@ Object Desired(const Object& input, const ApplyOptions& options) {
 Result<std::vector<ApplyOutcome>> SqliteStore::Apply(const std::vector<Object>& objects,
                                                      const ApplyOptions& options) {
   SESAME_RETURN_IF_ERROR(ValidateApplyInput(objects, options));
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   Transaction txn(*db_);
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/true));
   Result<Versions> v = BeginVersions();

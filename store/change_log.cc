@@ -33,7 +33,7 @@ Status SqliteStore::PruneChangeLog(int64_t newest) {
 }
 
 Result<std::vector<WatchEvent>> SqliteStore::ChangesSince(int64_t after, size_t limit) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   // One read transaction, so that a concurrent trim cannot fall between the
   // "too old" check and the read.
   Transaction txn(*db_);

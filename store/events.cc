@@ -12,7 +12,7 @@
 namespace sesame::store {
 
 Status SqliteStore::RecordEvent(const Event& event) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   int64_t now = ToMillis(event.last_timestamp != Time{} ? event.last_timestamp : clock_.Now());
   Transaction txn(*db_);
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/true));
@@ -52,7 +52,7 @@ Status SqliteStore::PruneEvents(int64_t now_ms) {
 }
 
 Result<std::vector<Event>> SqliteStore::ListEvents(const EventFilter& filter) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   Result<StatementRef> stmt = db_->Prepare(
       "SELECT id, kind, namespace, name, uid, type, reason, message, count, first_ts, last_ts "
       "FROM events WHERE (?1 = '' OR namespace = ?1) "

@@ -5,7 +5,7 @@ namespace sesame::store {
 
 Result<bool> SqliteStore::TryAcquireLease(const std::string& name, const std::string& holder,
                                           Millis duration) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   int64_t now_ms =
       std::chrono::duration_cast<Millis>(clock_.Now().time_since_epoch()).count();
   Transaction txn(*db_);
@@ -34,7 +34,7 @@ Result<bool> SqliteStore::TryAcquireLease(const std::string& name, const std::st
 }
 
 Status SqliteStore::ReleaseLease(const std::string& name, const std::string& holder) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto stmt = db_->Prepare("DELETE FROM leases WHERE name = ?1 AND holder = ?2");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->Bind(1, name);

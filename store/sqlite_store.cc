@@ -191,7 +191,7 @@ Result<Object> SqliteStore::MarkDeleted(Object existing, Versions& v, bool* chan
 }
 
 Result<Object> SqliteStore::Get(const ObjectKey& key) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   Result<std::optional<Object>> object = ReadObject(key);
   if (!object.ok()) return object.status();
   if (!*object) return NotFoundOn(key);
@@ -199,7 +199,7 @@ Result<Object> SqliteStore::Get(const ObjectKey& key) {
 }
 
 Result<std::vector<Object>> SqliteStore::List(const ListOptions& options) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   Result<StatementRef> stmt = db_->Prepare(
       "SELECT " SESAME_OBJECT_COLUMNS " FROM objects WHERE kind = ?1 "
       "AND (?2 = '' OR namespace = ?2) AND (?3 = '' OR name = ?3) ORDER BY namespace, name");
@@ -254,17 +254,17 @@ Result<int64_t> SqliteStore::ListJson(const ListOptions& options,
 }
 
 Result<int64_t> SqliteStore::CurrentResourceVersion() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   return db_->QueryInt("SELECT resource_version FROM counter WHERE id = 1");
 }
 
 Result<int64_t> SqliteStore::DataVersion() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   return db_->QueryInt("PRAGMA data_version");
 }
 
 Result<Object> SqliteStore::Update(const Object& object) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   ObjectKey key = specs::KeyOf(object);
   Transaction txn(*db_);
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/true));
@@ -298,7 +298,7 @@ Result<Object> SqliteStore::Update(const Object& object) {
 }
 
 Result<Object> SqliteStore::UpdateStatus(const Object& object) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   ObjectKey key = specs::KeyOf(object);
   Transaction txn(*db_);
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/true));
@@ -322,7 +322,7 @@ Result<Object> SqliteStore::UpdateStatus(const Object& object) {
 }
 
 Status SqliteStore::Delete(const ObjectKey& key, int64_t resource_version) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   Transaction txn(*db_);
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/true));
   Result<std::optional<Object>> existing = ReadObject(key);

@@ -4,10 +4,10 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "specs/pool.h"
 #include "store/change_signal.h"
 #include "store/object_row.h"
@@ -77,46 +77,46 @@ class SqliteStore final : public Store {
   };
 
   // All of the following require mutex_ held and a transaction open.
-  Result<std::optional<Object>> ReadObject(const ObjectKey& key);
-  Result<Versions> BeginVersions();
-  Status FinishVersions(const Versions& v);
+  Result<std::optional<Object>> ReadObject(const ObjectKey& key) REQUIRES(mutex_);
+  Result<Versions> BeginVersions() REQUIRES(mutex_);
+  Status FinishVersions(const Versions& v) REQUIRES(mutex_);
   // Upserts the row and logs the change; `o.metadata.resource_version`
   // must already be the new version.
-  Status WriteObject(const Object& o, WatchType type);
+  Status WriteObject(const Object& o, WatchType type) REQUIRES(mutex_);
   // Removes the row and logs DELETED with `last` (carrying the new version).
-  Status RemoveObject(const Object& last);
+  Status RemoveObject(const Object& last) REQUIRES(mutex_);
   // Delete semantics shared by Delete and prune: with finalizers, sets the
   // deletionTimestamp (once); without, removes the row. Returns the object
   // as it is afterwards; `*changed` tells whether anything was written.
-  Result<Object> MarkDeleted(Object existing, Versions& v, bool* changed);
-  Status PruneChangeLog(int64_t newest);
-  Status PruneEvents(int64_t now_ms);
+  Result<Object> MarkDeleted(Object existing, Versions& v, bool* changed) REQUIRES(mutex_);
+  Status PruneChangeLog(int64_t newest) REQUIRES(mutex_);
+  Status PruneEvents(int64_t now_ms) REQUIRES(mutex_);
 
   // Apply's steps (apply.cc).
   Result<ApplyOutcome> ApplyOne(const Object& input, const ApplyOptions& options,
-                                Versions& v);
+                                Versions& v) REQUIRES(mutex_);
   Status PruneApplyset(const std::vector<Object>& objects, const ApplyOptions& options,
-                       Versions& v, std::vector<ApplyOutcome>& outcomes);
+                       Versions& v, std::vector<ApplyOutcome>& outcomes) REQUIRES(mutex_);
 
   // Pools (claim.cc): a new Sandbox with spec.poolRef takes a Ready warm
   // sandbox's uid and removes its row, or records why it could not.
-  Status ClaimWarm(Object& created, Versions& v);
-  Result<std::vector<std::string>> WarmCandidates(const std::string& namespace_, const std::string& pool);
+  Status ClaimWarm(Object& created, Versions& v) REQUIRES(mutex_);
+  Result<std::vector<std::string>> WarmCandidates(const std::string& namespace_, const std::string& pool) REQUIRES(mutex_);
 
   // Quotas (quota.cc): usage of the namespaces a write touches that have a
   // quota, measured before the write, then checked after it.
   using QuotaBaseline = std::map<std::string, specs::QuotaAmounts>;
-  Result<QuotaBaseline> BeginQuotaCheck(const std::vector<Object>& objects);
-  Status FinishQuotaCheck(const QuotaBaseline& baseline);
-  Result<specs::QuotaAmounts> UsageUnlocked(const std::string& namespace_);
-  Result<std::vector<Object>> ListUnlocked(const std::string& kind, const std::string& namespace_);
+  Result<QuotaBaseline> BeginQuotaCheck(const std::vector<Object>& objects) REQUIRES(mutex_);
+  Status FinishQuotaCheck(const QuotaBaseline& baseline) REQUIRES(mutex_);
+  Result<specs::QuotaAmounts> UsageUnlocked(const std::string& namespace_) REQUIRES(mutex_);
+  Result<std::vector<Object>> ListUnlocked(const std::string& kind, const std::string& namespace_) REQUIRES(mutex_);
 
-  std::mutex mutex_;
-  std::unique_ptr<Database> db_;  // guarded by mutex_
-  // Reused encoding buffers for WriteObject (guarded by mutex_): saves
-  // four allocations per object on large applies.
-  EncodedFields scratch_fields_;
-  std::string scratch_blob_;
+  Mutex mutex_;
+  std::unique_ptr<Database> db_ GUARDED_BY(mutex_);
+  // Reused encoding buffers for WriteObject: saves four allocations per
+  // object on large applies.
+  EncodedFields scratch_fields_ GUARDED_BY(mutex_);
+  std::string scratch_blob_ GUARDED_BY(mutex_);
   const Clock& clock_;
   const StoreOptions options_;
   // Last: stopped before the connection it polls goes away.

@@ -38,7 +38,7 @@ Status TrimSandbox(Database& db, const std::string& uid) {
 
 Status SqliteStore::RecordViolations(const std::vector<Violation>& violations) {
   if (violations.empty()) return Status::Ok();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   Transaction txn(*db_);
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/true));
   std::set<std::string> touched;
@@ -74,7 +74,7 @@ Status SqliteStore::RecordViolations(const std::vector<Violation>& violations) {
 }
 
 Result<std::vector<Violation>> SqliteStore::ListViolations(const ViolationFilter& filter) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto stmt = db_->Prepare(
       "SELECT id, kind, namespace, name, uid, seq, time_ms, violation, operation, target, rule "
       "FROM violations WHERE id > ?1 AND (?2 = '' OR namespace = ?2) AND (?3 = '' OR name = ?3) "
@@ -105,7 +105,7 @@ Result<std::vector<Violation>> SqliteStore::ListViolations(const ViolationFilter
 }
 
 Result<std::vector<ViolationTotal>> SqliteStore::ViolationTotals() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto stmt = db_->Prepare("SELECT violation, recorded, dropped FROM violation_totals ORDER BY violation");
   if (!stmt.ok()) return stmt.status();
   std::vector<ViolationTotal> out;
@@ -119,7 +119,7 @@ Result<std::vector<ViolationTotal>> SqliteStore::ViolationTotals() {
 }
 
 Result<std::optional<std::string>> SqliteStore::GetSetting(const std::string& name) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto stmt = db_->Prepare("SELECT value FROM settings WHERE name = ?1");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->Bind(1, name);
@@ -130,7 +130,7 @@ Result<std::optional<std::string>> SqliteStore::GetSetting(const std::string& na
 }
 
 Status SqliteStore::PutSetting(const std::string& name, const std::string& value) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto stmt = db_->Prepare(
       "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2");
   if (!stmt.ok()) return stmt.status();
