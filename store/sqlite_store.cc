@@ -221,7 +221,7 @@ Result<std::vector<Object>> SqliteStore::List(const ListOptions& options) {
 
 Result<int64_t> SqliteStore::ListJson(const ListOptions& options,
                                       const std::function<void(std::string_view json)>& on_item) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   Transaction txn(*db_);  // the version and the rows from one snapshot
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/false));
   Result<int64_t> rv = db_->QueryInt("SELECT resource_version FROM counter WHERE id = 1");
