@@ -59,6 +59,12 @@ int FakeProvider::Calls(const std::string& operation) const {
   return it == calls_.end() ? 0 : it->second;
 }
 
+int FakeProvider::Observes(const std::string& uid) const {
+  std::lock_guard lock(mutex_);
+  auto it = observes_.find(uid);
+  return it == observes_.end() ? 0 : it->second;
+}
+
 int FakeProvider::Actions() const {
   int n = 0;
   for (const char* op : {"Create", "Update", "Suspend", "Resume", "Restart", "Delete"}) n += Calls(op);
@@ -119,6 +125,7 @@ Result<Observed> FakeProvider::Create(const providers::SandboxRequest& request) 
 Result<std::optional<Observed>> FakeProvider::Observe(const std::string& uid) {
   SESAME_RETURN_IF_ERROR(Enter("Observe"));
   std::lock_guard lock(mutex_);
+  ++observes_[uid];
   auto it = resources_.find(uid);
   if (it == resources_.end()) return std::optional<Observed>();
   return std::optional<Observed>(it->second);

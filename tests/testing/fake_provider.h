@@ -41,6 +41,9 @@ class FakeProvider final : public providers::Provider {
   // ---- what the test reads ----
   // How many times `operation` was called.
   int Calls(const std::string& operation) const;
+  // How many times Observe was asked about `uid`: one per reconcile of
+  // that sandbox.
+  int Observes(const std::string& uid) const;
   // Calls of every operation that acts on a resource (all but Observe,
   // ListOwned and the session operations).
   int Actions() const;
@@ -81,6 +84,7 @@ class FakeProvider final : public providers::Provider {
   std::map<std::string, providers::SandboxRequest> requests_;  // by uid; Guarded by mutex_.
   std::map<std::string, std::string> files_;                // by path; Guarded by mutex_.
   std::map<std::string, int> calls_;                        // Guarded by mutex_.
+  std::map<std::string, int> observes_;                     // by uid; Guarded by mutex_.
   std::map<std::string, Status> failures_;                  // Guarded by mutex_.
   int64_t next_id_ = 1;                                     // Guarded by mutex_.
 };
