@@ -42,6 +42,7 @@ Result<specs::QuotaAmounts> SqliteStore::UsageUnlocked(const std::string& namesp
   specs::ObjectFinder find = [&](const std::string& kind, const std::string& name) -> const Object* {
     auto [it, fresh] = named.try_emplace({kind, name});
     if (fresh) {
+      mutex_.AssertHeld();  // called only within UsageOfObjects below
       Result<std::optional<Object>> o = ReadObject({kind, namespace_, name});
       if (o.ok()) it->second = std::move(*o);
       else failure = o.status();
