@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "common/subprocess.h"
 #include "providers/filesystem/process.h"
 #include "runtimes/plan.h"
 
@@ -15,21 +16,6 @@ void Report(const std::string& dir, const std::string& phase, const std::string&
     s.runtime_reason = reason;
     s.runtime_message = message;
   });
-}
-
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  size_t pos = 0;
-  while (pos <= dirs.size()) {
-    size_t colon = dirs.find(':', pos);
-    std::string dir = dirs.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (colon == std::string::npos) break;
-    pos = colon + 1;
-  }
-  return {};
 }
 
 struct Failure {
@@ -58,7 +44,7 @@ Result<std::string> EnsureMise(const std::string& dir, const SandboxState& state
   if (!state.mise_path.empty()) return state.mise_path;
   std::string bin = std::string(kNpmMisePrefix) + "/node_modules/.bin/mise";
   if (::access((dir + "/home" + bin).c_str(), X_OK) == 0) return runner.Home() + bin;
-  std::string npm = FindOnPath("npm");
+  std::string npm = FindInPath("npm");
   if (npm.empty()) {
     return Status(Code::kNotFound,
                   "mise is not installed (not on the PATH, no configured path) and npm is not "

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "common/status.h"
+#include "common/unique_fd.h"
 #include "providers/filesystem/session.h"
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
-#include "providers/filesystem/unique_fd.h"
 #include "security/mount_plan.h"
 
 namespace sesame::providers::filesystem {
