@@ -104,7 +104,10 @@ std::vector<std::string> ExceededAmounts(const QuotaAmounts& hard, const QuotaAm
     Check("sandboxes", *hard.sandboxes, before.sandboxes.value_or(0), after.sandboxes.value_or(0),
           count, out);
   }
-  for (const auto& [provider, limit] : hard.sandboxes_by_provider) {
+  for (const auto& entry : hard.sandboxes_by_provider) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const std::string& provider = entry.first;
+    const int64_t limit = entry.second;
     auto of = [&provider](const QuotaAmounts& a) {
       auto it = a.sandboxes_by_provider.find(provider);
       return it == a.sandboxes_by_provider.end() ? int64_t{0} : it->second;
