@@ -15,27 +15,8 @@
 
 namespace sesame::store {
 
-Result<std::vector<Object>> SqliteStore::ListUnlocked(const std::string& kind, const std::string& namespace_) {
-  Result<StatementRef> stmt = db_->Prepare("SELECT " SESAME_OBJECT_COLUMNS
-                                           " FROM objects WHERE kind = ?1 AND namespace = ?2 "
-                                           "ORDER BY name");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->Bind(1, kind);
-  (*stmt)->Bind(2, namespace_);
-  std::vector<Object> out;
-  for (;;) {
-    Result<bool> row = (*stmt)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    Result<Object> object = ObjectFromRow(**stmt);
-    if (!object.ok()) return object.status();
-    out.push_back(std::move(*object));
-  }
-  return out;
-}
-
 Result<specs::QuotaAmounts> SqliteStore::UsageUnlocked(const std::string& namespace_) {
-  Result<std::vector<Object>> sandboxes = ListUnlocked(specs::kKindSandbox, namespace_);
+  Result<std::vector<Object>> sandboxes = ListUnlocked({specs::kKindSandbox, namespace_});
   if (!sandboxes.ok()) return sandboxes.status();
   std::map<std::pair<std::string, std::string>, std::optional<Object>> named;
   Status failure;
@@ -59,12 +40,13 @@ Result<SqliteStore::QuotaBaseline> SqliteStore::BeginQuotaCheck(const std::vecto
   std::set<std::string> namespaces;
   for (const Object& o : objects) namespaces.insert(o.metadata.namespace_);
   for (const std::string& ns : namespaces) {
+    if (ns.empty()) continue;  // no quota applies (an empty namespace would list all of them)
     bool incoming = false;
     for (const Object& o : objects) {
       incoming |= o.kind == specs::kKindSandboxQuota && o.metadata.namespace_ == ns;
     }
     if (!incoming) {
-      Result<std::vector<Object>> quotas = ListUnlocked(specs::kKindSandboxQuota, ns);
+      Result<std::vector<Object>> quotas = ListUnlocked({specs::kKindSandboxQuota, ns});
       if (!quotas.ok()) return quotas.status();
       if (quotas->empty()) continue;
     }
@@ -77,7 +59,7 @@ Result<SqliteStore::QuotaBaseline> SqliteStore::BeginQuotaCheck(const std::vecto
 
 Status SqliteStore::FinishQuotaCheck(const QuotaBaseline& baseline) {
   for (const auto& [ns, before] : baseline) {
-    Result<std::vector<Object>> quotas = ListUnlocked(specs::kKindSandboxQuota, ns);
+    Result<std::vector<Object>> quotas = ListUnlocked({specs::kKindSandboxQuota, ns});
     if (!quotas.ok()) return quotas.status();
     if (quotas->empty()) continue;
     Result<specs::QuotaAmounts> after = UsageUnlocked(ns);

@@ -198,8 +198,7 @@ Result<Object> SqliteStore::Get(const ObjectKey& key) {
   return std::move(**object);
 }
 
-Result<std::vector<Object>> SqliteStore::List(const ListOptions& options) {
-  MutexLock lock(mutex_);
+Result<StatementRef> SqliteStore::PrepareList(const ListOptions& options) {
   Result<StatementRef> stmt = db_->Prepare(
       "SELECT " SESAME_OBJECT_COLUMNS " FROM objects WHERE kind = ?1 "
       "AND (?2 = '' OR namespace = ?2) AND (?3 = '' OR name = ?3) ORDER BY namespace, name");
@@ -207,6 +206,17 @@ Result<std::vector<Object>> SqliteStore::List(const ListOptions& options) {
   (*stmt)->Bind(1, options.kind);
   (*stmt)->Bind(2, options.namespace_);
   (*stmt)->Bind(3, options.name);
+  return stmt;
+}
+
+Result<std::vector<Object>> SqliteStore::List(const ListOptions& options) {
+  MutexLock lock(mutex_);
+  return ListUnlocked(options);
+}
+
+Result<std::vector<Object>> SqliteStore::ListUnlocked(const ListOptions& options) {
+  Result<StatementRef> stmt = PrepareList(options);
+  if (!stmt.ok()) return stmt.status();
   std::vector<Object> out;
   for (;;) {
     Result<bool> row = (*stmt)->Step();
@@ -227,13 +237,8 @@ Result<int64_t> SqliteStore::ListJson(const ListOptions& options,
   Result<int64_t> rv = db_->QueryInt("SELECT resource_version FROM counter WHERE id = 1");
   if (!rv.ok()) return rv.status();
   {
-    Result<StatementRef> stmt = db_->Prepare(
-        "SELECT " SESAME_OBJECT_COLUMNS " FROM objects WHERE kind = ?1 "
-        "AND (?2 = '' OR namespace = ?2) AND (?3 = '' OR name = ?3) ORDER BY namespace, name");
+    Result<StatementRef> stmt = PrepareList(options);
     if (!stmt.ok()) return stmt.status();
-    (*stmt)->Bind(1, options.kind);
-    (*stmt)->Bind(2, options.namespace_);
-    (*stmt)->Bind(3, options.name);
     std::string text;
     for (;;) {
       Result<bool> row = (*stmt)->Step();

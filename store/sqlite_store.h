@@ -109,7 +109,10 @@ class SqliteStore final : public Store {
   Result<QuotaBaseline> BeginQuotaCheck(const std::vector<Object>& objects) REQUIRES(mutex_);
   Status FinishQuotaCheck(const QuotaBaseline& baseline) REQUIRES(mutex_);
   Result<specs::QuotaAmounts> UsageUnlocked(const std::string& namespace_) REQUIRES(mutex_);
-  Result<std::vector<Object>> ListUnlocked(const std::string& kind, const std::string& namespace_) REQUIRES(mutex_);
+  // The objects of `options`, in namespace and name order.
+  Result<std::vector<Object>> ListUnlocked(const ListOptions& options) REQUIRES(mutex_);
+  // Selects the rows of `options` (kind, namespace, name; not the selector).
+  Result<StatementRef> PrepareList(const ListOptions& options) REQUIRES(mutex_);
 
   Mutex mutex_;
   std::unique_ptr<Database> db_ GUARDED_BY(mutex_);
