@@ -398,7 +398,9 @@ bool ValidateObject(json* object, const FieldLocator& locator,
   }
   bool is_gitsync = object->value("kind", json()) == kKindGitSync;
   if (is_gitsync && !object->contains("spec")) v.Error("spec", "required (spec.repo names the repository)");
-  const Schema* pool_kind = PoolKindSpecSchema(object->value("kind", ""));
+  // value("kind", "") would throw on a kind that is not a string (`kind:`).
+  const json kind = object->value("kind", json());
+  const Schema* pool_kind = PoolKindSpecSchema(kind.is_string() ? kind.get<std::string>() : "");
   if (object->contains("spec")) {
     const Schema& schema = is_gitsync ? GitSyncSpecSchema() : pool_kind != nullptr ? *pool_kind : SpecSchema(is_template);
     v.Check((*object)["spec"], schema, "spec");
