@@ -62,12 +62,17 @@ FlagSpec SelectorFlag() {
           "SEL"};
 }
 
+bool RunsInProcess(const std::string& command) {
+  return command == "up" || command == "controller" || command == "gc";
+}
+
 std::vector<Command> AllCommands() {
   return {UpCommand(),     ControllerCommand(), ApplyCommand(),  DiffCommand(),
           GetCommand(),    DescribeCommand(),   DeleteCommand(), LogsCommand(),
-          ExecCommand(),   AttachCommand(),     WaitCommand(),   GcCommand(),
+          ExecCommand(),   AttachCommand(),     CpCommand(),     PortForwardCommand(),
+          SuspendCommand(), ResumeCommand(),    RestartCommand(), WaitCommand(),   GcCommand(),
           SecurityCommand(), RuntimesCommand(), KubeconfigCommand(), SchemaCommand(),
-          SyncCommand()};
+          SyncCommand(), VersionCommand(), CompletionCommand()};
 }
 
 namespace {
@@ -104,7 +109,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
     (args.empty() ? err : out) << TopHelp(commands);
     return args.empty() ? kExitUsage : kExitOk;
   }
-  if (args[0] == "version" || args[0] == "--version") {
+  if (args[0] == "--version") {
     out << "sesame " << SESAME_VERSION << "\n";
     return kExitOk;
   }
@@ -116,7 +121,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   }
   Command& command = *it;
   command.flags.push_back({"help", 'h', false, "help for " + command.name});
-  bool server_side = command.name == "up" || command.name == "controller" || command.name == "gc";
+  bool server_side = RunsInProcess(command.name);
   if (!server_side) {
     command.flags.push_back(
         {"server", 0, true, "a Sesame server's URL (default: $SESAME_SERVER; none: the local store)", "URL"});

@@ -31,6 +31,9 @@ class Client {
   virtual Result<specs::Object> Get(const specs::ObjectKey& key) = 0;
   virtual Result<ObjectList> List(const store::ListOptions& options) = 0;
   virtual Status Delete(const specs::ObjectKey& key) = 0;
+  // Merges `merge_patch` (a JSON object, RFC 7386) into the object's
+  // labels, annotations and spec; returns the object as stored.
+  virtual Result<specs::Object> Patch(const specs::ObjectKey& key, const std::string& merge_patch) = 0;
   virtual Result<std::vector<store::Event>> ListEvents(const store::EventFilter& filter) = 0;
   // Calls `on_event` for every change after `resource_version` (0: the
   // current objects first, as ADDED) until it returns false or `timeout`
@@ -64,6 +67,8 @@ class Client {
   // Asks for a sync now of the GitSync `name` (every one of `ns` when
   // empty); returns how many were asked (at least one).
   virtual Result<int> RequestSync(const std::string& ns, const std::string& name) = 0;
+  // The server's version (GET /version); this binary's for the embedded store.
+  virtual Result<std::string> ServerVersion() = 0;
 
   // Operations on a running sandbox.
   virtual Status Logs(const std::string& ns, const std::string& name,
@@ -72,6 +77,15 @@ class Client {
                            const providers::ExecRequest& request, providers::Streams& streams) = 0;
   virtual Status Attach(const std::string& ns, const std::string& name,
                         providers::Streams& streams) = 0;
+  // A file of the sandbox's workspace (`path` relative to it), for
+  // providers with file operations.
+  virtual Result<std::string> ReadFile(const std::string& ns, const std::string& name,
+                                       const std::string& path) = 0;
+  virtual Status WriteFile(const std::string& ns, const std::string& name, const std::string& path,
+                           const std::string& content) = 0;
+  // A URL on this host ("http://127.0.0.1:PORT") that reaches `port` in
+  // the sandbox, for port-forward to relay to.
+  virtual Result<std::string> PortUrl(const std::string& ns, const std::string& name, int port) = 0;
 };
 
 // A client on the embedded store and providers of `runtime` (borrowed).

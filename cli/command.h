@@ -79,6 +79,17 @@ Command SecurityCommand();
 Command KubeconfigCommand();
 Command SchemaCommand();
 Command SyncCommand();
+Command VersionCommand();
+Command CompletionCommand();
+Command SuspendCommand();
+Command ResumeCommand();
+Command RestartCommand();
+Command CpCommand();
+Command PortForwardCommand();
+
+// Commands that run the controller's work in this process (up, controller,
+// gc) and so take no --server.
+bool RunsInProcess(const std::string& command);
 
 // Flags several commands share.
 FlagSpec NamespaceFlag();

@@ -1,7 +1,11 @@
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/client.h"
+#include "controller/api/object_writes.h"
 #include "controller/sync_status.h"
+#include "specs/codec.h"
 #include "reconcilers/admin_settings_store.h"
 #include "reconcilers/sandbox_handle.h"
 #include "security/probe.h"
@@ -53,6 +57,19 @@ class EmbeddedClient final : public Client {
     return ObjectList{std::move(items).value(), *rv};
   }
   Status Delete(const specs::ObjectKey& key) override { return store_.Delete(key); }
+  Result<specs::Object> Patch(const specs::ObjectKey& key, const std::string& merge_patch) override {
+    auto patch = nlohmann::json::parse(merge_patch, nullptr, false);
+    if (!patch.is_object()) return InvalidError("a merge patch must be a JSON object (RFC 7386)");
+    specs::ParsedManifests parsed;
+    auto updated = controller::api::EditObject(store_, key, false, [&](const specs::Object& current) {
+      auto merged = nlohmann::json::parse(specs::ObjectToJson(current, false));
+      merged.erase("status");
+      merged.merge_patch(patch);
+      return controller::api::ObjectFromBody(merged.dump(), key, &parsed);
+    });
+    if (!parsed.ok()) return InvalidError(parsed.ErrorText());
+    return updated;
+  }
   Result<std::vector<store::Event>> ListEvents(const store::EventFilter& filter) override {
     return store_.ListEvents(filter);
   }
@@ -115,6 +132,7 @@ class EmbeddedClient final : public Client {
   Result<std::vector<specs::Object>> ListSyncs(const std::string& ns) override {
     return controller::ListSyncs(store_, ns);
   }
+  Result<std::string> ServerVersion() override { return std::string(SESAME_VERSION); }
   Result<int> RequestSync(const std::string& ns, const std::string& name) override {
     return controller::RequestSync(store_, ns, name);
   }
@@ -141,10 +159,33 @@ class EmbeddedClient final : public Client {
     }
     return handle->provider->Attach(handle->observed, streams);
   }
+  Result<std::string> PortUrl(const std::string& ns, const std::string& name, int port) override {
+    auto handle = Find(ns, name);
+    if (!handle.ok()) return handle.status();
+    return reconcilers::PortUrl(*handle, port);
+  }
+  Result<std::string> ReadFile(const std::string& ns, const std::string& name, const std::string& path) override {
+    auto handle = FindWithFiles(ns, name);
+    if (!handle.ok()) return handle.status();
+    return handle->provider->ReadFile(handle->observed, path);
+  }
+  Status WriteFile(const std::string& ns, const std::string& name, const std::string& path,
+                   const std::string& content) override {
+    auto handle = FindWithFiles(ns, name);
+    if (!handle.ok()) return handle.status();
+    return handle->provider->WriteFile(handle->observed, path, content);
+  }
 
  private:
   Result<reconcilers::SandboxHandle> Find(const std::string& ns, const std::string& name) {
     return reconcilers::FindSandboxResource(store_, *runtime_.registry, ns, name);
+  }
+  Result<reconcilers::SandboxHandle> FindWithFiles(const std::string& ns, const std::string& name) {
+    auto handle = Find(ns, name);
+    if (handle.ok() && !handle->provider->capabilities().file_ops) {
+      return InvalidError(handle->provider->name() + " sandboxes have no file operations");
+    }
+    return handle;
   }
 
   Runtime& runtime_;

@@ -60,6 +60,20 @@ Result<ParsedFlags> ParseFlags(const std::vector<FlagSpec>& specs,
     } else {
       spec = FindShort(specs, arg[1]);
       shown = arg.substr(0, 2);
+      // Boolean short flags together, as in `exec -it`.
+      if (spec != nullptr && !spec->takes_value && arg.size() > 2 && arg[2] != '=') {
+        std::vector<std::string> together;
+        for (size_t k = 1; k < arg.size(); ++k) {
+          const FlagSpec* one = FindShort(specs, arg[k]);
+          if (one == nullptr || one->takes_value) {
+            return InvalidError(one == nullptr ? "unknown flag: -" + std::string(1, arg[k])
+                                               : "flag -" + std::string(1, arg[k]) + " needs a value of its own");
+          }
+          together.push_back(one->name);
+        }
+        for (const auto& name : together) out.values_[name].push_back("true");
+        continue;
+      }
       if (arg.size() > 2) inline_value = arg.substr(arg[2] == '=' ? 3 : 2);
     }
     if (spec == nullptr) return InvalidError("unknown flag: " + shown);

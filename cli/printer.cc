@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "specs/codec.h"
 #include "specs/columns.h"
+#include "specs/yaml_writer.h"
 
 namespace sesame::cli {
 
@@ -79,11 +82,12 @@ void PrintObjects(std::ostream& out, const std::string& kind,
                   const PrintOptions& options, const TemplateLookup& templates) {
   switch (options.format) {
     case OutputFormat::kJson:
-      out << specs::ListToJson(kind, objects, resource_version, true) << "\n";
+    case OutputFormat::kYaml: {
+      std::vector<std::string> items;
+      for (const auto& o : objects) items.push_back(specs::ObjectToJson(o, false));
+      PrintList(out, items, resource_version, options);
       return;
-    case OutputFormat::kYaml:
-      out << specs::ListToYaml(objects);
-      return;
+    }
     case OutputFormat::kName:
       for (const auto& o : objects) out << specs::ResourceName(kind) << "/" << o.metadata.name << "\n";
       return;
@@ -109,6 +113,19 @@ std::vector<std::vector<std::string>> ObjectRows(const std::string& kind,
     }
   }
   return rows;
+}
+
+void PrintList(std::ostream& out, const std::vector<std::string>& items, int64_t resource_version,
+               const PrintOptions& options) {
+  nlohmann::json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"metadata", nlohmann::json::object()},
+                         {"items", nlohmann::json::array()}};
+  if (resource_version > 0) list["metadata"]["resourceVersion"] = std::to_string(resource_version);
+  for (const auto& item : items) list["items"].push_back(nlohmann::json::parse(item));
+  if (options.format == OutputFormat::kYaml) {
+    out << specs::JsonToYaml(list);
+  } else {
+    out << list.dump(2) << "\n";
+  }
 }
 
 void PrintObject(std::ostream& out, const specs::Object& object, const PrintOptions& options,

@@ -26,7 +26,13 @@ struct PrintOptions {
   Time now{};
 };
 
-// Objects of one kind. `resource_version` goes into the JSON list form.
+// -o json|yaml of a list, whatever its kind, in the form kubectl prints:
+// {"apiVersion":"v1","kind":"List","metadata":{"resourceVersion"},"items":[...]}
+// `items` are JSON texts; `resource_version` 0 leaves it out.
+void PrintList(std::ostream& out, const std::vector<std::string>& items, int64_t resource_version,
+               const PrintOptions& options);
+
+// Objects of one kind. `resource_version` goes into the list form.
 void PrintObjects(std::ostream& out, const std::string& kind,
                   const std::vector<specs::Object>& objects, int64_t resource_version,
                   const PrintOptions& options, const TemplateLookup& templates);

@@ -109,6 +109,10 @@ std::string Query(const httplib::Params& params) {
   return params.empty() ? "" : "?" + httplib::detail::params_to_query_str(params);
 }
 
+std::string FilesPath(const std::string& ns, const std::string& name, const std::string& path) {
+  return "/v1/namespaces/" + ns + "/sandboxes/" + name + "/files" + Query({{"path", path}});
+}
+
 // Splits a stream into lines, across chunk boundaries.
 class LineSplitter {
  public:
@@ -265,6 +269,14 @@ class RemoteClient final : public Client {
     return Status::Ok();
   }
 
+  Result<specs::Object> Patch(const specs::ObjectKey& key, const std::string& merge_patch) override {
+    auto r = http_.Patch(ObjectPath(key), headers_, merge_patch, "application/merge-patch+json");
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    auto body = ParseBody(r->body);
+    if (!body.ok()) return body.status();
+    return ObjectFromJson(*body);
+  }
+
   Result<std::vector<store::Event>> ListEvents(const store::EventFilter& filter) override {
     std::string path = filter.namespace_.empty() ? "/v1/events" : "/v1/namespaces/" + filter.namespace_ + "/events";
     auto r = http_.Get(path, headers_);
@@ -377,6 +389,17 @@ class RemoteClient final : public Client {
     return out;
   }
 
+  Result<std::string> ServerVersion() override {
+    auto r = http_.Get("/version", headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    auto body = ParseBody(r->body);
+    if (!body.ok()) return body.status();
+    if (!(*body).contains("version") || !(*body)["version"].is_string()) {
+      return InternalError("the server's /version names no version");
+    }
+    return (*body)["version"].get<std::string>();
+  }
+
   Result<int> RequestSync(const std::string& ns, const std::string& name) override {
     httplib::Params params;
     if (!ns.empty()) params.emplace("namespace", ns);
@@ -405,6 +428,7 @@ class RemoteClient final : public Client {
     httplib::Params params;
     if (options.follow) params.emplace("follow", "true");
     if (options.timestamps) params.emplace("timestamps", "true");
+    if (options.previous) params.emplace("previous", "true");
     if (options.tail) params.emplace("tailLines", std::to_string(*options.tail));
     if (options.since) {
       auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::Real().Now() - *options.since);
@@ -412,13 +436,26 @@ class RemoteClient final : public Client {
     }
     std::string path = "/v1/namespaces/" + ns + "/sandboxes/" + name + "/logs" + Query(params);
     std::string error_body;
-    auto r = http_.Get(path, headers_, [&](const httplib::Response& res) { return true; },
+    int status = 0;
+    auto r = http_.Get(path, headers_,
+                       [&](const httplib::Response& res) {
+                         status = res.status;
+                         return true;
+                       },
                        [&](const char* data, size_t n) {
+                         if (status != 200) {
+                           error_body.append(data, n);
+                           return true;
+                         }
                          streams.on_stdout(std::string_view(data, n));
                          return !streams.cancelled();
                        });
     if (!r) return Unreachable(r.error(), url_);
-    if (r->status != 200) return Status(CodeForHttp(r->status), "logs failed (HTTP " + std::to_string(r->status) + ")");
+    if (status != 200) {
+      json body = json::parse(error_body, nullptr, false);
+      return Status(CodeForHttp(status), body.is_object() ? body.value("message", "logs failed")
+                                                          : "logs failed (HTTP " + std::to_string(status) + ")");
+    }
     return Status::Ok();
   }
 
@@ -427,6 +464,7 @@ class RemoteClient final : public Client {
     httplib::Params params;
     for (const auto& arg : request.command) params.emplace("command", arg);
     if (request.stdin_open) params.emplace("stdin", "true");
+    if (request.tty) params.emplace("tty", "true");
     return Stream("/v1/namespaces/" + ns + "/sandboxes/" + name + "/exec" + Query(params),
                   request.stdin_open, streams);
   }
@@ -434,6 +472,30 @@ class RemoteClient final : public Client {
   Status Attach(const std::string& ns, const std::string& name, providers::Streams& streams) override {
     auto code = Stream("/v1/namespaces/" + ns + "/sandboxes/" + name + "/attach", true, streams);
     return code.ok() ? Status::Ok() : code.status();
+  }
+
+  Result<std::string> PortUrl(const std::string& ns, const std::string& name, int port) override {
+    auto r = http_.Get("/v1/namespaces/" + ns + "/sandboxes/" + name + "/portforward" +
+                           Query({{"port", std::to_string(port)}}),
+                       headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    auto body = ParseBody(r->body);
+    if (!body.ok()) return body.status();
+    if (!(*body).contains("url") || !(*body)["url"].is_string()) return InternalError("the server named no address");
+    return (*body)["url"].get<std::string>();
+  }
+
+  Result<std::string> ReadFile(const std::string& ns, const std::string& name, const std::string& path) override {
+    auto r = http_.Get(FilesPath(ns, name, path), headers_);
+    if (!r || r->status != 200) return ErrorFrom(r, url_);
+    return r->body;
+  }
+
+  Status WriteFile(const std::string& ns, const std::string& name, const std::string& path,
+                   const std::string& content) override {
+    auto r = http_.Put(FilesPath(ns, name, path), headers_, content, "application/octet-stream");
+    if (!r || (r->status != 204 && r->status != 200)) return ErrorFrom(r, url_);
+    return Status::Ok();
   }
 
  private:

@@ -1,5 +1,6 @@
 #include "cli/stream_io.h"
 
+#include <termios.h>
 #include <unistd.h>
 
 namespace sesame::cli {
@@ -34,6 +35,50 @@ providers::Streams TerminalStreams(bool with_stdin) {
     };
   }
   return streams;
+}
+
+providers::Streams PrefixedOutput::Streams() {
+  providers::Streams streams;
+  streams.on_stdout = [this](std::string_view d) { Add(STDOUT_FILENO, out_, d); };
+  streams.on_stderr = [this](std::string_view d) { Add(STDERR_FILENO, err_, d); };
+  return streams;
+}
+
+void PrefixedOutput::Add(int fd, std::string& pending, std::string_view data) {
+  pending.append(data);
+  size_t end = pending.rfind('\n');
+  if (end == std::string::npos) return;
+  std::string lines;
+  size_t start = 0;
+  while (start <= end) {
+    size_t nl = pending.find('\n', start);
+    lines += prefix_ + pending.substr(start, nl - start + 1);
+    start = nl + 1;
+  }
+  pending.erase(0, end + 1);
+  std::lock_guard guard(lock_);
+  WriteAll(fd, lines);
+}
+
+void PrefixedOutput::Flush() {
+  std::lock_guard guard(lock_);
+  if (!out_.empty()) WriteAll(STDOUT_FILENO, prefix_ + out_ + "\n");
+  if (!err_.empty()) WriteAll(STDERR_FILENO, prefix_ + err_ + "\n");
+  out_.clear();
+  err_.clear();
+}
+
+RawTerminal::RawTerminal() {
+  if (!isatty(STDIN_FILENO)) return;
+  saved_ = std::make_unique<termios>();
+  if (tcgetattr(STDIN_FILENO, saved_.get()) != 0) return;
+  termios raw = *saved_;
+  cfmakeraw(&raw);
+  active_ = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+}
+
+RawTerminal::~RawTerminal() {
+  if (active_) tcsetattr(STDIN_FILENO, TCSANOW, saved_.get());
 }
 
 }  // namespace sesame::cli

@@ -237,10 +237,22 @@ void Manager::Observe(const std::string& key, const ReconcileResult& result) {
                       : result.requeue_after                         ? "requeue_after"
                                                                      : "success";
   reconciles_.Add({label});
-  if (!result.error.empty() && options_.log_warning) {
-    options_.log_warning("reconcile " + key + " failed (" + label + "): " + result.error);
+  std::string message = result.error.empty() ? "" : "reconcile " + key + " failed (" + label + "): " + result.error;
+  bool repeated = false;
+  {
+    std::lock_guard lock(errors_mutex_);
+    auto it = last_errors_.find(key);
+    repeated = !message.empty() && it != last_errors_.end() && it->second == message;
+    if (message.empty()) {
+      if (it != last_errors_.end()) last_errors_.erase(it);
+    } else {
+      last_errors_[key] = message;
+    }
+  }
+  if (!message.empty() && !repeated && options_.log_warning) {
+    options_.log_warning(message);
   } else if (options_.log_debug) {
-    options_.log_debug("reconciled " + key + ": " + label);
+    options_.log_debug(repeated ? message + " (again)" : "reconciled " + key + ": " + label);
   }
 }
 

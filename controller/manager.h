@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -97,6 +98,11 @@ class Manager {
   Metrics metrics_;
   Counter& reconciles_;
   Histogram& reconcile_seconds_;
+  // The last error logged per key: the same error again (a missing image
+  // at every resync) goes to the debug log, a new one or a recovery is
+  // logged once.
+  std::mutex errors_mutex_;
+  std::map<std::string, std::string> last_errors_;  // Guarded by errors_mutex_.
 };
 
 }  // namespace sesame::controller

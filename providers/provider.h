@@ -156,6 +156,9 @@ struct ExecRequest {
   std::vector<std::pair<std::string, std::string>> env;
   bool stdin_open = false;
   std::optional<Millis> timeout;
+  // A pseudo-terminal for the command (exec -t): its stdin, stdout and
+  // stderr are the terminal, so output arrives on stdout only.
+  bool tty = false;
 };
 
 // Byte streams of a running command. The provider calls `on_stdout` and
@@ -174,6 +177,9 @@ struct LogOptions {
   std::optional<Time> since;
   std::optional<size_t> tail;  // last N lines
   bool timestamps = false;
+  // The output of the run before the last restart (logs --previous), for
+  // providers that keep it; the others answer kUnsupported.
+  bool previous = false;
 };
 
 // A blocked attempt reported by a sandbox (see store::Violation).

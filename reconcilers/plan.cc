@@ -140,12 +140,28 @@ bool IdleTimedOut(const PlanInput& in) {
   return in.now >= last + idle->value;
 }
 
+std::string AnnotationOf(const specs::Sandbox& sandbox, const char* name) {
+  auto it = sandbox.metadata.annotations.find(name);
+  return it == sandbox.metadata.annotations.end() ? "" : it->second;
+}
+
 // Suspended because idle (not because the spec asks): stays suspended until
-// the spec changes.
+// the spec changes, or `sesame resume` (the resumedAt annotation) comes
+// after the suspension.
 bool SuspendedForIdleness(const PlanInput& in) {
   const auto* ready = in.desired->status.FindCondition(specs::ConditionType::kReady);
-  return ready && specs::ParseReason(ready->reason) == Reason::kIdleTimeout &&
-         ready->observed_generation == in.desired->metadata.generation;
+  if (!ready || specs::ParseReason(ready->reason) != Reason::kIdleTimeout ||
+      ready->observed_generation != in.desired->metadata.generation) {
+    return false;
+  }
+  auto resumed = ParseTime(AnnotationOf(*in.desired, specs::kResumedAtAnnotation));
+  return !(resumed && ready->last_transition_time && *resumed > *ready->last_transition_time);
+}
+
+// `sesame restart` set a restartedAt value the controller has not acted on.
+bool RestartRequested(const specs::Sandbox& sandbox) {
+  std::string asked = AnnotationOf(sandbox, specs::kRestartedAtAnnotation);
+  return !asked.empty() && asked != sandbox.status.restarted_at;
 }
 
 Action PlanExisting(const PlanInput& in) {
@@ -168,6 +184,10 @@ Action PlanExisting(const PlanInput& in) {
   }
   if (o.state == ResourceState::kSuspended && !spec.suspend && !SuspendedForIdleness(in)) {
     return Make(ActionType::kResume, Reason::kResuming, "spec.suspend is false");
+  }
+  if (o.state != ResourceState::kSuspended && RestartRequested(*in.desired)) {
+    return Make(ActionType::kRestart, Reason::kRestartRequested,
+                "restart requested at " + AnnotationOf(*in.desired, specs::kRestartedAtAnnotation));
   }
   if (o.state == ResourceState::kExited) return PlanExited(in);
   if (o.state == ResourceState::kCreating) {

@@ -23,7 +23,7 @@ enum class ActionType {
   kRecreate,  // a field the provider cannot change in place changed
   kSuspend,
   kResume,
-  kRestart,   // the session ended and restartPolicy wants it again
+  kRestart,   // the session ended and restartPolicy wants it again, or a restart was asked for
   kDelete,    // the object is being deleted: remove the provider resource
   kFinalize,  // the object is being deleted and nothing is left: drop the finalizer
   kExpire,    // ttl/expiresAt passed: mark Expired and delete the object

@@ -29,6 +29,22 @@ Result<SandboxHandle> FindSandboxResource(store::Store& store, const providers::
   return handle;
 }
 
+Result<std::string> PortUrl(const SandboxHandle& handle, int port) {
+  for (const auto& e : handle.observed.endpoints) {
+    if (e.port == port) return e.url;
+  }
+  // A port the agent opened later (a dynamic preview): the provider knows
+  // the way in (host loopback, the container's address, a forwarder into
+  // the sandbox's network namespace).
+  auto url = handle.provider->PreviewUrl(handle.observed, port);
+  if (url.ok()) return url;
+  if (url.status().code() == Code::kUnsupported) {
+    return NotFoundError("sandbox/" + handle.sandbox.metadata.name + " has no route to port " +
+                         std::to_string(port) + " (" + url.status().message() + ")");
+  }
+  return url.status();
+}
+
 std::vector<std::pair<std::string, std::string>> ExecEnvironment(const specs::SandboxSpec& spec) {
   std::vector<std::pair<std::string, std::string>> env;
   for (const auto& e : spec.env) {

@@ -23,6 +23,12 @@ struct SandboxHandle {
 Result<SandboxHandle> FindSandboxResource(store::Store& store, const providers::Registry& registry,
                                           const std::string& ns, const std::string& name);
 
+// A URL on this host that reaches `port` inside the sandbox: its endpoint
+// in status, or the provider's way in for a port opened later (host
+// loopback, a container's address, a forwarder into its network
+// namespace). kNotFound when the provider has none.
+Result<std::string> PortUrl(const SandboxHandle& handle, int port);
+
 // The session's environment for an exec: the spec's values, and hostEnv
 // values from this process's environment.
 std::vector<std::pair<std::string, std::string>> ExecEnvironment(const specs::SandboxSpec& spec);

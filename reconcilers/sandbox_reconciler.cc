@@ -333,6 +333,10 @@ Status SandboxReconciler::Execute(Context& ctx) {
       if (!request.ok()) return request.status();
       SESAME_RETURN_IF_ERROR(p.Restart(*ctx.observed, *request));
       ctx.sandbox.status.restarts++;
+      // A requested restart is done once; one by restartPolicy also
+      // satisfies a request made meanwhile.
+      auto asked = ctx.sandbox.metadata.annotations.find(specs::kRestartedAtAnnotation);
+      if (asked != ctx.sandbox.metadata.annotations.end()) ctx.sandbox.status.restarted_at = asked->second;
       return reobserve();
     }
     case ActionType::kDelete:

@@ -59,6 +59,7 @@ SandboxStatus DecodeStatusJson(const json& j) {
   s.expires_at = TimeOf(j, "expiresAt");
   if (j.contains("exitCode") && !j["exitCode"].is_null()) s.exit_code = j["exitCode"].get<int>();
   s.restarts = j.value("restarts", 0);
+  s.restarted_at = j.value("restartedAt", "");
   return s;
 }
 
@@ -91,6 +92,7 @@ std::string EncodeSandboxStatus(const SandboxStatus& s) {
   if (s.started_at) j["startedAt"] = TimeText(*s.started_at);
   if (s.expires_at) j["expiresAt"] = TimeText(*s.expires_at);
   if (s.exit_code) j["exitCode"] = *s.exit_code;
+  if (!s.restarted_at.empty()) j["restartedAt"] = s.restarted_at;
   return CompactJson(j);
 }
 

@@ -22,6 +22,12 @@ inline constexpr char kDefaultNamespace[] = "default";
 inline constexpr char kSandboxFinalizer[] = "sesame.dev/provider-cleanup";
 // The annotation that records which applyset last applied an object.
 inline constexpr char kApplysetAnnotation[] = "sesame.dev/applyset";
+// Set by `sesame restart` (a time): the controller restarts the session
+// once per new value, as status.restartedAt records.
+inline constexpr char kRestartedAtAnnotation[] = "sesame.dev/restartedAt";
+// Set by `sesame resume` (a time): also wakes a sandbox that
+// lifetime.idleTimeout suspended before that time.
+inline constexpr char kResumedAtAnnotation[] = "sesame.dev/resumedAt";
 
 using StringMap = std::map<std::string, std::string>;
 

@@ -133,6 +133,9 @@ struct SandboxStatus {
   std::optional<Time> expires_at;
   std::optional<int> exit_code;
   int restarts = 0;
+  // The value of the restart annotation (kRestartedAtAnnotation) the
+  // controller last acted on; a different value asks for a restart.
+  std::string restarted_at;
   bool operator==(const SandboxStatus&) const = default;
 
   const Condition* FindCondition(const std::string& type) const;

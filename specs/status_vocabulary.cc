@@ -32,6 +32,7 @@ constexpr Names<Reason> kReasons[] = {
     {Reason::kSuspending, "Suspending"},
     {Reason::kResuming, "Resuming"},
     {Reason::kRestarting, "Restarting"},
+    {Reason::kRestartRequested, "RestartRequested"},
     {Reason::kProvisioning, "Provisioning"},
     {Reason::kUpToDate, "UpToDate"},
     {Reason::kSpecChanged, "SpecChanged"},

@@ -38,6 +38,7 @@ enum class Reason {
   kSuspending,
   kResuming,
   kRestarting,
+  kRestartRequested,  // `sesame restart` (the sesame.dev/restartedAt annotation)
   kProvisioning,
   kUpToDate,
   kSpecChanged,  // several fields; one field is "<Field>Changed"

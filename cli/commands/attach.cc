@@ -1,5 +1,6 @@
 // sesame attach NAME: the session's stdin and output.
 #include "cli/command.h"
+#include "cli/kinds.h"
 #include "cli/stream_io.h"
 #include "providers/detach_input.h"
 
@@ -7,13 +8,15 @@ namespace sesame::cli {
 namespace {
 
 int RunAttach(Context& ctx, const ParsedFlags& flags) {
-  if (flags.positional().size() != 1) return ctx.Usage("usage: sesame attach NAME");
+  if (flags.positional().size() != 1) return ctx.Usage("usage: sesame attach NAME|sandbox/NAME");
+  auto name = SandboxName(flags.positional()[0], "attach");
+  if (!name.ok()) return ctx.Fail(name.status());
   auto client = ctx.client();
   if (!client.ok()) return ctx.Fail(client.status());
   // End of input (a pipe's end, Ctrl-D) detaches; the session goes on.
   providers::Streams streams = providers::DetachAtEndOfInput(TerminalStreams(true));
   Status status = (*client)->Attach(flags.Get("namespace", specs::kDefaultNamespace),
-                                    flags.positional()[0], streams);
+                                    *name, streams);
   return status.ok() ? kExitOk : ctx.Fail(status);
 }
 

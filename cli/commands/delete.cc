@@ -18,24 +18,23 @@ Result<std::vector<specs::ObjectKey>> Targets(Client& client, const ParsedFlags&
     return keys;
   }
   if (args.empty()) return InvalidError("delete needs a resource and NAME, -l SEL, or -f PATH");
-  auto resource = ParseResource(args[0]);
-  if (!resource || *resource == Resource::kEvents || *resource == Resource::kViolations ||
-      *resource == Resource::kSyncs) {
-    return InvalidError("unknown resource \"" + args[0] + "\" (use sandbox or template)");
-  }
-  std::string kind = KindOf(*resource);
   std::string ns = flags.Get("namespace", specs::kDefaultNamespace);
-  if (flags.Has("selector")) {
-    if (args.size() > 1) return InvalidError("give either NAME or -l SEL, not both");
-    auto selector = store::Selector::Parse(flags.Get("selector"));
-    if (!selector.ok()) return selector.status();
-    auto list = client.List({kind, ns, *selector});
-    if (!list.ok()) return list.status();
-    for (const auto& o : list->items) keys.push_back(specs::KeyOf(o));
-    return keys;
+  if (!flags.Has("selector")) {
+    if (args.size() == 1 && args[0].find('/') == std::string::npos) {
+      return InvalidError("delete needs a NAME (or -l SEL, or -f PATH)");
+    }
+    return ObjectKeys(args, ns, "delete");
   }
-  if (args.size() < 2) return InvalidError("delete needs a NAME (or -l SEL, or -f PATH)");
-  for (size_t i = 1; i < args.size(); ++i) keys.push_back({kind, ns, args[i]});
+  auto resource = ParseResource(args[0]);
+  if (!resource || *resource == Resource::kEvents || *resource == Resource::kViolations) {
+    return InvalidError("unknown resource \"" + args[0] + "\" (use sandbox, template or gitsync)");
+  }
+  if (args.size() > 1) return InvalidError("give either NAME or -l SEL, not both");
+  auto selector = store::Selector::Parse(flags.Get("selector"));
+  if (!selector.ok()) return selector.status();
+  auto list = client.List({KindOf(*resource), ns, *selector});
+  if (!list.ok()) return list.status();
+  for (const auto& o : list->items) keys.push_back(specs::KeyOf(o));
   return keys;
 }
 
@@ -53,7 +52,7 @@ int RunDelete(Context& ctx, const ParsedFlags& flags) {
     } else if (status.code() == Code::kNotFound && flags.Has("ignore-not-found")) {
       continue;
     } else {
-      ctx.err << "error: " << name << ": " << status.message() << "\n";
+      ctx.err << ErrorAbout(key, status.message());
       code = kExitFailure;
     }
   }
@@ -65,7 +64,7 @@ int RunDelete(Context& ctx, const ParsedFlags& flags) {
 Command DeleteCommand() {
   return {"delete",
           "Delete sandboxes or templates",
-          "sesame delete sandbox NAME... | sandboxes -l SEL | -f PATH [-n NS]",
+          "sesame delete TYPE NAME... | TYPE/NAME... | TYPE -l SEL | -f PATH [-n NS]",
           "A sandbox is deleted through a finalizer: it shows Terminating until its\n"
           "provider resource is gone (or left, with deletionPolicy: Orphan).",
           {NamespaceFlag(), FilenameFlag(), RecursiveFlag(), SelectorFlag(),

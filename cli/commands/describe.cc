@@ -50,19 +50,10 @@ void PrintStatus(std::ostream& out, const specs::SandboxStatus& s) {
   out << Indent(FormatTable(rows), "  ");
 }
 
-int RunDescribe(Context& ctx, const ParsedFlags& flags) {
-  const auto& args = flags.positional();
-  if (args.size() != 2) return ctx.Usage("usage: sesame describe sandbox|template|pool|quota NAME");
-  auto resource = ParseResource(args[0]);
-  if (!resource || *resource == Resource::kEvents || *resource == Resource::kViolations ||
-      *resource == Resource::kSyncs) {
-    return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandbox, template, pool or quota)");
-  }
-  std::string ns = flags.Get("namespace", specs::kDefaultNamespace);
-  auto client = ctx.client();
-  if (!client.ok()) return ctx.Fail(client.status());
-  auto object = (*client)->Get({KindOf(*resource), ns, args[1]});
-  if (!object.ok()) return ctx.Fail(object.status());
+Status DescribeOne(Context& ctx, Client& client, const specs::ObjectKey& key) {
+  auto object = client.Get(key);
+  if (!object.ok()) return object.status();
+  const std::string& ns = key.namespace_;
   const auto& m = object->metadata;
   std::ostream& out = ctx.out;
   out << "Name:        " << m.name << "\nNamespace:   " << m.namespace_ << "\n";
@@ -73,7 +64,7 @@ int RunDescribe(Context& ctx, const ParsedFlags& flags) {
   out << "Generation:  " << m.generation << "\nVersion:     " << m.resource_version << "\n";
   out << "Spec:\n" << Indent(specs::SpecToYaml(object->spec), "  ");
   if (object->kind == specs::kKindSandbox) {
-    TemplateLookup templates = FetchTemplates(**client, ns);
+    TemplateLookup templates = FetchTemplates(client, ns);
     auto spec = specs::DecodeSandboxSpec(object->spec);
     const specs::Object* tmpl =
         spec.ok() && !spec->template_ref.empty() ? templates(ns, spec->template_ref) : nullptr;
@@ -86,7 +77,7 @@ int RunDescribe(Context& ctx, const ParsedFlags& flags) {
     store::EventFilter filter;
     filter.object = specs::KeyOf(*object);
     filter.limit = 20;
-    auto events = (*client)->ListEvents(filter);
+    auto events = client.ListEvents(filter);
     out << "Events:\n";
     if (events.ok() && !events->empty()) {
       PrintOptions options;
@@ -98,7 +89,26 @@ int RunDescribe(Context& ctx, const ParsedFlags& flags) {
       out << "  <none>\n";
     }
   }
-  return kExitOk;
+  return Status::Ok();
+}
+
+int RunDescribe(Context& ctx, const ParsedFlags& flags) {
+  const auto& args = flags.positional();
+  std::string ns = flags.Get("namespace", specs::kDefaultNamespace);
+  // A bare NAME is a sandbox's.
+  auto keys = args.size() == 1 && args[0].find('/') == std::string::npos
+                  ? Result<std::vector<specs::ObjectKey>>(std::vector<specs::ObjectKey>{{specs::kKindSandbox, ns, args[0]}})
+                  : ObjectKeys(args, ns, "describe");
+  if (!keys.ok()) return ctx.Usage(keys.status().message());
+  auto client = ctx.client();
+  if (!client.ok()) return ctx.Fail(client.status());
+  int code = kExitOk;
+  for (size_t i = 0; i < keys->size(); ++i) {
+    if (i > 0) ctx.out << "\n";
+    Status status = DescribeOne(ctx, **client, (*keys)[i]);
+    if (!status.ok()) code = std::max(code, ctx.Fail(status));
+  }
+  return code;
 }
 
 }  // namespace
@@ -106,7 +116,7 @@ int RunDescribe(Context& ctx, const ParsedFlags& flags) {
 Command DescribeCommand() {
   return {"describe",
           "Show a sandbox's spec, status, conditions and recent events",
-          "sesame describe sandbox|template|pool|quota NAME [-n NS]",
+          "sesame describe NAME | TYPE NAME... | TYPE/NAME... [-n NS]",
           "",
           {NamespaceFlag()},
           RunDescribe};

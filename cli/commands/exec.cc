@@ -1,36 +1,75 @@
-// sesame exec NAME [-i] -- CMD ARGS...
+// sesame exec NAME... [-i] [-t] -- CMD ARGS...
+#include <mutex>
+
 #include "cli/command.h"
+#include "cli/kinds.h"
 #include "cli/stream_io.h"
 
 namespace sesame::cli {
 namespace {
 
 int RunExec(Context& ctx, const ParsedFlags& flags) {
-  if (flags.positional().size() != 1 || flags.rest().empty()) {
-    return ctx.Usage("usage: sesame exec NAME [-i] -- CMD ARGS...");
-  }
-  auto client = ctx.client();
-  if (!client.ok()) return ctx.Fail(client.status());
+  if (flags.rest().empty()) return ctx.Usage("usage: sesame exec NAME... [-i] [-t] -- CMD ARGS...");
+  auto names = SandboxNames(flags.positional(), "exec");
+  if (!names.ok()) return ctx.Usage(names.status().message() + " (usage: sesame exec NAME... -- CMD ARGS...)");
   providers::ExecRequest request;
   request.command = flags.rest();
   request.stdin_open = flags.Has("stdin");
-  providers::Streams streams = TerminalStreams(request.stdin_open);
+  request.tty = flags.Has("tty");
+  if (names->size() > 1 && (request.stdin_open || request.tty)) {
+    return ctx.Usage("-i and -t connect to one sandbox: name one");
+  }
+  auto client = ctx.client();
+  if (!client.ok()) return ctx.Fail(client.status());
+  std::string ns = flags.Get("namespace", specs::kDefaultNamespace);
   // The environment is the session's own, filled in by the client.
-  auto code = (*client)->Exec(flags.Get("namespace", specs::kDefaultNamespace),
-                              flags.positional()[0], request, streams);
-  if (!code.ok()) return ctx.Fail(code.status());
-  return *code;
+  if (names->size() == 1) {
+    providers::Streams streams = TerminalStreams(request.stdin_open);
+    std::optional<RawTerminal> raw;
+    if (request.tty && request.stdin_open) raw.emplace();
+    auto code = (*client)->Exec(ns, names->front(), request, streams);
+    raw.reset();
+    if (!code.ok()) return ctx.Fail(code.status());
+    return *code;
+  }
+  // In each sandbox in turn, every line naming its sandbox; the exit code
+  // is the highest of them (1 for one that could not run).
+  std::mutex lock;
+  int worst = kExitOk;
+  for (const auto& name : *names) {
+    Result<int> code = kExitOk;
+    {
+      PrefixedOutput output("[sandbox/" + name + "] ", lock);
+      providers::Streams streams = output.Streams();
+      code = (*client)->Exec(ns, name, request, streams);
+    }
+    if (!code.ok()) {
+      ctx.err << ErrorAbout({specs::kKindSandbox, ns, name}, code.status().message());
+      worst = std::max(worst, kExitFailure);
+    } else {
+      worst = std::max(worst, *code);
+    }
+  }
+  return worst;
 }
 
 }  // namespace
 
 Command ExecCommand() {
   return {"exec",
-          "Run a command in a sandbox",
-          "sesame exec NAME [-i] [-n NS] -- CMD ARGS...",
-          "The command's stdout, stderr and exit code are passed through.\n\n"
-          "Example:\n  echo hi | sesame exec -i hello -- cat",
-          {NamespaceFlag(), {"stdin", 'i', false, "pass this process's stdin to the command"}},
+          "Run a command in sandboxes",
+          "sesame exec NAME... [-i] [-t] [-n NS] -- CMD ARGS...",
+          "The command's stdout, stderr and exit code are passed through. With\n"
+          "several names it runs in each in turn, its lines prefixed [sandbox/NAME].\n"
+          "-t gives the command a terminal (filesystem and docker sandboxes): with\n"
+          "-i too, keys go to it as typed.\n\n"
+          "Examples:\n"
+          "  echo hi | sesame exec -i hello -- cat\n"
+          "  sesame exec -it hello -- bash\n"
+          "  sesame exec reviewer writer -- git status --short",
+          {NamespaceFlag(),
+           {"stdin", 'i', false, "pass this process's stdin to the command"},
+           {"tty", 't', false, "run the command on a terminal"}},
           RunExec};
 }
 

@@ -17,35 +17,61 @@ int GetEvents(Context& ctx, Client& client, const std::string& ns, const PrintOp
   filter.namespace_ = ns;
   auto events = client.ListEvents(filter);
   if (!events.ok()) return ctx.Fail(events.status());
+  if (options.format == OutputFormat::kJson || options.format == OutputFormat::kYaml) {
+    std::vector<std::string> items;
+    for (const auto& e : *events) items.push_back(controller::api::EventToJson(e));
+    PrintList(ctx.out, items, 0, options);
+    return kExitOk;
+  }
   PrintEvents(ctx.out, *events, options);
   return kExitOk;
+}
+
+// The widths of a watched table: those of the current objects' table, and
+// at least what the usual cells take (a phase like "Provisioning", a name
+// of 20), so that the rows of later changes line up under the header.
+std::vector<size_t> WatchWidths(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths = ColumnWidths(rows);
+  for (size_t i = 0; i < widths.size(); ++i) widths[i] = std::max(widths[i], i == 0 ? size_t{20} : size_t{12});
+  return widths;
 }
 
 // get -w: the current objects, then one line (or document) per change,
 // until interrupted.
 int WatchObjects(Context& ctx, Client& client, const store::ListOptions& list_options,
                  PrintOptions options, const TemplateLookup& templates) {
-  bool first = true;
-  std::vector<size_t> widths;  // of the columns printed so far; they only grow
-  Status status = client.Watch(list_options, 0, [&](const store::WatchEvent& e) {
+  bool table = options.format == OutputFormat::kTable || options.format == OutputFormat::kWide;
+  int64_t from = 0;  // 0: the watch sends the current objects first
+  std::vector<size_t> widths;
+  if (table) {
+    // The current objects as one table, so that their rows share widths.
+    auto list = client.List(list_options);
+    if (!list.ok()) return ctx.Fail(list.status());
+    PrintOptions now = options;
+    now.now = Clock::Real().Now();
+    now.no_headers = false;  // the header counts for the widths, printed or not
+    auto rows = ObjectRows(list_options.kind, list->items, now, templates);
+    widths = WatchWidths(rows);
+    for (size_t i = options.no_headers ? 1 : 0; i < rows.size(); ++i) ctx.out << FormatRow(rows[i], widths);
+    ctx.out.flush();
+    from = list->resource_version;
+  }
+  Status status = client.Watch(list_options, from, [&](const store::WatchEvent& e) {
+    PrintOptions row = options;
+    row.now = Clock::Real().Now();
     if (options.format == OutputFormat::kJson) {
       ctx.out << "{\"type\":\"" << store::ToString(e.type) << "\",\"object\":"
               << specs::ObjectToJson(e.object, false) << "}\n";
-    } else if (options.format == OutputFormat::kTable || options.format == OutputFormat::kWide) {
-      PrintOptions row = options;
-      row.no_headers = options.no_headers || !first;
-      row.now = Clock::Real().Now();
-      auto rows = ObjectRows(list_options.kind, {e.object}, row, templates);
-      std::vector<size_t> now = ColumnWidths(rows);
-      widths.resize(std::max(widths.size(), now.size()));
-      for (size_t i = 0; i < now.size(); ++i) widths[i] = std::max(widths[i], now[i]);
-      for (const auto& r : rows) ctx.out << FormatRow(r, widths);
+    } else if (table) {
+      row.no_headers = true;
+      for (const auto& r : ObjectRows(list_options.kind, {e.object}, row, templates)) {
+        ctx.out << FormatRow(r, widths);
+      }
+    } else if (options.format == OutputFormat::kYaml) {
+      ctx.out << "---\n" << specs::ObjectToYaml(e.object);
     } else {
-      PrintOptions row = options;
-      row.now = Clock::Real().Now();
       PrintObjects(ctx.out, list_options.kind, {e.object}, e.resource_version, row, templates);
     }
-    first = false;
     ctx.out.flush();
     return ctx.out.good();
   });
@@ -68,7 +94,13 @@ int GetViolations(Context& ctx, Client& client, const std::string& ns, const std
   filter.limit = 0;
   auto list = client.ListViolations(filter);
   if (!list.ok()) return ctx.Fail(list.status());
-  bool json = options.format == OutputFormat::kJson;
+  bool json = options.format == OutputFormat::kJson || options.format == OutputFormat::kYaml;
+  if (json && !watch) {
+    std::vector<std::string> items;
+    for (const auto& v : *list) items.push_back(controller::api::ViolationToJson(v));
+    PrintList(ctx.out, items, 0, options);
+    return kExitOk;
+  }
   std::vector<std::vector<std::string>> rows;
   if (!options.no_headers && !json) {
     rows.push_back(ViolationRow({0, {"", "NAMESPACE", "SANDBOX"}, "", 0, {}, "KIND", "OPERATION", "TARGET", "RULE"},
@@ -123,14 +155,65 @@ int GetSyncs(Context& ctx, Client& client, const std::string& ns, const std::str
   return kExitOk;
 }
 
+// get TYPE/NAME... or TYPE NAME NAME...: those objects; one alone as `get
+// TYPE NAME` prints it, several as a table per kind or one List.
+int GetNamed(Context& ctx, Client& client, const std::vector<specs::ObjectKey>& keys, const PrintOptions& options) {
+  int code = kExitOk;
+  std::vector<specs::Object> found;
+  for (const auto& key : keys) {
+    auto object = client.Get(key);
+    if (object.ok()) {
+      found.push_back(std::move(object).value());
+    } else {
+      ctx.err << ErrorAbout(key, object.status().message());
+      code = kExitFailure;
+    }
+  }
+  if (found.empty()) return code;
+  TemplateLookup templates = FetchTemplates(client, keys.front().namespace_);
+  if (keys.size() == 1) {
+    PrintObject(ctx.out, found.front(), options, templates);
+  } else if (options.format == OutputFormat::kJson || options.format == OutputFormat::kYaml) {
+    std::vector<std::string> items;
+    for (const auto& o : found) items.push_back(specs::ObjectToJson(o, false));
+    PrintList(ctx.out, items, 0, options);
+  } else {
+    // A table for each run of one kind, as kubectl prints mixed types.
+    for (size_t start = 0; start < found.size();) {
+      size_t end = start;
+      while (end < found.size() && found[end].kind == found[start].kind) ++end;
+      if (start > 0 && options.format != OutputFormat::kName) ctx.out << "\n";
+      PrintObjects(ctx.out, found[start].kind, {found.begin() + static_cast<long>(start), found.begin() + static_cast<long>(end)},
+                   0, options, templates);
+      start = end;
+    }
+  }
+  return code;
+}
+
 int RunGet(Context& ctx, const ParsedFlags& flags) {
   const auto& args = flags.positional();
   if (args.empty()) return ctx.Usage("get needs a resource: sandboxes, templates, pools, quotas, events, violations or syncs");
+  if (args[0].find('/') != std::string::npos || args.size() > 2) {
+    if (flags.Has("all-namespaces") || flags.Has("watch") || flags.Has("selector")) {
+      return ctx.Usage("named objects cannot be combined with -A, -w or -l");
+    }
+    auto keys = ObjectKeys(args, flags.Get("namespace", specs::kDefaultNamespace), "get");
+    if (!keys.ok()) return ctx.Usage(keys.status().message());
+    auto format = ParseOutputFormat(flags.Get("output"));
+    if (!format.ok()) return ctx.Fail(format.status());
+    PrintOptions options;
+    options.format = *format;
+    options.no_headers = flags.Has("no-headers");
+    options.now = Clock::Real().Now();
+    auto client = ctx.client();
+    if (!client.ok()) return ctx.Fail(client.status());
+    return GetNamed(ctx, **client, *keys, options);
+  }
   auto resource = ParseResource(args[0]);
   if (!resource) {
     return ctx.Usage("unknown resource \"" + args[0] + "\" (use sandboxes, templates, pools, quotas, events, violations or syncs)");
   }
-  if (args.size() > 2) return ctx.Usage("get takes at most one NAME");
   auto format = ParseOutputFormat(flags.Get("output"));
   if (!format.ok()) return ctx.Fail(format.status());
   PrintOptions options;
@@ -179,7 +262,8 @@ Command GetCommand() {
   return {
       "get",
       "List or show sandboxes, templates, pools, quotas and events",
-      "sesame get sandboxes|templates|pools|quotas|events|violations|syncs [NAME] [-n NS | -A] [-l SEL] [-o FORMAT] [-w]",
+      "sesame get sandboxes|templates|pools|quotas|events|violations|syncs [NAME...] [-n NS | -A] [-l SEL] [-o FORMAT] [-w]\n"
+      "  sesame get TYPE/NAME... [-o FORMAT]",
       "Examples:\n"
       "  sesame get sandboxes -o wide\n"
       "  sesame get sandbox fix-login-bug -o yaml\n"

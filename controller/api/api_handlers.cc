@@ -104,7 +104,7 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
   static const std::regex kNamespaced(
       R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs|pools|quotas|events|violations)$)");
   static const std::regex kObject(R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs|pools|quotas)/([a-z0-9-]+)$)");
-  static const std::regex kSub(R"(^/v1/namespaces/([a-z0-9-]+)/sandboxes/([a-z0-9-]+)/(logs|exec|attach|files)$)");
+  static const std::regex kSub(R"(^/v1/namespaces/([a-z0-9-]+)/sandboxes/([a-z0-9-]+)/(logs|exec|attach|files|portforward)$)");
   const std::string& m = r.method;
   std::smatch match;
   if (r.path == "/healthz") return JsonResponse(200, R"({"status":"ok"})");
@@ -160,6 +160,7 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
     if (what == "exec" || what == "attach") {
       return m == "POST" ? Exec(r, ns, name, what == "attach") : ErrorResponse(405, "use POST for " + what);
     }
+    if (what == "portforward") return m == "GET" ? PortForward(r, ns, name) : ErrorResponse(405, "use GET for portforward");
     return Files(r, ns, name);
   }
   return ErrorResponse(404, "no route for " + m + " " + r.path);
@@ -235,23 +236,27 @@ HttpResponse ApiHandlers::ListOrWatch(const HttpRequest& r, const std::string& k
   return response;
 }
 
+std::string EventToJson(const store::Event& e) {
+  return json{{"kind", "Event"},
+              {"involvedObject",
+               {{"kind", e.object.kind}, {"namespace", e.object.namespace_}, {"name", e.object.name},
+                {"uid", e.object_uid}}},
+              {"type", e.type},
+              {"reason", e.reason},
+              {"message", e.message},
+              {"count", e.count},
+              {"firstTimestamp", FormatTime(e.first_timestamp, true)},
+              {"lastTimestamp", FormatTime(e.last_timestamp, true)}}
+      .dump();
+}
+
 HttpResponse ApiHandlers::Events(const HttpRequest& r, const std::string& ns) {
   store::EventFilter filter;
   filter.namespace_ = ns;
   auto events = ctx_.store->ListEvents(filter);
   if (!events.ok()) return ErrorResponse(events.status());
   json items = json::array();
-  for (const auto& e : *events) {
-    items.push_back({{"involvedObject",
-                      {{"kind", e.object.kind}, {"namespace", e.object.namespace_},
-                       {"name", e.object.name}, {"uid", e.object_uid}}},
-                     {"type", e.type},
-                     {"reason", e.reason},
-                     {"message", e.message},
-                     {"count", e.count},
-                     {"firstTimestamp", FormatTime(e.first_timestamp, true)},
-                     {"lastTimestamp", FormatTime(e.last_timestamp, true)}});
-  }
+  for (const auto& e : *events) items.push_back(json::parse(EventToJson(e)));
   return JsonResponse(200, json{{"apiVersion", specs::kApiVersion}, {"kind", "EventList"},
                                 {"items", items}}.dump());
 }
@@ -378,22 +383,22 @@ HttpResponse ApiHandlers::Providers() {
   return JsonResponse(200, json{{"kind", "ProviderList"}, {"items", items}}.dump());
 }
 
+// GET .../sandboxes/{name}/portforward?port=N: where on this host the
+// sandbox's port N is reached, for `sesame port-forward` on the same host
+// (the API listens on loopback) to relay a local port to.
+HttpResponse ApiHandlers::PortForward(const HttpRequest& r, const std::string& ns, const std::string& name) {
+  auto port = r.QueryInteger("port", 0, 1, 65535);
+  if (!port.ok()) return ErrorResponse(port.status());
+  if (*port == 0) return ErrorResponse(400, "portforward needs ?port=N (1-65535)");
+  auto url = PreviewTarget(ns, name, static_cast<int>(*port));
+  if (!url.ok()) return ErrorResponse(url.status());
+  return JsonResponse(200, json{{"kind", "PortForward"}, {"port", *port}, {"url", *url}}.dump());
+}
+
 Result<std::string> ApiHandlers::PreviewTarget(const std::string& ns, const std::string& name, int port) {
   auto handle = reconcilers::FindSandboxResource(*ctx_.store, *ctx_.registry, ns, name);
   if (!handle.ok()) return handle.status();
-  for (const auto& e : handle->observed.endpoints) {
-    if (e.port == port) return e.url;
-  }
-  // A port the agent opened later (a dynamic preview): the provider knows
-  // the way in (host loopback, the container's address, a forwarder into
-  // the sandbox's network namespace).
-  auto url = handle->provider->PreviewUrl(handle->observed, port);
-  if (url.ok()) return url;
-  if (url.status().code() == Code::kUnsupported) {
-    return NotFoundError("sandbox/" + name + " has no preview for port " + std::to_string(port) + " (" +
-                         url.status().message() + ")");
-  }
-  return url.status();
+  return reconcilers::PortUrl(*handle, port);
 }
 
 ApiHandlers::ApiHandlers(ApiContext context)

@@ -63,6 +63,7 @@ class ApiHandlers {
   // The URL ("http://127.0.0.1:41234") that serves a sandbox's `port`, for
   // the preview proxy.
   Result<std::string> PreviewTarget(const std::string& ns, const std::string& name, int port);
+  HttpResponse PortForward(const HttpRequest& r, const std::string& ns, const std::string& name);
 
   // Counts a finished request for /metrics: sesame_api_requests_total
   // {method,route,code} and sesame_api_request_duration_seconds
@@ -124,6 +125,8 @@ Result<store::ListOptions> ListOptionsFrom(const HttpRequest& r, const std::stri
 
 // {"id","sandbox":{"namespace","name","uid"},"time","kind","operation","target","rule"}
 std::string ViolationToJson(const store::Violation& v);
+// {"kind":"Event","involvedObject":{...},"type","reason","message","count","firstTimestamp","lastTimestamp"}
+std::string EventToJson(const store::Event& e);
 
 // Stream frames of exec and attach: one byte of stream id, four bytes of
 // big-endian length, then the payload (as Docker multiplexes streams).

@@ -117,6 +117,7 @@ HttpResponse ApiHandlers::Logs(const HttpRequest& r, const std::string& ns, cons
   providers::LogOptions options;
   options.follow = r.Query("follow") == "true";
   options.timestamps = r.Query("timestamps") == "true";
+  options.previous = r.Query("previous") == "true";
   auto tail = r.QueryInteger("tailLines", -1, 0);
   if (!tail.ok()) return ErrorResponse(tail.status());
   if (*tail >= 0) options.tail = static_cast<size_t>(*tail);
@@ -126,6 +127,19 @@ HttpResponse ApiHandlers::Logs(const HttpRequest& r, const std::string& ns, cons
   // A browser reads a stream as it comes only as server-sent events: the
   // HTTP library compresses text/plain for it, holding output back.
   bool sse = r.Header("accept").find("text/event-stream") != std::string::npos;
+  if (options.previous && !sse) {
+    // A run that is over: read whole, so that "no previous run" is an
+    // error status rather than a line of output.
+    std::string output;
+    providers::Streams streams;
+    streams.on_stdout = streams.on_stderr = [&output](std::string_view d) { output.append(d); };
+    Status status = handle->provider->Logs(handle->observed, options, streams);
+    if (!status.ok()) return ErrorResponse(status);
+    HttpResponse response;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = std::move(output);
+    return response;
+  }
   HttpResponse response;
   response.content_type = sse ? "text/event-stream" : "text/plain; charset=utf-8";
   auto h = std::make_shared<reconcilers::SandboxHandle>(std::move(handle).value());
@@ -151,6 +165,7 @@ HttpResponse ApiHandlers::Exec(const HttpRequest& r, const std::string& ns, cons
   providers::ExecRequest request;
   request.command = r.QueryAll("command");
   request.stdin_open = r.Query("stdin") == "true";
+  request.tty = !attach && r.Query("tty") == "true";
   if (!attach && request.command.empty()) return ErrorResponse(400, "exec needs ?command=... (repeatable)");
   const providers::Capabilities caps = handle->provider->capabilities();
   if ((attach || request.stdin_open) && !caps.stdin) {

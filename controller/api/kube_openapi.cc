@@ -41,6 +41,9 @@ json SandboxStatusSchema() {
       {"expiresAt", {{"type", "string"}, {"format", "date-time"}}},
       {"exitCode", {{"type", "integer"}}},
       {"restarts", {{"type", "integer"}}},
+      {"restartedAt",
+       {{"type", "string"},
+        {"description", "The sesame.dev/restartedAt annotation value the last requested restart acted on."}}},
   };
   return {{"type", "object"},
           {"description", "What the controller observed; written by the controller only."},

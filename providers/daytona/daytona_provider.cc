@@ -454,6 +454,7 @@ Status DaytonaProvider::Delete(const Observed& current) {
 }
 
 Result<int> DaytonaProvider::Exec(const Observed& current, const ExecRequest& request, Streams& streams) {
+  if (request.tty) return UnsupportedError("daytona sandboxes have no terminal for exec -t");
   if (request.stdin_open) {
     return UnsupportedError("daytona: exec with stdin is not supported: Sesame's Daytona client "
                             "polls output only (no stdin)");
@@ -472,6 +473,7 @@ Result<int> DaytonaProvider::Exec(const Observed& current, const ExecRequest& re
 }
 
 Status DaytonaProvider::Logs(const Observed& current, const LogOptions& options, Streams& streams) {
+  if (options.previous) return UnsupportedError("daytona sandboxes keep no previous run's output: logs --previous is not available");
   auto tb = Toolbox(current);
   if (!tb.ok()) return tb.status();
   size_t sent = 0;

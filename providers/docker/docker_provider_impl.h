@@ -101,7 +101,7 @@ class DockerProvider final : public Provider {
   void Progress(const std::string& uid, const std::string& reason, const std::string& message);
 
   // The hijacked exec start, its exit code, and the kill on timeout.
-  Result<int> RunExec(const std::string& exec_id, bool stdin_open,
+  Result<int> RunExec(const std::string& exec_id, bool stdin_open, bool tty,
                       std::optional<Millis> timeout, Streams& streams);
   Result<std::string> AbsolutePath(const std::string& id, const std::string& path);
 

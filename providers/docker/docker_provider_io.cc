@@ -54,7 +54,7 @@ std::string ExecBody(const ExecRequest& request) {
   json env = json::array();
   for (const auto& [name, value] : request.env) env.push_back(name + "=" + value);
   return json{{"AttachStdin", request.stdin_open}, {"AttachStdout", true}, {"AttachStderr", true},
-              {"Tty", false}, {"Cmd", request.command}, {"Env", env}}
+              {"Tty", request.tty}, {"Cmd", request.command}, {"Env", env}}
       .dump();
 }
 
@@ -78,22 +78,24 @@ Result<int> DockerProvider::Exec(const Observed& current, const ExecRequest& req
     return exec.status();
   }
   TouchActivity(current.uid, *id);
-  Result<int> code = RunExec(exec->value("Id", ""), request.stdin_open, request.timeout, streams);
+  Result<int> code = RunExec(exec->value("Id", ""), request.stdin_open, request.tty, request.timeout, streams);
   TouchActivity(current.uid, *id);
   return code;
 }
 
-Result<int> DockerProvider::RunExec(const std::string& exec_id, bool stdin_open,
+Result<int> DockerProvider::RunExec(const std::string& exec_id, bool stdin_open, bool tty,
                                     std::optional<Millis> timeout, Streams& streams) {
   Result<std::string> version = client_.ApiVersion();
   if (!version.ok()) return version.status();
   Result<HijackedStream> stream =
       HijackedStream::Open(client_.socket_path(), "/v" + *version + "/exec/" + exec_id + "/start",
-                           R"({"Detach":false,"Tty":false})");
+                           tty ? R"({"Detach":false,"Tty":true})" : R"({"Detach":false,"Tty":false})");
   if (!stream.ok()) return stream.status();
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (timeout) deadline = std::chrono::steady_clock::now() + *timeout;
-  HijackedStream::End end = stream->Pump(streams, stdin_open, /*half_close=*/true, deadline);
+  // On a terminal the end of input is Ctrl-D: a half-close would make the
+  // engine end the output too, before the command has answered.
+  HijackedStream::End end = stream->Pump(streams, stdin_open, /*half_close=*/!tty, deadline, tty);
 
   HttpRequest inspect;
   inspect.path = "/exec/" + exec_id + "/json";
@@ -125,6 +127,9 @@ Result<int> DockerProvider::RunExec(const std::string& exec_id, bool stdin_open,
 }
 
 Status DockerProvider::Logs(const Observed& current, const LogOptions& options, Streams& streams) {
+  if (options.previous) {
+    return UnsupportedError("docker keeps one log for every run of a container: logs --previous is not available");
+  }
   Result<std::string> id = IdOf(current);
   if (!id.ok()) return id.status();
   HttpRequest logs;

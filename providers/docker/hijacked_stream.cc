@@ -112,17 +112,18 @@ Status HijackedStream::SendAndEndInput(const std::string& input) {
 
 HijackedStream::End HijackedStream::Pump(
     Streams& streams, bool feed_stdin, bool half_close,
-    std::optional<std::chrono::steady_clock::time_point> deadline) {
+    std::optional<std::chrono::steady_clock::time_point> deadline, bool tty) {
   int fd = fd_.get();
   std::thread feeder;
   if (feed_stdin && streams.read_stdin) {
-    feeder = std::thread([fd, half_close, &streams] {
+    feeder = std::thread([fd, half_close, tty, &streams] {
       std::string chunk;
       while (!streams.cancelled()) {
         chunk.clear();
         if (!streams.read_stdin(chunk)) break;
         if (!chunk.empty() && !SendAll(fd, chunk)) break;
       }
+      if (tty) SendAll(fd, "\x04");
       if (half_close) ::shutdown(fd, SHUT_WR);
     });
   }
@@ -132,7 +133,11 @@ HijackedStream::End HijackedStream::Pump(
     const auto& out = type == StreamType::kStderr ? streams.on_stderr : streams.on_stdout;
     if (out) out(payload);
   };
-  decoder.Feed(early_, sink);
+  auto feed = [&](std::string_view data) {
+    if (!tty) decoder.Feed(data, sink);
+    else if (!data.empty() && streams.on_stdout) streams.on_stdout(data);
+  };
+  feed(early_);
   early_.clear();
   End end = End::kEof;
   char chunk[32768];
@@ -152,7 +157,7 @@ HijackedStream::End HijackedStream::Pump(
     ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    decoder.Feed(std::string_view(chunk, static_cast<size_t>(n)), sink);
+    feed(std::string_view(chunk, static_cast<size_t>(n)));
   }
   ::shutdown(fd, SHUT_RDWR);  // wakes a feeder blocked in send
   if (feeder.joinable()) feeder.join();

@@ -35,8 +35,10 @@ class HijackedStream {
   // engine closes the stream, `streams.cancelled()` or `deadline`. At the
   // end of stdin, `half_close` shuts the write side (exec: the process
   // sees EOF); attach must not, since the engine then ends the output too.
+  // `tty`: the process has a terminal (exec with Tty): its output comes
+  // raw, not multiplexed, and the end of stdin is also sent as Ctrl-D.
   End Pump(Streams& streams, bool feed_stdin, bool half_close,
-           std::optional<std::chrono::steady_clock::time_point> deadline);
+           std::optional<std::chrono::steady_clock::time_point> deadline, bool tty = false);
 
   // Sends `input` and ends stdin (a half-close), without waiting for any
   // output: a stdin-only attach stays open until the container exits.

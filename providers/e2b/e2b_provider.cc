@@ -432,6 +432,7 @@ Status E2bProvider::Delete(const Observed& current) {
 }
 
 Result<int> E2bProvider::Exec(const Observed& current, const ExecRequest& request, Streams& streams) {
+  if (request.tty) return UnsupportedError("e2b sandboxes have no terminal for exec -t");
   SESAME_RETURN_IF_ERROR(CheckKey());
   if (request.stdin_open) {
     return UnsupportedError("e2b: exec with stdin is not supported: Sesame's E2B client streams "
@@ -448,6 +449,7 @@ Result<int> E2bProvider::Exec(const Observed& current, const ExecRequest& reques
 }
 
 Status E2bProvider::Logs(const Observed& current, const LogOptions& options, Streams& streams) {
+  if (options.previous) return UnsupportedError("e2b sandboxes keep no previous run's output: logs --previous is not available");
   SESAME_RETURN_IF_ERROR(CheckKey());
   auto target = Target(current);
   if (!target.ok()) return target.status();

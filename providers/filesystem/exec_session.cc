@@ -1,10 +1,13 @@
 #include "providers/filesystem/exec_session.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <thread>
 
@@ -37,7 +40,74 @@ void FeedStdin(int fd, Streams& streams) {
   ::shutdown(fd, SHUT_WR);
 }
 
+// A pseudo-terminal pair: `read` the master (this side), `write` the
+// terminal the command gets.
+Result<FdPair> MakeTerminal() {
+  FdPair pair;
+  pair.read.Reset(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!pair.read.valid() || ::grantpt(pair.read.get()) != 0 || ::unlockpt(pair.read.get()) != 0) {
+    return InternalError(std::string("cannot open a pseudo-terminal: ") + std::strerror(errno));
+  }
+  char name[128];
+  if (::ptsname_r(pair.read.get(), name, sizeof name) != 0) {
+    return InternalError(std::string("ptsname: ") + std::strerror(errno));
+  }
+  pair.write.Reset(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!pair.write.valid()) return InternalError(std::string("cannot open ") + name + ": " + std::strerror(errno));
+  return pair;
+}
+
 }  // namespace
+
+Result<int> RunWithTerminal(SpawnOptions spawn, bool stdin_open, std::optional<Millis> timeout,
+                            Streams& streams) {
+  Result<FdPair> terminal = MakeTerminal();
+  if (!terminal.ok()) return terminal.status();
+  spawn.stdin_fd = spawn.stdout_fd = spawn.stderr_fd = terminal->write.get();
+  Result<ChildProcess> child = Spawn(spawn);
+  if (!child.ok()) {
+    if (child.status().code() != Code::kNotFound && child.status().code() != Code::kPermissionDenied) {
+      return child.status();
+    }
+    if (streams.on_stdout) streams.on_stdout("sesame: " + child.status().message() + "\r\n");
+    return ExitCodeForSpawnFailure(child.status());
+  }
+  terminal->write.Reset();  // the master reads EIO once the command's side is closed
+  int master = terminal->read.get();
+  // The feeder's own descriptor of the master: Pump closes the other at
+  // the end of output, while the feeder may still be writing.
+  UniqueFd input(::fcntl(master, F_DUPFD_CLOEXEC, 0));
+  std::thread feeder;
+  if (stdin_open && input.valid()) {
+    feeder = std::thread([fd = input.get(), &streams] {
+      std::string chunk;
+      while (streams.read_stdin && !streams.cancelled()) {
+        chunk.clear();
+        if (!streams.read_stdin(chunk)) break;
+        if (!chunk.empty() && !WriteAll(fd, chunk).ok()) return;
+      }
+      (void)WriteAll(fd, "\x04");  // end of input, as Ctrl-D at a terminal
+    });
+  }
+  SteadyTime start = std::chrono::steady_clock::now();
+  std::optional<SteadyTime> drain_deadline;
+  std::optional<int> code;
+  bool timed_out = false;
+  while (terminal->read.valid()) {
+    pollfd fd = {master, POLLIN, 0};
+    ::poll(&fd, 1, static_cast<int>(kPollInterval.count()));
+    if (fd.revents != 0) Pump(terminal->read, streams.on_stdout);
+    SteadyTime now = std::chrono::steady_clock::now();
+    if (!code && (code = child->TryWait())) drain_deadline = now + kDrainAfterExit;
+    if (drain_deadline && now >= *drain_deadline) break;  // a background job holds the terminal
+    if (!code && timeout && now - start >= *timeout) timed_out = true;
+    if (!code && (timed_out || streams.cancelled())) child->KillGroup();
+  }
+  if (!code) code = child->Wait();
+  if (feeder.joinable()) feeder.join();
+  if (timed_out) return TerminalError("exec timed out after " + std::to_string(timeout->count()) + "ms");
+  return *code;
+}
 
 Result<int> RunWithStreams(SpawnOptions spawn, bool stdin_open, std::optional<Millis> timeout,
                            Streams& streams) {

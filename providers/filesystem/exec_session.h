@@ -24,4 +24,10 @@ namespace sesame::providers::filesystem {
 Result<int> RunWithStreams(SpawnOptions spawn, bool stdin_open, std::optional<Millis> timeout,
                            Streams& streams);
 
+// As RunWithStreams, with a pseudo-terminal as the command's stdin, stdout
+// and stderr (exec -t): everything it writes comes to streams.on_stdout; the
+// end of input is sent as the terminal's end-of-file character (Ctrl-D).
+Result<int> RunWithTerminal(SpawnOptions spawn, bool stdin_open, std::optional<Millis> timeout,
+                            Streams& streams);
+
 }  // namespace sesame::providers::filesystem

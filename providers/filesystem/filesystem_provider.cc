@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "common/crash_point.h"
@@ -67,6 +68,21 @@ std::string ResolveMise(const std::string& configured) {
 }
 
 // The parts of a request that state.json keeps (env names, never values).
+// Copies the output of the run that just ended (output.log from `from`,
+// where that run began) to output.previous.log, for logs --previous;
+// returns where the next run begins. output.log itself keeps every run.
+int64_t KeepPreviousRun(const std::string& dir, int64_t from) {
+  std::ifstream in(dir + "/" + kOutputLog, std::ios::binary);
+  if (!in) return 0;
+  in.seekg(0, std::ios::end);
+  int64_t size = static_cast<int64_t>(in.tellg());
+  if (from > size) from = 0;  // the log was replaced
+  in.seekg(from);
+  std::ofstream out(dir + "/" + kPreviousOutputLog, std::ios::binary | std::ios::trunc);
+  out << in.rdbuf();
+  return size;
+}
+
 void ApplyRequest(const SandboxRequest& r, SandboxState& s) {
   s.uid = r.uid;
   s.key = r.key;
@@ -352,12 +368,14 @@ Status FilesystemProvider::Restart(const Observed& current, const SandboxRequest
   if (!state.ok()) return state.status();
   StopSession(*state, options_.stop_timeout);
   std::string dir = Dir(current.uid);
+  int64_t next_run = KeepPreviousRun(dir, state->run_log_offset);
   SESAME_RETURN_IF_ERROR(UpdateState(dir, [&](SandboxState& s) {
     ApplyRequest(request, s);
     ClearRuntime(s);
     if (s.runtimes_auto) s.mise_path = ResolveMise(options_.mise_path);
     if (request.policy.enabled) RecordBackend(s);
     ++s.restarts;
+    s.run_log_offset = next_run;
   }));
   return filesystem::StartSession(options_, dir, request.env);
 }
@@ -463,7 +481,8 @@ Result<int> FilesystemProvider::Exec(const Observed& current, const ExecRequest&
     spawn.env = SandboxEnvironment(secure.env);
     spawn.sandbox = &secure.launch;
   }
-  Result<int> code = RunWithStreams(std::move(spawn), request.stdin_open, request.timeout, streams);
+  Result<int> code = request.tty ? RunWithTerminal(std::move(spawn), request.stdin_open, request.timeout, streams)
+                                 : RunWithStreams(std::move(spawn), request.stdin_open, request.timeout, streams);
   Touch(activity);
   return code;
 }
@@ -473,6 +492,16 @@ Status FilesystemProvider::Logs(const Observed& current, const LogOptions& optio
   Result<SandboxState> state = Load(current.uid);
   if (!state.ok()) return state.status();
   std::string dir = Dir(current.uid);
+  if (options.previous) {
+    std::string previous = dir + "/" + kPreviousOutputLog;
+    std::error_code ec;
+    if (!fs::exists(previous, ec)) {
+      return NotFoundError("sandbox/" + state->key.name + " has not restarted: there is no previous run");
+    }
+    LogOptions once = options;
+    once.follow = false;  // that run is over
+    return StreamLog(previous, once, streams, [] { return true; });
+  }
   return StreamLog(dir + "/" + kOutputLog, options, streams, [&dir] { return SessionEnded(dir); });
 }
 

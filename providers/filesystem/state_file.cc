@@ -55,6 +55,7 @@ json ToJson(const SandboxState& s) {
   j["field_hashes"] = s.field_hashes;
   j["suspended"] = s.suspended;
   j["restarts"] = s.restarts;
+  j["runLogOffset"] = s.run_log_offset;
   j["supervisor"] = ProcessJson(s.supervisor);
   j["child"] = ProcessJson(s.child);
   j["cgroup"] = s.cgroup;
@@ -102,6 +103,7 @@ SandboxState FromJson(const json& j) {
   s.field_hashes = j.value("field_hashes", std::map<std::string, std::string>{});
   s.suspended = j.value("suspended", false);
   s.restarts = j.value("restarts", 0);
+  s.run_log_offset = j.value("runLogOffset", int64_t{0});
   s.supervisor = ReadProcess(j, "supervisor");
   s.child = ReadProcess(j, "child");
   s.cgroup = j.value("cgroup", "");

@@ -24,6 +24,8 @@ namespace sesame::providers::filesystem {
 
 inline constexpr char kStateFile[] = "state.json";
 inline constexpr char kOutputLog[] = "output.log";
+// The output of the run before the last restart (logs --previous).
+inline constexpr char kPreviousOutputLog[] = "output.previous.log";
 inline constexpr char kStdinSocket[] = "stdin.sock";
 inline constexpr char kActivityFile[] = "activity";
 // Where a warm sandbox's idle supervisor takes its session (supervisor.h).
@@ -43,6 +45,8 @@ struct SandboxState {
   std::map<std::string, std::string> field_hashes;
   bool suspended = false;
   int restarts = 0;
+  // Where the current run's output begins in output.log.
+  int64_t run_log_offset = 0;
   // The security policy (security/policy.h), when the request carried one;
   // policy.enabled decides whether the supervisor sandboxes the command.
   std::optional<security::SandboxPolicy> policy;

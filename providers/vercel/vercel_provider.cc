@@ -474,6 +474,7 @@ Status VercelProvider::Delete(const Observed& current) {
 }
 
 Result<int> VercelProvider::Exec(const Observed& current, const ExecRequest& request, Streams& streams) {
+  if (request.tty) return UnsupportedError("vercel sandboxes have no terminal for exec -t");
   SESAME_RETURN_IF_ERROR(CheckConfig());
   if (request.stdin_open) {
     return UnsupportedError("vercel: exec with stdin is not supported: Vercel's command API has no stdin");
@@ -486,6 +487,7 @@ Result<int> VercelProvider::Exec(const Observed& current, const ExecRequest& req
 }
 
 Status VercelProvider::Logs(const Observed& current, const LogOptions& options, Streams& streams) {
+  if (options.previous) return UnsupportedError("vercel sandboxes keep no previous run's output: logs --previous is not available");
   SESAME_RETURN_IF_ERROR(CheckConfig());
   if (options.follow) {
     std::string n = options.tail ? std::to_string(*options.tail) : "+1";

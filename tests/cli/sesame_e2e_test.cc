@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -64,7 +65,7 @@ TEST_F(SesameCliTest, GetJsonIsAParsableList) {
   auto r = Sesame({"get", "sandboxes", "-o", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto list = nlohmann::json::parse(r.out);
-  EXPECT_EQ(list["kind"], "SandboxList");
+  EXPECT_EQ(list["kind"], "List");
   ASSERT_EQ(list["items"].size(), 2u);
   EXPECT_EQ(list["items"][0]["metadata"]["name"], "reviewer");
   EXPECT_FALSE(list["metadata"]["resourceVersion"].get<std::string>().empty());
@@ -186,6 +187,61 @@ TEST_F(SesameCliTest, HelpAndUsageErrors) {
   EXPECT_EQ(Sesame({"get", "sandboxes", "--bogus"}).exit_code, 2);
   EXPECT_EQ(Sesame({"get", "sandboxes", "-o", "xml"}).exit_code, 2);
   EXPECT_EQ(Sesame({"get", "sandboxes", "-l", "a in (x"}).exit_code, 2);
+}
+
+// Lists are one List document for every kind; every verb takes TYPE/NAME;
+// diff and apply --dry-run agree, applyset included; version prints both sides.
+TEST_F(SesameCliTest, ListsNamesDiffAndVersionAreConsistent) {
+  std::string file = home_.Write("one.yaml", kGood);
+  ASSERT_EQ(Sesame({"apply", "-f", file, "--applyset", "set-a"}).exit_code, 0);
+  for (const char* what : {"events", "violations", "syncs", "sandboxes"}) {
+    auto json = Sesame({"get", what, "-o", "json"});
+    ASSERT_EQ(json.exit_code, 0) << what << json.err;
+    auto list = nlohmann::json::parse(json.out, nullptr, false);
+    ASSERT_TRUE(list.is_object()) << what << ": " << json.out;
+    EXPECT_TRUE(list["items"].is_array()) << what;
+    auto yaml = Sesame({"get", what, "-o", "yaml"});
+    EXPECT_NE(yaml.out.find("items:"), std::string::npos) << what << ": " << yaml.out;
+  }
+  // Another applyset: refused, and diff agrees with apply --dry-run.
+  auto other = Sesame({"apply", "-f", file, "--applyset", "set-b", "--dry-run"});
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.err.find("belongs to applyset \"set-a\""), std::string::npos) << other.err;
+  EXPECT_EQ(Sesame({"diff", "-f", file, "--applyset", "set-b"}).exit_code, 1);
+  EXPECT_EQ(Sesame({"apply", "-f", file, "--applyset", "set-b", "--force-conflicts", "--dry-run"}).out,
+            "sandbox/one configured (dry run)\n");
+  auto moved = Sesame({"diff", "-f", file, "--applyset", "set-b", "--force-conflicts"});
+  EXPECT_EQ(moved.exit_code, 1);
+  EXPECT_NE(moved.out.find("+    sesame.dev/applyset: set-b"), std::string::npos) << moved.out;
+  // Without --applyset the object stays in its set: unchanged, and no diff.
+  EXPECT_EQ(Sesame({"apply", "-f", file, "--dry-run"}).out, "sandbox/one unchanged (dry run)\n");
+  EXPECT_EQ(Sesame({"diff", "-f", file}).exit_code, 0);
+  // TYPE/NAME: the sandbox is found (it has no provider resource yet).
+  auto logs = Sesame({"logs", "sandbox/one"});
+  EXPECT_EQ(logs.err.find("sandbox/sandbox/one"), std::string::npos) << logs.err;
+  EXPECT_EQ(Sesame({"logs", "template/one"}).exit_code, 2);
+  EXPECT_EQ(Sesame({"delete", "sandbox/one", "sandbox/missing"}).exit_code, 1);
+  auto version = Sesame({"version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("Client Version: "), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("Server Version: "), std::string::npos) << version.out;
+}
+
+// Every example file a command's help names exists.
+TEST_F(SesameCliTest, HelpCitesExamplesThatExist) {
+  auto top = Sesame({"--help"});
+  std::regex command_line(R"(\n  ([a-z-]+)   )");
+  std::regex example(R"(examples/[A-Za-z0-9_./-]+\.ya?ml)");
+  int cited = 0;
+  for (std::sregex_iterator c(top.out.begin(), top.out.end(), command_line), end; c != end; ++c) {
+    auto help = Sesame({(*c)[1].str(), "--help"});
+    EXPECT_EQ(help.exit_code, 0) << (*c)[1];
+    for (std::sregex_iterator e(help.out.begin(), help.out.end(), example); e != end; ++e) {
+      ++cited;
+      EXPECT_TRUE(std::filesystem::exists(Example((*e).str().substr(9)))) << (*c)[1] << " cites " << (*e).str();
+    }
+  }
+  EXPECT_GT(cited, 0);
 }
 
 TEST_F(SesameCliTest, StdinManifest) {

@@ -164,6 +164,31 @@ std::vector<Row> Rows() {
          s.spec.lifetime.idle_timeout = specs::Duration{"1m", 1min};
        }, [](Observed& o) { o.last_activity = kNow - 2min; }, false, ActionType::kSuspend, "IdleTimeout",
        kNow, true},
+      {"restart requested", [](specs::Sandbox& s) {
+         s.metadata.annotations[specs::kRestartedAtAnnotation] = "2026-11-26T10:09:00.000Z";
+       }, Same, false, ActionType::kRestart, "RestartRequested"},
+      {"restart request already acted on", [](specs::Sandbox& s) {
+         s.metadata.annotations[specs::kRestartedAtAnnotation] = "2026-11-26T10:09:00.000Z";
+         s.status.restarted_at = "2026-11-26T10:09:00.000Z";
+       }, Same, false, ActionType::kNothing, "UpToDate"},
+      {"restart request of an exited session", [](specs::Sandbox& s) {
+         s.metadata.annotations[specs::kRestartedAtAnnotation] = "2026-11-26T10:09:00.000Z";
+       }, exited(0), false, ActionType::kRestart, "RestartRequested"},
+      {"restart request while suspended waits", [](specs::Sandbox& s) {
+         s.spec.suspend = true;
+         s.metadata.annotations[specs::kRestartedAtAnnotation] = "2026-11-26T10:09:00.000Z";
+       }, [](Observed& o) { o.state = ResourceState::kSuspended; }, false, ActionType::kNothing, ""},
+      {"idle-suspended stays suspended", [](specs::Sandbox& s) {
+         s.status.conditions.push_back({"Ready", "False", "IdleTimeout", "", kNow - 5min, 1});
+       }, [](Observed& o) { o.state = ResourceState::kSuspended; }, false, ActionType::kNothing, ""},
+      {"idle-suspended, resumed after", [](specs::Sandbox& s) {
+         s.status.conditions.push_back({"Ready", "False", "IdleTimeout", "", kNow - 5min, 1});
+         s.metadata.annotations[specs::kResumedAtAnnotation] = "2026-11-26T10:08:00.000Z";
+       }, [](Observed& o) { o.state = ResourceState::kSuspended; }, false, ActionType::kResume, "Resuming"},
+      {"idle-suspended, resumed before the suspension", [](specs::Sandbox& s) {
+         s.status.conditions.push_back({"Ready", "False", "IdleTimeout", "", kNow - 5min, 1});
+         s.metadata.annotations[specs::kResumedAtAnnotation] = "2026-11-26T10:04:00.000Z";
+       }, [](Observed& o) { o.state = ResourceState::kSuspended; }, false, ActionType::kNothing, ""},
       {"deleting with resource", deleting, Same, false, ActionType::kDelete, "Deleting"},
       {"deleting without resource", deleting, Same, true, ActionType::kFinalize, "Deleted"},
       {"deleting, Orphan policy", [](specs::Sandbox& s) {

@@ -1,0 +1,48 @@
+// `cmake --install` puts the binaries and the service files where a user
+// finds them, and the installed binary works from there (the gc pass the
+// timer and the cron line run, a filesystem sandbox with the supervisor
+// beside it is not needed for that).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "tests/testing/run_command.h"
+
+namespace sesame::cli {
+namespace {
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(CmakeInstall, InstallsBinariesAndServiceFiles) {
+  testing::TempDir dir;
+  std::string prefix = dir.path() + "/prefix";
+  auto install = testing::RunCommand({CMAKE_COMMAND, "--install", BUILD_DIR, "--prefix", prefix});
+  ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+  for (const char* bin : {"bin/sesame", "bin/sesame-supervisor"}) {
+    auto status = std::filesystem::status(prefix + "/" + bin);
+    EXPECT_TRUE(std::filesystem::is_regular_file(status)) << bin;
+    EXPECT_NE(status.permissions() & std::filesystem::perms::owner_exec, std::filesystem::perms::none) << bin;
+  }
+  std::string contrib = prefix + "/share/sesame/contrib/";
+  std::string controller = Read(contrib + "sesame-controller.service");
+  EXPECT_NE(controller.find("ExecStart=/usr/local/bin/sesame controller"), std::string::npos) << controller;
+  EXPECT_NE(controller.find("WantedBy=multi-user.target"), std::string::npos);
+  EXPECT_NE(Read(contrib + "sesame-gc.service").find("ExecStart=/usr/local/bin/sesame gc"), std::string::npos);
+  EXPECT_NE(Read(contrib + "sesame-gc.timer").find("OnUnitActiveSec=15min"), std::string::npos);
+  std::string cron = Read(contrib + "sesame-gc.cron");
+  EXPECT_NE(cron.find("*/15 * * * * sesame /usr/local/bin/sesame gc"), std::string::npos) << cron;
+
+  // What the timer and the cron line run, from the installed binary.
+  auto version = testing::RunCommand({prefix + "/bin/sesame", "version", "--client"});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  auto gc = testing::RunCommand({prefix + "/bin/sesame", "gc", "--dry-run"}, {{"SESAME_HOME", dir.path() + "/home"}});
+  EXPECT_EQ(gc.exit_code, 0) << gc.out << gc.err;
+}
+
+}  // namespace
+}  // namespace sesame::cli
