@@ -11,7 +11,7 @@
 namespace sesame::cli {
 namespace {
 
-constexpr char kResources[] = "sandboxes templates events violations syncs";
+constexpr char kResources[] = "sandboxes templates pools quotas events violations syncs";
 constexpr char kFormats[] = "wide yaml json name";
 constexpr char kSandboxVerbs[] = "logs exec attach suspend resume restart port-forward cp";
 
@@ -55,6 +55,23 @@ std::string Alternatives(std::string words) {
   return words;
 }
 
+// Shell lines that collect into `args` the positional words from index
+// `first` to before `cursor`, skipping flags and the values they take
+// (the same text in bash and zsh, which differ only in where words start).
+std::string PositionalWords(const std::string& first, const std::string& cursor, const std::string& word,
+                            const std::vector<Command>& commands) {
+  return "  for (( i = " + first + "; i < " + cursor + "; i++ )); do\n"
+         "    w=" + word + "\n"
+         "    if (( skip )); then skip=0; continue; fi\n"
+         "    case $w in\n"
+         "      --) break ;;\n"
+         "      " + ValueFlags(commands) + ") skip=1; continue ;;\n"
+         "      -*) continue ;;\n"
+         "    esac\n"
+         "    args+=(\"$w\")\n"
+         "  done\n";
+}
+
 std::string BashScript(const std::vector<Command>& commands) {
   std::ostringstream s;
   std::string names;
@@ -83,20 +100,8 @@ std::string BashScript(const std::vector<Command>& commands) {
   s << "    esac\n"
        "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\")); return\n"
        "  fi\n"
-       "  # The positional words before the cursor, skipping flags and their values.\n"
-       "  for (( i = 2; i < COMP_CWORD; i++ )); do\n"
-       "    w=${COMP_WORDS[i]}\n"
-       "    if (( skip )); then skip=0; continue; fi\n"
-       "    case $w in\n"
-       "      --) break ;;\n"
-       "      "
-    << ValueFlags(commands)
-    << ") skip=1; continue ;;\n"
-       "      -*) continue ;;\n"
-       "    esac\n"
-       "    args+=(\"$w\")\n"
-       "  done\n"
-       "  case $cmd in\n"
+    << PositionalWords("2", "COMP_CWORD", "${COMP_WORDS[i]}", commands)
+    << "  case $cmd in\n"
        "    get|describe|delete)\n"
        "      if (( ${#args[@]} == 0 )); then words='"
     << kResources
@@ -145,19 +150,8 @@ std::string ZshScript(const std::vector<Command>& commands) {
   s << "    esac\n"
        "    compadd -- $choices; return\n"
        "  fi\n"
-       "  for (( i = 3; i < CURRENT; i++ )); do\n"
-       "    w=${words[i]}\n"
-       "    if (( skip )); then skip=0; continue; fi\n"
-       "    case $w in\n"
-       "      --) break ;;\n"
-       "      "
-    << ValueFlags(commands)
-    << ") skip=1; continue ;;\n"
-       "      -*) continue ;;\n"
-       "    esac\n"
-       "    args+=(\"$w\")\n"
-       "  done\n"
-       "  case $cmd in\n"
+    << PositionalWords("3", "CURRENT", "${words[i]}", commands)
+    << "  case $cmd in\n"
        "    get|describe|delete)\n"
        "      if (( ${#args} == 0 )); then choices=("
     << kResources

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 namespace sesame::providers::filesystem {
@@ -57,6 +58,28 @@ Result<FdPair> MakeTerminal() {
   return pair;
 }
 
+// Reads the command's output with `read_once` (one poll; false once every
+// output is closed) until the command has ended, then returns its exit
+// code. Output a moment after the exit is not waited for (a background job
+// may hold the descriptors); a timeout or a cancel kills its group.
+Result<int> FollowToExit(ChildProcess& child, std::optional<Millis> timeout, Streams& streams,
+                         const std::function<bool()>& read_once) {
+  SteadyTime start = std::chrono::steady_clock::now();
+  std::optional<SteadyTime> drain_deadline;
+  std::optional<int> code;
+  bool timed_out = false;
+  while (read_once()) {
+    SteadyTime now = std::chrono::steady_clock::now();
+    if (!code && (code = child.TryWait())) drain_deadline = now + kDrainAfterExit;
+    if (drain_deadline && now >= *drain_deadline) break;
+    if (!code && timeout && now - start >= *timeout) timed_out = true;
+    if (!code && (timed_out || streams.cancelled())) child.KillGroup();
+  }
+  if (!code) code = child.Wait();
+  if (timed_out) return TerminalError("exec timed out after " + std::to_string(timeout->count()) + "ms");
+  return *code;
+}
+
 }  // namespace
 
 Result<int> RunWithTerminal(SpawnOptions spawn, bool stdin_open, std::optional<Millis> timeout,
@@ -89,24 +112,15 @@ Result<int> RunWithTerminal(SpawnOptions spawn, bool stdin_open, std::optional<M
       (void)WriteAll(fd, "\x04");  // end of input, as Ctrl-D at a terminal
     });
   }
-  SteadyTime start = std::chrono::steady_clock::now();
-  std::optional<SteadyTime> drain_deadline;
-  std::optional<int> code;
-  bool timed_out = false;
-  while (terminal->read.valid()) {
+  Result<int> code = FollowToExit(*child, timeout, streams, [&] {
+    if (!terminal->read.valid()) return false;
     pollfd fd = {master, POLLIN, 0};
     ::poll(&fd, 1, static_cast<int>(kPollInterval.count()));
     if (fd.revents != 0) Pump(terminal->read, streams.on_stdout);
-    SteadyTime now = std::chrono::steady_clock::now();
-    if (!code && (code = child->TryWait())) drain_deadline = now + kDrainAfterExit;
-    if (drain_deadline && now >= *drain_deadline) break;  // a background job holds the terminal
-    if (!code && timeout && now - start >= *timeout) timed_out = true;
-    if (!code && (timed_out || streams.cancelled())) child->KillGroup();
-  }
-  if (!code) code = child->Wait();
+    return true;
+  });
   if (feeder.joinable()) feeder.join();
-  if (timed_out) return TerminalError("exec timed out after " + std::to_string(timeout->count()) + "ms");
-  return *code;
+  return code;
 }
 
 Result<int> RunWithStreams(SpawnOptions spawn, bool stdin_open, std::optional<Millis> timeout,
@@ -133,27 +147,16 @@ Result<int> RunWithStreams(SpawnOptions spawn, bool stdin_open, std::optional<Mi
   std::thread feeder;
   if (stdin_open) feeder = std::thread(FeedStdin, in->read.get(), std::ref(streams));
 
-  SteadyTime start = std::chrono::steady_clock::now();
-  std::optional<SteadyTime> drain_deadline;
-  std::optional<int> code;
-  bool timed_out = false;
-  while (out->read.valid() || err->read.valid()) {
+  Result<int> code = FollowToExit(*child, timeout, streams, [&] {
+    if (!out->read.valid() && !err->read.valid()) return false;
     pollfd fds[2] = {{out->read.get(), POLLIN, 0}, {err->read.get(), POLLIN, 0}};
     ::poll(fds, 2, static_cast<int>(kPollInterval.count()));
     if (fds[0].revents != 0) Pump(out->read, streams.on_stdout);
     if (fds[1].revents != 0) Pump(err->read, streams.on_stderr);
-    SteadyTime now = std::chrono::steady_clock::now();
-    if (!code && (code = child->TryWait())) drain_deadline = now + kDrainAfterExit;
-    if (drain_deadline && now >= *drain_deadline) break;  // a background job holds the pipes
-    if (!code && timeout && now - start >= *timeout) timed_out = true;
-    if (!code && (timed_out || streams.cancelled())) child->KillGroup();
-  }
-  if (!code) code = child->Wait();
+    return true;
+  });
   if (feeder.joinable()) feeder.join();
-  if (timed_out) {
-    return TerminalError("exec timed out after " + std::to_string(timeout->count()) + "ms");
-  }
-  return *code;
+  return code;
 }
 
 }  // namespace sesame::providers::filesystem

@@ -81,7 +81,7 @@ TEST_F(CompletionTest, Bash) {
 
 TEST_F(CompletionTest, Zsh) {
   EXPECT_NE(Zsh("sesame ''").find("port-forward"), std::string::npos);
-  EXPECT_EQ(Zsh("sesame get ''"), "sandboxes templates events violations syncs\n");
+  EXPECT_EQ(Zsh("sesame get ''"), "sandboxes templates pools quotas events violations syncs\n");
   EXPECT_EQ(Zsh("sesame suspend ''"), "one two\n");
   EXPECT_EQ(Zsh("sesame get -n default templates ''"), "\n");
   EXPECT_NE(Zsh("sesame exec --").find("--tty"), std::string::npos);

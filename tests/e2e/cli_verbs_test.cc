@@ -155,7 +155,7 @@ TEST_F(CliVerbsTest, JsonAndYamlListsForEveryKind) {
   Apply("apiVersion: sesame.dev/v1alpha1\nkind: SandboxTemplate\nmetadata:\n  name: tpl\nspec:\n  provider: filesystem\n");
   WaitReady("alpha");
   for (bool remote : {false, true}) {
-    for (const char* what : {"sandboxes", "templates", "syncs", "events", "violations"}) {
+    for (const char* what : {"sandboxes", "templates", "pools", "quotas", "syncs", "events", "violations"}) {
       SCOPED_TRACE(std::string(what) + (remote ? " through the server" : " local"));
       auto json = Via(remote, {"get", what, "-o", "json"});
       ASSERT_EQ(json.exit_code, 0) << json.err;
