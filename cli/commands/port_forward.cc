@@ -20,28 +20,10 @@
 #include "cli/command.h"
 #include "cli/kinds.h"
 #include "common/number.h"
+#include "common/unique_fd.h"
 
 namespace sesame::cli {
 namespace {
-
-// An owned socket descriptor.
-class Socket {
- public:
-  explicit Socket(int fd = -1) : fd_(fd) {}
-  Socket(Socket&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  Socket& operator=(Socket&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  ~Socket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
 
 struct PortPair {
   int local = 0;  // 0: any free port
@@ -65,7 +47,7 @@ Result<PortPair> ParsePorts(const std::string& text) {
 }
 
 // Connects to the host and port of "http://HOST:PORT/...".
-Result<Socket> Connect(const std::string& url) {
+Result<UniqueFd> Connect(const std::string& url) {
   auto scheme = url.find("://");
   std::string authority = scheme == std::string::npos ? url : url.substr(scheme + 3);
   auto hp = ParseHostPort(authority.substr(0, authority.find('/')), "the sandbox's address");
@@ -79,7 +61,7 @@ Result<Socket> Connect(const std::string& url) {
   }
   std::string error = "no address";
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    Socket s(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol));
+    UniqueFd s(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol));
     if (s.valid() && ::connect(s.get(), a->ai_addr, a->ai_addrlen) == 0) {
       ::freeaddrinfo(found);
       return s;
@@ -90,8 +72,8 @@ Result<Socket> Connect(const std::string& url) {
   return UnavailableError("nothing answers at " + hp->host + ":" + port + " (" + error + ")");
 }
 
-Result<Socket> Listen(int port, int* bound) {
-  Socket s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+Result<UniqueFd> Listen(int port, int* bound) {
+  UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!s.valid()) return InternalError(std::string("socket: ") + std::strerror(errno));
   int one = 1;
   ::setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -110,7 +92,7 @@ Result<Socket> Listen(int port, int* bound) {
 
 // Copies both ways until both sides have ended; an end on one side is
 // passed on as a half-close.
-void Relay(Socket a, Socket b) {
+void Relay(UniqueFd a, UniqueFd b) {
   bool open[2] = {true, true};  // a->b, b->a
   char buf[32768];
   while (open[0] || open[1]) {
@@ -160,7 +142,7 @@ int RunPortForward(Context& ctx, const ParsedFlags& flags) {
     if (!url.ok()) return ctx.Fail(url.status());
   }
   std::vector<std::thread> acceptors;
-  std::vector<Socket> listeners;
+  std::vector<UniqueFd> listeners;
   for (const auto& p : pairs) {
     int bound = 0;
     auto listener = Listen(p.local, &bound);
@@ -173,7 +155,7 @@ int RunPortForward(Context& ctx, const ParsedFlags& flags) {
   for (size_t i = 0; i < pairs.size(); ++i) {
     acceptors.emplace_back([&, i] {
       while (true) {
-        Socket conn(::accept4(listeners[i].get(), nullptr, nullptr, SOCK_CLOEXEC));
+        UniqueFd conn(::accept4(listeners[i].get(), nullptr, nullptr, SOCK_CLOEXEC));
         if (!conn.valid()) {
           if (errno == EINTR || errno == ECONNABORTED) continue;
           return;
@@ -185,7 +167,7 @@ int RunPortForward(Context& ctx, const ParsedFlags& flags) {
           std::lock_guard guard(client_lock);
           url = (*client)->PortUrl(ns, *name, pairs[i].remote);
         }
-        auto target = url.ok() ? Connect(*url) : Result<Socket>(url.status());
+        auto target = url.ok() ? Connect(*url) : Result<UniqueFd>(url.status());
         if (!target.ok()) {
           std::lock_guard guard(client_lock);
           ctx.err << "error: port " << pairs[i].remote << ": " << target.status().message() << "\n";
