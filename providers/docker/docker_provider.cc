@@ -495,7 +495,12 @@ Status DockerProvider::Restart(const Observed& current, const SandboxRequest& re
         RuntimesOf(options_).Prepare(request, WrapperOptionsFor(request, options_), {});
     if (!runtime.ok()) return runtime.status();
   }
-  return StartContainer(*id);
+  Status started = StartContainer(*id);
+  // After an engine restart containerd may still hold the container's old
+  // task and refuse every start ("task ...: already exists"): a new
+  // container is the way out.
+  if (!started.ok() && Contains(started.message(), "already exists")) return Remake(current, request);
+  return started;
 }
 
 Status DockerProvider::Delete(const Observed& current) {
