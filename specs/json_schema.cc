@@ -66,16 +66,18 @@ json ToJsonSchema(const Schema& schema) {
 }
 
 json ObjectJsonSchema(bool is_template) {
+  return ObjectJsonSchema(is_template ? kKindSandboxTemplate : kKindSandbox, SpecSchema(is_template), !is_template);
+}
+
+json ObjectJsonSchema(const std::string& kind, const Schema& spec, bool has_status) {
   json out = {{"type", "object"},
               {"required", {"apiVersion", "kind", "metadata"}},
               {"properties",
                {{"apiVersion", {{"type", "string"}, {"enum", {kApiVersion}}}},
-                {"kind",
-                 {{"type", "string"},
-                  {"enum", {is_template ? kKindSandboxTemplate : kKindSandbox}}}},
+                {"kind", {{"type", "string"}, {"enum", {kind}}}},
                 {"metadata", ToJsonSchema(MetadataSchema())},
-                {"spec", ToJsonSchema(SpecSchema(is_template))}}}};
-  if (!is_template) {
+                {"spec", ToJsonSchema(spec)}}}};
+  if (has_status) {
     out["properties"]["status"] = {{"type", "object"},
                                    {"description", "Written by the controller."},
                                    {"x-kubernetes-preserve-unknown-fields", true}};

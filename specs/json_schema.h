@@ -13,8 +13,10 @@ namespace sesame::specs {
 // "required", "items", "enum", "minimum"/"maximum", "format".
 nlohmann::json ToJsonSchema(const Schema& schema);
 
-// A whole Sandbox (or SandboxTemplate) object: apiVersion, kind, metadata,
-// spec; status is left open.
+// A whole object of `kind` with spec `spec`: apiVersion, kind, metadata,
+// spec; status (when the kind has one) is left open.
+nlohmann::json ObjectJsonSchema(const std::string& kind, const Schema& spec, bool has_status);
+// A whole Sandbox (or SandboxTemplate) object.
 nlohmann::json ObjectJsonSchema(bool is_template);
 
 }  // namespace sesame::specs

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/testing/run_command.h"
@@ -20,7 +21,7 @@ std::string Read(const std::string& path) {
 }
 
 TEST(SchemaTest, DocsHoldWhatSesameSchemaPrints) {
-  for (const std::string kind : {"", "sandbox", "sandboxtemplate"}) {
+  for (const std::string kind : {"", "sandbox", "sandboxtemplate", "gitsync", "sandboxpool", "sandboxquota"}) {
     std::vector<std::string> argv = {SESAME_BINARY, "schema"};
     if (!kind.empty()) argv.push_back(kind);
     auto printed = testing::RunCommand(argv);
@@ -32,6 +33,10 @@ TEST(SchemaTest, DocsHoldWhatSesameSchemaPrints) {
   auto ttl = sandbox["properties"]["spec"]["properties"]["lifetime"]["properties"]["ttl"];
   EXPECT_FALSE(ttl.value("description", "").empty()) << ttl;
   EXPECT_EQ(testing::RunCommand({SESAME_BINARY, "schema", "pods"}).exit_code, 2);
+  auto every = nlohmann::json::parse(testing::RunCommand({SESAME_BINARY, "schema"}).out);
+  std::set<std::string> kinds;
+  for (const auto& k : every["oneOf"]) kinds.insert(k["properties"]["kind"]["enum"][0].get<std::string>());
+  EXPECT_EQ(kinds, (std::set<std::string>{"Sandbox", "SandboxTemplate", "GitSync", "SandboxPool", "SandboxQuota"}));
 }
 
 TEST(SchemaTest, ExamplesNameTheSchema) {
