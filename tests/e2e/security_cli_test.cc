@@ -51,8 +51,10 @@ spec:
   EXPECT_FALSE(std::filesystem::exists("/etc/sesame-escape-test"));
   auto json = Sesame({"get", "violations", "nosy", "-o", "json"});
   ASSERT_EQ(json.exit_code, 0);
-  auto first = nlohmann::json::parse(json.out.substr(0, json.out.find('\n')));
-  EXPECT_EQ(first["sandbox"]["name"], "nosy");
+  auto list = nlohmann::json::parse(json.out);
+  EXPECT_EQ(list["kind"], "List") << json.out;
+  ASSERT_FALSE(list["items"].empty()) << json.out;
+  for (const auto& v : list["items"]) EXPECT_EQ(v["sandbox"]["name"], "nosy") << v.dump();
 }
 
 }  // namespace
