@@ -13,6 +13,8 @@ namespace {
 
 constexpr char kResources[] = "sandboxes templates pools quotas events violations syncs";
 constexpr char kFormats[] = "wide yaml json name";
+// The kinds `sesame schema` prints (cli/commands/schema.cc).
+constexpr char kSchemaKinds[] = "sandbox sandboxtemplate gitsync sandboxpool sandboxquota";
 constexpr char kSandboxVerbs[] = "logs exec attach suspend resume restart port-forward cp";
 
 // The flags of `c` as the shell sees them, --help and --server included
@@ -112,7 +114,9 @@ std::string BashScript(const std::vector<Command>& commands) {
        "    wait) words=$(_sesame_names sandboxes | sed 's|^|sandbox/|') ;;\n"
        "    sync) words=$(_sesame_names gitsyncs) ;;\n"
        "    completion) words='bash zsh fish' ;;\n"
-       "    schema) words='sandbox sandboxtemplate gitsync' ;;\n"
+       "    schema) words='"
+    << kSchemaKinds
+    << "' ;;\n"
        "  esac\n"
        "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
        "}\n"
@@ -162,7 +166,9 @@ std::string ZshScript(const std::vector<Command>& commands) {
        "    wait) choices=(${(f)\"$(_sesame_names sandboxes | sed 's|^|sandbox/|')\"}) ;;\n"
        "    sync) choices=(${(f)\"$(_sesame_names gitsyncs)\"}) ;;\n"
        "    completion) choices=(bash zsh fish) ;;\n"
-       "    schema) choices=(sandbox sandboxtemplate gitsync) ;;\n"
+       "    schema) choices=("
+    << kSchemaKinds
+    << ") ;;\n"
        "  esac\n"
        "  compadd -- $choices\n"
        "}\n"
@@ -209,7 +215,9 @@ std::string FishScript(const std::vector<Command>& commands) {
     << "' -a '(__sesame_names sandboxes)'\n"
        "complete -c sesame -n '__fish_seen_subcommand_from sync' -a '(__sesame_names gitsyncs)'\n"
        "complete -c sesame -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n"
-       "complete -c sesame -n '__fish_seen_subcommand_from schema' -a 'sandbox sandboxtemplate gitsync'\n"
+       "complete -c sesame -n '__fish_seen_subcommand_from schema' -a '"
+    << kSchemaKinds
+    << "'\n"
        "complete -c sesame -l output -s o -x -a "
     << FishQuote(kFormats) << " -n '__fish_seen_subcommand_from get version'\n";
   return s.str();

@@ -77,6 +77,7 @@ TEST_F(CompletionTest, Bash) {
   EXPECT_EQ(Bash("sesame wait o"), "\n");
   EXPECT_EQ(Bash("sesame wait sandbox/o"), "sandbox/one\n");
   EXPECT_EQ(Bash("sesame completion z"), "zsh\n");
+  EXPECT_EQ(Bash("sesame schema sandboxp"), "sandboxpool\n");  // every kind `sesame schema` prints
 }
 
 TEST_F(CompletionTest, Zsh) {
