@@ -123,6 +123,19 @@ class ApiTest : public ::testing::Test {
     return client_->Post("/v1/apply" + query, body, "application/yaml");
   }
 
+  // `count` updates of team-a/web through the store, label n = 0, 1, ...
+  void RelabelWeb(int count) {
+    auto current = store_->Get({specs::kKindSandbox, "team-a", "web"});
+    ASSERT_TRUE(current.ok());
+    for (int i = 0; i < count; ++i) {
+      specs::Object o = *current;
+      o.metadata.labels["n"] = std::to_string(i);
+      o.metadata.resource_version = 0;
+      current = store_->Update(o);
+      ASSERT_TRUE(current.ok());
+    }
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
   providers::Registry registry_;
@@ -229,16 +242,7 @@ TEST_F(ApiTest, WatchStreamsABurstWithNothingMissedOrRepeated) {
                                 .get<std::string>()
                                 .c_str());
   const int kWrites = 10000;
-  std::thread writer([&] {
-    auto current = store_->Get({specs::kKindSandbox, "team-a", "web"});
-    for (int i = 0; i < kWrites; ++i) {
-      specs::Object o = *current;
-      o.metadata.labels["n"] = std::to_string(i);
-      o.metadata.resource_version = 0;
-      current = store_->Update(o);
-      ASSERT_TRUE(current.ok());
-    }
-  });
+  std::thread writer([&] { RelabelWeb(kWrites); });
   std::set<int64_t> versions;
   int64_t last = from;
   bool ordered = true;
@@ -530,14 +534,7 @@ TEST_F(ApiTest, ManyWatchersSeeEveryChangeInOrder) {
             });
     });
   }
-  auto current = store_->Get({specs::kKindSandbox, "team-a", "web"});
-  for (int i = 0; i < kWrites; ++i) {
-    specs::Object o = *current;
-    o.metadata.labels["n"] = std::to_string(i);
-    o.metadata.resource_version = 0;
-    current = store_->Update(o);
-    ASSERT_TRUE(current.ok());
-  }
+  RelabelWeb(kWrites);
   for (auto& t : watchers) t.join();
   for (int w = 0; w < kWatchers; ++w) {
     ASSERT_EQ(seen[w].size(), static_cast<size_t>(kWrites)) << "watcher " << w;
