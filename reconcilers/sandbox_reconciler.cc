@@ -20,6 +20,7 @@ struct SandboxReconciler::Context {
   Action action;
   Status result;
   bool object_gone = false;  // the finalizer was dropped and the row removed
+  std::string replaced_id;   // a restart's provider id before, when it changed
 };
 
 SandboxReconciler::SandboxReconciler(store::Store& store, const providers::Registry& registry,
@@ -223,7 +224,9 @@ std::string EventMessage(const SandboxReconciler::Context& ctx) {
     case ActionType::kUpdate: done = "updated " + what; break;
     case ActionType::kSuspend: done = "suspended " + what; break;
     case ActionType::kResume: done = "resumed " + what; break;
-    case ActionType::kRestart: done = "restarted " + what; break;
+    case ActionType::kRestart:
+      done = "restarted " + what + (ctx.replaced_id.empty() ? "" : " (was " + ctx.replaced_id + ")");
+      break;
     case ActionType::kStartSession: done = "started the session in " + what; break;
     case ActionType::kDelete: done = "deleted the " + ctx.provider->name() + " sandbox"; break;
     default: break;
@@ -331,13 +334,18 @@ Status SandboxReconciler::Execute(Context& ctx) {
     case ActionType::kRestart: {
       auto request = BuildRequest(ctx);
       if (!request.ok()) return request.status();
+      std::string before = ctx.observed->id;
       SESAME_RETURN_IF_ERROR(p.Restart(*ctx.observed, *request));
       ctx.sandbox.status.restarts++;
       // A requested restart is done once; one by restartPolicy also
       // satisfies a request made meanwhile.
       auto asked = ctx.sandbox.metadata.annotations.find(specs::kRestartedAtAnnotation);
       if (asked != ctx.sandbox.metadata.annotations.end()) ctx.sandbox.status.restarted_at = asked->second;
-      return reobserve();
+      SESAME_RETURN_IF_ERROR(reobserve());
+      // A new pid, or a new container where the engine could not start the
+      // old one again: the event names both.
+      if (ctx.observed && !before.empty() && ctx.observed->id != before) ctx.replaced_id = before;
+      return Status::Ok();
     }
     case ActionType::kDelete:
       SESAME_RETURN_IF_ERROR(p.Delete(*ctx.observed));

@@ -496,10 +496,15 @@ Status DockerProvider::Restart(const Observed& current, const SandboxRequest& re
     if (!runtime.ok()) return runtime.status();
   }
   Status started = StartContainer(*id);
-  // After an engine restart containerd may still hold the container's old
-  // task and refuse every start ("task ...: already exists"): a new
-  // container is the way out.
-  if (!started.ok() && Contains(started.message(), "already exists")) return Remake(current, request);
+  // A start that the engine's own shutdown cut short can leave containerd
+  // with the container's old task ("task ...: already exists") or its
+  // bundle directory ("failed to start shim: mkdir ...: file exists"), and
+  // the engine then refuses every start of that container for good. A new
+  // container is the way out; the reconciler's event names both.
+  if (!started.ok() && (Contains(started.message(), "already exists") ||
+                        Contains(started.message(), "file exists"))) {
+    return Remake(current, request);
+  }
   return started;
 }
 
