@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <random>
 
+#include "common/number.h"
 #include "controller/api/api_errors.h"
 #include "controller/api/kube_internal.h"
 #include "controller/api/object_writes.h"
@@ -79,12 +80,23 @@ std::optional<json> JsonBody(const HttpRequest& r, HttpResponse* error) {
   return body;
 }
 
-int64_t ResourceVersionIn(const json& doc) {
-  if (!doc.is_object() || !doc.contains("metadata") || !doc["metadata"].is_object()) return 0;
+// A body's metadata.resourceVersion, a precondition of the write: 0 when
+// absent (none), an error when it is not a resource version ("abc", "12x"):
+// read as 0, it would silently drop the precondition.
+Result<int64_t> ResourceVersionIn(const json& doc) {
+  if (!doc.is_object() || !doc.contains("metadata") || !doc["metadata"].is_object()) return int64_t{0};
   const json& rv = doc["metadata"].value("resourceVersion", json());
-  if (rv.is_string()) return std::atoll(rv.get<std::string>().c_str());
-  if (rv.is_number_integer()) return rv.get<int64_t>();
-  return 0;
+  if (rv.is_string()) return ParseInteger(rv.get<std::string>(), "metadata.resourceVersion", 0);
+  if (rv.is_number_unsigned()) return rv.get<int64_t>();
+  if (rv.is_null()) return int64_t{0};
+  return InvalidError("metadata.resourceVersion: expected a resource version (a non-negative integer), got " +
+                      rv.dump());
+}
+
+// The stored object's resourceVersion (always well formed).
+int64_t StoredResourceVersion(const json& doc) {
+  Result<int64_t> rv = ResourceVersionIn(doc);
+  return rv.ok() ? *rv : 0;
 }
 
 json ListOf(const KubeResource& resource, const std::vector<specs::Object>& items) {
@@ -259,10 +271,11 @@ HttpResponse KubeApi::Update(const HttpRequest& r, const Target& t) {
   if (!body) return error;
   bool dry = DryRun(r);
   if (t.subresource == "status") {
-    int64_t precondition = ResourceVersionIn(*body);
+    Result<int64_t> precondition = ResourceVersionIn(*body);
+    if (!precondition.ok()) return KubeError(400, precondition.status().message());
     bool wrote = false;
     HttpResponse response = WriteStatus(*store_, t, dry, [&](json current) -> Result<json> {
-      if (precondition != 0 && precondition != ResourceVersionIn(current)) {
+      if (*precondition != 0 && *precondition != StoredResourceVersion(current)) {
         return ConflictError("the object has been modified; please apply your changes to the latest version and try again");
       }
       current["status"] = body->value("status", json::object());
@@ -309,10 +322,11 @@ HttpResponse KubeApi::Patch(const HttpRequest& r, const Target& t) {
   if (json_patch && !patch.is_array()) return KubeError(400, "a JSON patch must be an array of operations");
   bool dry = DryRun(r);
   // The patched document; a merge patch's resourceVersion is a precondition.
+  Result<int64_t> precondition = json_patch ? Result<int64_t>(int64_t{0}) : ResourceVersionIn(patch);
+  if (!precondition.ok()) return KubeError(400, precondition.status().message());
   auto patched = [&](json current) -> Result<json> {
     if (!json_patch) {
-      int64_t precondition = ResourceVersionIn(patch);
-      if (precondition != 0 && precondition != ResourceVersionIn(current)) {
+      if (*precondition != 0 && *precondition != StoredResourceVersion(current)) {
         return ConflictError("the object has been modified; please apply your changes to the latest version and try again");
       }
       current.merge_patch(patch);
@@ -383,7 +397,9 @@ Result<DeleteOptions> DeleteOptionsOf(const HttpRequest& r) {
   for (const auto& v : body.value("dryRun", json::array())) options.dry_run |= v == "All";
   json pre = body.value("preconditions", json::object());
   if (pre.is_object()) {
-    options.resource_version = ResourceVersionIn({{"metadata", pre}});
+    Result<int64_t> rv = ResourceVersionIn({{"metadata", pre}});
+    if (!rv.ok()) return rv.status();
+    options.resource_version = *rv;
     if (pre.contains("uid") && pre["uid"].is_string()) options.uid = pre["uid"];
   }
   return options;

@@ -157,6 +157,17 @@ TEST_F(KubectlTest, ApplyDiffEditPatchLabelAnnotateWaitDelete) {
   auto invalid = Kubectl({"patch", "sb", "box", "--type", "merge", "-p", R"({"spec":{"lifetime":{"ttl":"forever"}}})"});
   EXPECT_NE(invalid.exit_code, 0);
   EXPECT_NE(invalid.err.find("The Sandbox \"box\" is invalid: spec.lifetime.ttl:"), std::string::npos) << invalid.err;
+  // A resourceVersion in a merge patch is a precondition: a stale one is a
+  // conflict, one that is no number is refused (never read as "none").
+  auto stale = Kubectl({"patch", "sb", "box", "--type", "merge", "-p",
+                        R"({"metadata":{"resourceVersion":"1"},"spec":{"restartPolicy":"Never"}})"});
+  EXPECT_NE(stale.exit_code, 0);
+  EXPECT_NE(stale.err.find("the object has been modified"), std::string::npos) << stale.err;
+  auto garbled = Kubectl({"patch", "sb", "box", "--type", "merge", "-p",
+                          R"({"metadata":{"resourceVersion":"abc"},"spec":{"restartPolicy":"Never"}})"});
+  EXPECT_NE(garbled.exit_code, 0);
+  EXPECT_NE(garbled.err.find("metadata.resourceVersion"), std::string::npos) << garbled.err;
+  EXPECT_EQ(Kubectl({"get", "sb", "box", "-o", "jsonpath={.spec.restartPolicy}"}).out, "OnFailure");
   std::string unknown_file = dir_.Write("unknown.yaml", Manifest("6h", "red") + "  colour: blue\n");
   auto unknown = Kubectl({"apply", "-f", unknown_file});
   EXPECT_NE(unknown.exit_code, 0);
