@@ -47,6 +47,8 @@ void BlockTerminationSignals() {
 void OnTerminationSignal(std::function<void()> on_signal) {
   BlockTerminationSignals();
   sigset_t set = TerminationSignals();
+  // Detached on purpose: it lives as long as the process, which it may end
+  // itself with _exit (nothing to join, nothing to unwind).
   std::thread([set, on_signal = std::move(on_signal)]() mutable {
     int sig = 0;
     sigwait(&set, &sig);

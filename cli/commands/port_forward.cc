@@ -14,12 +14,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "cli/command.h"
 #include "cli/kinds.h"
 #include "common/number.h"
+#include "common/thread_group.h"
 #include "common/unique_fd.h"
 
 namespace sesame::cli {
@@ -152,6 +154,7 @@ int RunPortForward(Context& ctx, const ParsedFlags& flags) {
   }
   ctx.out.flush();
   std::mutex client_lock;  // one request at a time on the client's connection
+  ThreadGroup relays;      // one per connection, joined as they end
   for (size_t i = 0; i < pairs.size(); ++i) {
     acceptors.emplace_back([&, i] {
       while (true) {
@@ -174,7 +177,8 @@ int RunPortForward(Context& ctx, const ParsedFlags& flags) {
           ctx.err.flush();
           continue;  // the connection closes
         }
-        std::thread(Relay, std::move(conn), std::move(target).value()).detach();
+        auto ends = std::make_shared<std::pair<UniqueFd, UniqueFd>>(std::move(conn), std::move(target).value());
+        relays.Spawn([ends] { Relay(std::move(ends->first), std::move(ends->second)); });
       }
     });
   }

@@ -197,6 +197,9 @@ Status Guard::Start(const Args& args) {
     state.host_ports = forwarder_->host_ports();
   }
   SESAME_RETURN_IF_ERROR(WriteGuardState(paths, state));
+  // Detached on purpose: both live as long as this guard process, which
+  // ends with _exit while they may still block in open() of a FIFO (see
+  // RunDetached); there is nothing to join.
   std::thread(&Guard::OpenGateForever, this, paths.gate()).detach();
   std::thread(&Guard::CloseInstallWindow, this, paths).detach();
   return Status::Ok();
