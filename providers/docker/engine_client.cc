@@ -1,6 +1,6 @@
 #include "providers/docker/engine_client.h"
 
-#include <curl/curl.h>
+#include "providers/http/curl_library.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12,11 +12,6 @@ namespace {
 
 constexpr long kConnectTimeoutMs = 5000;
 constexpr size_t kMaxIdleHandles = 16;
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // Per-transfer state shared with the libcurl callbacks.
 struct Transfer {
@@ -30,7 +25,7 @@ struct Transfer {
 bool Streaming(Transfer& t) {
   if (t.on_data == nullptr) return false;
   long code = 0;
-  curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &code);
+  libcurl::easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &code);
   return code >= 200 && code < 300;
 }
 
@@ -77,12 +72,10 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }  // namespace
 
 EngineClient::EngineClient(std::string socket_path, Millis default_timeout)
-    : socket_path_(std::move(socket_path)), default_timeout_(default_timeout) {
-  GlobalInit();
-}
+    : socket_path_(std::move(socket_path)), default_timeout_(default_timeout) {}
 
 EngineClient::~EngineClient() {
-  for (void* h : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(h));
+  for (void* h : idle_handles_) libcurl::easy_cleanup(static_cast<CURL*>(h));
 }
 
 void* EngineClient::TakeHandle() {
@@ -91,11 +84,11 @@ void* EngineClient::TakeHandle() {
     if (!idle_handles_.empty()) {
       void* h = idle_handles_.back();
       idle_handles_.pop_back();
-      curl_easy_reset(static_cast<CURL*>(h));
+      libcurl::easy_reset(static_cast<CURL*>(h));
       return h;
     }
   }
-  return curl_easy_init();
+  return libcurl::easy_init();
 }
 
 void EngineClient::ReturnHandle(void* handle) {
@@ -103,7 +96,7 @@ void EngineClient::ReturnHandle(void* handle) {
   if (idle_handles_.size() < kMaxIdleHandles) {
     idle_handles_.push_back(handle);
   } else {
-    curl_easy_cleanup(static_cast<CURL*>(handle));
+    libcurl::easy_cleanup(static_cast<CURL*>(handle));
   }
 }
 
@@ -161,37 +154,37 @@ Result<HttpResponse> EngineClient::Perform(const HttpRequest& request, bool vers
   t.cancelled = cancelled;
   curl_slist* headers = nullptr;
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+    headers = libcurl::slist_append(headers, ("Content-Type: " + request.content_type).c_str());
   }
-  headers = curl_slist_append(headers, "Expect:");
-  curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  headers = libcurl::slist_append(headers, "Expect:");
+  libcurl::easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
+  libcurl::easy_setopt(curl, CURLOPT_URL, url.c_str());
+  libcurl::easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "HEAD") libcurl::easy_setopt(curl, CURLOPT_NOBODY, 1L);
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    libcurl::easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    libcurl::easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
+  libcurl::easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  libcurl::easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  libcurl::easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+  libcurl::easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  libcurl::easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+  libcurl::easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  libcurl::easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
   if (on_data != nullptr) {
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+    libcurl::easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    libcurl::easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    libcurl::easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
   }
   Millis timeout = request.timeout.value_or(on_data ? Millis(0) : default_timeout_);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  CURLcode rc = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.response.status);
-  curl_slist_free_all(headers);
+  libcurl::easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  CURLcode rc = libcurl::easy_perform(curl);
+  libcurl::easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.response.status);
+  libcurl::slist_free_all(headers);
   if (rc != CURLE_OK && !t.stopped) {
-    curl_easy_cleanup(curl);
-    std::string detail = curl_easy_strerror(rc);
+    libcurl::easy_cleanup(curl);
+    std::string detail = libcurl::easy_strerror(rc);
     if (t.response.status != 0) {
       return UnavailableError(request.method + " " + request.path + ": " + detail)
           .WithReason("DaemonUnavailable");
@@ -199,7 +192,7 @@ Result<HttpResponse> EngineClient::Perform(const HttpRequest& request, bool vers
     return DaemonUnavailable(socket_path_, detail);
   }
   if (t.stopped) {
-    curl_easy_cleanup(curl);  // the connection is mid-response: do not reuse it
+    libcurl::easy_cleanup(curl);  // the connection is mid-response: do not reuse it
   } else {
     ReturnHandle(curl);
   }

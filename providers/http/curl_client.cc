@@ -1,7 +1,7 @@
 // HttpClient over libcurl: one easy handle per thread, reused (and with it
 // its connection cache), retries and the token bucket around each attempt.
 
-#include <curl/curl.h>
+#include "providers/http/curl_library.h"
 
 #include <algorithm>
 #include <atomic>
@@ -17,33 +17,27 @@
 namespace sesame::providers::http {
 namespace {
 
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 // The calling thread's easy handle. A nested request on the same thread
 // (from inside a stream callback) gets a handle of its own.
 class HandleLease {
  public:
   HandleLease() {
-    GlobalInit();
     thread_local Slot slot;
     if (!slot.busy) {
       slot_ = &slot;
       slot.busy = true;
-      if (slot.handle == nullptr) slot.handle = curl_easy_init();
+      if (slot.handle == nullptr) slot.handle = libcurl::easy_init();
       handle_ = slot.handle;
-      curl_easy_reset(handle_);  // keeps the connection cache
+      libcurl::easy_reset(handle_);  // keeps the connection cache
     } else {
-      handle_ = curl_easy_init();
+      handle_ = libcurl::easy_init();
     }
   }
   ~HandleLease() {
     if (slot_ != nullptr) {
       slot_->busy = false;
     } else {
-      curl_easy_cleanup(handle_);
+      libcurl::easy_cleanup(handle_);
     }
   }
   HandleLease(const HandleLease&) = delete;
@@ -55,7 +49,7 @@ class HandleLease {
     CURL* handle = nullptr;
     bool busy = false;
     ~Slot() {
-      if (handle != nullptr) curl_easy_cleanup(handle);
+      if (handle != nullptr) libcurl::easy_cleanup(handle);
     }
   };
   Slot* slot_ = nullptr;
@@ -100,7 +94,7 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
   long code = 0;
-  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  libcurl::easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
   if (Cancelled(t)) {
     t->cancelled_hit = true;
     return 0;
@@ -145,7 +139,6 @@ class CurlHttpClient final : public HttpClient {
         std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
       };
     }
-    GlobalInit();
   }
 
   Result<Response> Send(const Request& request) override { return Run(request, nullptr); }
@@ -196,45 +189,45 @@ CurlHttpClient::Attempt CurlHttpClient::Perform(const Request& request,
   HandleLease lease;
   CURL* curl = lease.get();
   Transfer t{curl, &response, on_chunk, request.cancelled ? &request.cancelled : nullptr};
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  libcurl::easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  libcurl::easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  libcurl::easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "HEAD") libcurl::easy_setopt(curl, CURLOPT_NOBODY, 1L);
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
       request.method == "PATCH") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    libcurl::easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    libcurl::easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
   curl_slist* headers = nullptr;
   auto add = [&](const std::string& name, const std::string& value) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    headers = libcurl::slist_append(headers, (name + ": " + value).c_str());
   };
   for (const auto& [n, v] : options_.default_headers) add(n, v);
   for (const auto& [n, v] : request.headers) add(n, v);
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  headers = libcurl::slist_append(headers, "Expect:");  // no 100-continue round trip
+  libcurl::easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  libcurl::easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   Millis total = request.timeout.value_or(options_.total_timeout);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+  libcurl::easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+  libcurl::easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  libcurl::easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+  libcurl::easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  libcurl::easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+  libcurl::easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  libcurl::easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  libcurl::easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
   // Compression would hold a stream's pieces back until the server flushes.
-  if (on_chunk == nullptr) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
+  if (on_chunk == nullptr) libcurl::easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  CURLcode rc = libcurl::easy_perform(curl);
+  libcurl::slist_free_all(headers);
   long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  libcurl::easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
   response.status = static_cast<int>(code);
   Attempt a;
   a.delivered = t.delivered;
   if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && t.stopped)) return a;
   if (t.cancelled_hit) rc = CURLE_ABORTED_BY_CALLBACK;
-  std::string what = curl_easy_strerror(rc);
+  std::string what = libcurl::easy_strerror(rc);
   switch (rc) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -246,7 +239,7 @@ CurlHttpClient::Attempt CurlHttpClient::Perform(const Request& request,
       // Nothing sent (a connect timeout) proves the server did nothing.
       if (code == 0) {
         long sent = 0;
-        curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &sent);
+        libcurl::easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &sent);
         if (sent == 0) {
           a.connect_failed = true;
           what = "could not connect within " + std::to_string(options_.connect_timeout.count()) + " ms";

@@ -227,6 +227,22 @@ TEST_F(SesameCliTest, ListsNamesDiffAndVersionAreConsistent) {
   EXPECT_NE(version.out.find("Server Version: "), std::string::npos) << version.out;
 }
 
+// Commands on the local store start without libcurl and the libraries it
+// pulls in: it is loaded only when a transfer needs it (a cloud or docker
+// sandbox), so that every command's start stays short. The dynamic
+// loader's own trace (LD_DEBUG=files) names every library it opens.
+TEST_F(SesameCliTest, LocalCommandsDoNotLoadLibcurl) {
+  std::string file = home_.Write("one.yaml", kGood);
+  for (std::vector<std::string> args : {std::vector<std::string>{"apply", "-f", file},
+                                        {"get", "sandboxes"}, {"version"}}) {
+    args.insert(args.begin(), SESAME_BINARY);
+    auto run = testing::RunCommand(args, {{"SESAME_HOME", home_.path() + "/home"}, {"LD_DEBUG", "files"}});
+    EXPECT_EQ(run.exit_code, 0) << args[1] << run.err;
+    EXPECT_NE(run.err.find("libstdc++"), std::string::npos) << "no loader trace: " << run.err;
+    EXPECT_EQ(run.err.find("libcurl"), std::string::npos) << args[1] << " loaded libcurl";
+  }
+}
+
 // Every example file a command's help names exists.
 TEST_F(SesameCliTest, HelpCitesExamplesThatExist) {
   auto top = Sesame({"--help"});
