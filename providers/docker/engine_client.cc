@@ -2,72 +2,17 @@
 
 #include "providers/http/curl_library.h"
 
-#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+
+#include "providers/http/curl_transfer.h"
 
 namespace sesame::providers::docker {
 namespace {
 
 constexpr long kConnectTimeoutMs = 5000;
 constexpr size_t kMaxIdleHandles = 16;
-
-// Per-transfer state shared with the libcurl callbacks.
-struct Transfer {
-  CURL* curl = nullptr;
-  HttpResponse response;
-  const std::function<bool(std::string_view)>* on_data = nullptr;
-  const std::function<bool()>* cancelled = nullptr;
-  bool stopped = false;  // on_data or cancelled asked to stop
-};
-
-bool Streaming(Transfer& t) {
-  if (t.on_data == nullptr) return false;
-  long code = 0;
-  libcurl::easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &code);
-  return code >= 200 && code < 300;
-}
-
-size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  size_t n = size * count;
-  if (!Streaming(t)) {
-    t.response.body.append(data, n);
-    return n;
-  }
-  if (!(*t.on_data)(std::string_view(data, n))) {
-    t.stopped = true;
-    return 0;  // aborts the transfer
-  }
-  return n;
-}
-
-size_t OnHeader(char* data, size_t size, size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  size_t n = size * count;
-  std::string_view line(data, n);
-  if (line.starts_with("HTTP/")) t.response.headers.clear();  // 100-continue, redirects
-  size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return n;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
-  t.response.headers[name] = std::string(value);
-  return n;
-}
-
-int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto& t = *static_cast<Transfer*>(user);
-  if (t.cancelled != nullptr && *t.cancelled && (*t.cancelled)()) {
-    t.stopped = true;
-    return 1;
-  }
-  return 0;
-}
 
 }  // namespace
 
@@ -148,9 +93,11 @@ Result<HttpResponse> EngineClient::Perform(const HttpRequest& request, bool vers
   std::string url = "http://docker" + prefix + request.path;
   CURL* curl = static_cast<CURL*>(TakeHandle());
   if (curl == nullptr) return InternalError("curl_easy_init failed");
-  Transfer t;
-  t.curl = curl;
-  t.on_data = on_data;
+  HttpResponse response;
+  http::CurlTransfer t;
+  t.headers = &response.headers;
+  t.body = &response.body;
+  t.on_chunk = on_data;
   t.cancelled = cancelled;
   curl_slist* headers = nullptr;
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
@@ -166,37 +113,30 @@ Result<HttpResponse> EngineClient::Perform(const HttpRequest& request, bool vers
     libcurl::easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
   libcurl::easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  libcurl::easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  libcurl::easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-  libcurl::easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  libcurl::easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+  t.Install(curl);
   libcurl::easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   libcurl::easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
-  if (on_data != nullptr) {
-    libcurl::easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    libcurl::easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    libcurl::easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
-  }
   Millis timeout = request.timeout.value_or(on_data ? Millis(0) : default_timeout_);
   libcurl::easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   CURLcode rc = libcurl::easy_perform(curl);
-  libcurl::easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.response.status);
+  libcurl::easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   libcurl::slist_free_all(headers);
-  if (rc != CURLE_OK && !t.stopped) {
+  bool stopped = t.stopped || t.cancelled_hit;  // asked for: no engine failure
+  if (rc != CURLE_OK && !stopped) {
     libcurl::easy_cleanup(curl);
     std::string detail = libcurl::easy_strerror(rc);
-    if (t.response.status != 0) {
+    if (response.status != 0) {
       return UnavailableError(request.method + " " + request.path + ": " + detail)
           .WithReason("DaemonUnavailable");
     }
     return DaemonUnavailable(socket_path_, detail);
   }
-  if (t.stopped) {
+  if (stopped) {
     libcurl::easy_cleanup(curl);  // the connection is mid-response: do not reuse it
   } else {
     ReturnHandle(curl);
   }
-  return std::move(t.response);
+  return response;
 }
 
 std::string EngineMessage(const std::string& body) {

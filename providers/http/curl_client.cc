@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "providers/http/curl_transfer.h"
 #include "providers/http/http_client.h"
 #include "providers/http/token_bucket.h"
 
@@ -55,68 +56,6 @@ class HandleLease {
   Slot* slot_ = nullptr;
   CURL* handle_ = nullptr;
 };
-
-struct Transfer {
-  CURL* curl = nullptr;
-  Response* response = nullptr;
-  const ChunkCallback* on_chunk = nullptr;
-  const std::function<bool()>* cancelled = nullptr;
-  bool delivered = false;  // a chunk reached the caller
-  bool stopped = false;    // the caller asked to stop reading
-  bool cancelled_hit = false;
-};
-
-bool Cancelled(const Transfer* t) {
-  return t->cancelled != nullptr && *t->cancelled && (*t->cancelled)();
-}
-
-size_t OnHeader(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  std::string_view line(data, size * n);
-  if (line.starts_with("HTTP/")) {
-    t->response->headers.clear();  // a new response (after 100 Continue)
-    return size * n;
-  }
-  auto colon = line.find(':');
-  if (colon == std::string_view::npos) return size * n;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-    value.remove_suffix(1);
-  }
-  t->response->headers[name] = std::string(value);
-  return size * n;
-}
-
-size_t OnBody(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  size_t len = size * n;
-  long code = 0;
-  libcurl::easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
-  if (Cancelled(t)) {
-    t->cancelled_hit = true;
-    return 0;
-  }
-  if (t->on_chunk != nullptr && *t->on_chunk && code >= 200 && code < 300) {
-    t->delivered = true;
-    if (!(*t->on_chunk)(std::string_view(data, len))) {
-      t->stopped = true;
-      return 0;  // aborts the transfer: CURLE_WRITE_ERROR
-    }
-    return len;
-  }
-  t->response->body.append(data, len);
-  return len;
-}
-
-int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* t = static_cast<Transfer*>(user);
-  if (!Cancelled(t)) return 0;
-  t->cancelled_hit = true;
-  return 1;
-}
 
 class RealClock final : public Clock {
  public:
@@ -188,7 +127,11 @@ CurlHttpClient::Attempt CurlHttpClient::Perform(const Request& request,
                                                 Response& response) {
   HandleLease lease;
   CURL* curl = lease.get();
-  Transfer t{curl, &response, on_chunk, request.cancelled ? &request.cancelled : nullptr};
+  CurlTransfer t;
+  t.headers = &response.headers;
+  t.body = &response.body;
+  t.on_chunk = on_chunk;
+  t.cancelled = request.cancelled ? &request.cancelled : nullptr;
   libcurl::easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   libcurl::easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   libcurl::easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
@@ -209,13 +152,7 @@ CurlHttpClient::Attempt CurlHttpClient::Perform(const Request& request,
   libcurl::easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   Millis total = request.timeout.value_or(options_.total_timeout);
   libcurl::easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
-  libcurl::easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  libcurl::easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-  libcurl::easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  libcurl::easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-  libcurl::easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  libcurl::easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  libcurl::easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+  t.Install(curl);
   // Compression would hold a stream's pieces back until the server flushes.
   if (on_chunk == nullptr) libcurl::easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
   CURLcode rc = libcurl::easy_perform(curl);
