@@ -10,6 +10,7 @@
 #include "common/crash_point.h"
 #include "providers/filesystem/launcher.h"
 #include "providers/filesystem/process.h"
+#include "providers/filesystem/supervisor.h"
 
 namespace sesame::providers::filesystem {
 namespace {
@@ -67,7 +68,8 @@ Status StartSession(const FilesystemOptions& options, const std::string& dir,
   }
   // The supervisor gets the same short list of variables as a sandbox, so
   // the controller's own secrets are not in its /proc/PID/environ.
-  Result<pid_t> pid = LaunchDetached(argv, SandboxEnvironment({}), channel->write.get());
+  Result<pid_t> pid = LaunchDetached(argv, SandboxEnvironment({{kSupervisorTunablesName, kSupervisorTunablesValue}}),
+                                     channel->write.get());
   if (!pid.ok()) return pid.status();
   CrashPoint("filesystem.after-launch");
   channel->write.Reset();

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -562,6 +563,7 @@ void Supervisor::RecordFinish(int code, const std::string& message) {
 }  // namespace
 
 int RunSupervisor(int argc, char** argv) {
+  ::unsetenv(kSupervisorTunablesName);
   Args args;
   if (!ParseArgs(argc, argv, args)) {
     const char* usage = "usage: __supervise --state-dir DIR [--env-fd N] [--cgroup-root DIR]\n";

@@ -21,4 +21,13 @@ namespace sesame::providers::filesystem {
 // The supervisor's main. Returns the process exit status.
 int RunSupervisor(int argc, char** argv);
 
+// What the supervisor is started with in its environment: glibc's malloc
+// without its per-thread cache, so that what setting up freed is merged and
+// malloc_trim can give whole pages back (the cache keeps up to 7 freed
+// chunks of each size scattered over the heap, for the supervisor's whole
+// life). Read by glibc before main; RunSupervisor removes it, so nothing
+// the supervisor starts inherits it.
+inline constexpr const char* kSupervisorTunablesName = "GLIBC_TUNABLES";
+inline constexpr const char* kSupervisorTunablesValue = "glibc.malloc.tcache_count=0";
+
 }  // namespace sesame::providers::filesystem
