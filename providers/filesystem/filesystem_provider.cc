@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "common/crash_point.h"
+#include "providers/filesystem/claimed_session.h"
 #include "providers/filesystem/exec_session.h"
 #include "providers/filesystem/log_reader.h"
 #include "providers/filesystem/process.h"
@@ -384,27 +385,31 @@ Status FilesystemProvider::StartSession(const Observed& current, const SandboxRe
   Result<SandboxState> state = Load(current.uid);
   if (!state.ok()) return state.status();
   std::string dir = Dir(current.uid);
+  // The claim's session is recorded by the supervisor once it runs.
+  auto recorded = [&](const SandboxState& s) {
+    return !s.command.empty() && s.field_hashes == request.field_hashes;
+  };
   bool idle = state->command.empty() && !state->exit_code && IsAlive(state->supervisor);
   Result<UniqueFd> conn = idle ? ConnectUnix(dir + "/" + kStartSocket)
                                : Result<UniqueFd>(UnavailableError("not an idle warm sandbox"));
-  if (!conn.ok()) return Restart(current, request);  // start it the slow way
-  // The session as the claim wants it; the sandbox itself (workspace,
-  // policy, limits) stays as the warm one was made.
-  SESAME_RETURN_IF_ERROR(UpdateState(dir, [&](SandboxState& s) {
-    s.key = request.key;
-    s.command = request.spec.command;
-    s.env_names.clear();
-    for (const auto& [name, value] : request.env) s.env_names.push_back(name);
-    s.stdin_open = request.spec.stdin_open;
-    s.field_hashes = request.field_hashes;
-  }));
-  (void)WriteAll(conn->get(), SessionEnvBlock(request.env));
+  if (!conn.ok()) {
+    // An earlier attempt (a controller killed while waiting for the answer)
+    // may have started it just now: the supervisor stops listening only
+    // once state.json says so.
+    Result<SandboxState> now = Load(current.uid);
+    if (now.ok() && recorded(*now)) return Status::Ok();
+    return Restart(current, request);  // start it the slow way
+  }
+  // The sandbox itself (workspace, policy, limits) stays as the warm one
+  // was made; the session is the claim's.
+  ClaimedSession session{request.key, request.spec.command, request.spec.stdin_open, request.field_hashes,
+                         request.env};
+  (void)WriteAll(conn->get(), EncodeClaimedSession(session));
   ::shutdown(conn->get(), SHUT_WR);
   std::string answer = ReadUntilEof(conn->get());
   if (answer == "O") return Status::Ok();
-  if (answer.size() > 1 && answer[0] == 'E') {
-    return UnavailableError("the warm sandbox could not start the session: " + answer.substr(1));
-  }
+  // It stays idle and unchanged: start the session the slow way.
+  if (answer.size() > 1 && answer[0] == 'E') return Restart(current, request);
   return UnavailableError("the warm sandbox's supervisor did not answer");
 }
 

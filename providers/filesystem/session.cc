@@ -18,25 +18,6 @@ namespace {
 constexpr Millis kStartPoll(2);
 constexpr Millis kSupervisorExitGrace(2000);
 
-}  // namespace
-
-// NAME\0VALUE\0 for each variable, then \0 (an empty name) to say the
-// block is whole: a controller killed while writing it leaves no marker,
-// and the supervisor then starts nothing.
-std::string SessionEnvBlock(const EnvList& env) {
-  std::string block;
-  for (const auto& [name, value] : env) {
-    block += name;
-    block += '\0';
-    block += value;
-    block += '\0';
-  }
-  block += '\0';
-  return block;
-}
-
-namespace {
-
 std::optional<Time> ModificationTime(const std::string& path) {
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;

@@ -7,22 +7,18 @@
 #include <vector>
 
 #include "common/status.h"
+#include "providers/filesystem/env_block.h"
 #include "providers/filesystem/filesystem_provider.h"
 #include "providers/filesystem/state_file.h"
 #include "providers/provider.h"
 
 namespace sesame::providers::filesystem {
 
-using EnvList = std::vector<std::pair<std::string, std::string>>;
-
 // Launches a supervisor for the state directory `dir` (state.json written,
 // runtime fields cleared), hands it `env` through a socket, and waits until
 // it has started the command (or failed to). kUnavailable when it does not
 // start within options.start_timeout.
 Status StartSession(const FilesystemOptions& options, const std::string& dir, const EnvList& env);
-
-// The environment as a supervisor reads it: NAME '\0' VALUE '\0' ...
-std::string SessionEnvBlock(const EnvList& env);
 
 // Waits until the supervisor recorded in `dir` has started the command.
 // With `started_report`, the supervisor's end of the channel it was started

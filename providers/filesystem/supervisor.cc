@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/unique_fd.h"
+#include "providers/filesystem/claimed_session.h"
 #include "providers/filesystem/limits.h"
 #include "providers/filesystem/log_format.h"
 #include "providers/filesystem/process.h"
@@ -67,22 +68,7 @@ bool ParseArgs(int argc, char** argv, Args& args) {
 
 // The block ends with an empty name; without it the controller went away
 // while sending, and the command must not start without its environment.
-std::optional<Env> ReadEnvBlock(int fd) {
-  std::string block = ReadUntilEof(fd);
-  Env env;
-  size_t pos = 0;
-  while (pos < block.size()) {
-    size_t name_end = block.find('\0', pos);
-    if (name_end == std::string::npos) return std::nullopt;
-    if (name_end == pos) return env;  // the end marker
-    size_t value_end = block.find('\0', name_end + 1);
-    if (value_end == std::string::npos) return std::nullopt;
-    env.emplace_back(block.substr(pos, name_end - pos),
-                     block.substr(name_end + 1, value_end - name_end - 1));
-    pos = value_end + 1;
-  }
-  return std::nullopt;
-}
+std::optional<Env> ReadEnvBlock(int fd) { return ParseEnvBlock(ReadUntilEof(fd)); }
 
 class Supervisor {
  public:
@@ -109,13 +95,20 @@ class Supervisor {
   // joined the running sandbox of a warm idle one (sandbox_init stays).
   int RunSpawned(SpawnOptions spawn, bool entered);
   // A warm sandbox (state.field_hashes has "warm") listens on
-  // <state dir>/start.sock while idle; a connection brings the session's
-  // environment after the provider wrote the session to state.json.
+  // <state dir>/start.sock while idle; a connection brings the session
+  // (claimed_session.h), which the supervisor records in state.json with
+  // the started command.
   void ListenForStart();
   // Starts the session on connection `conn` in the running sandbox; false
   // when it could not (the reason was written back, the sandbox stays idle).
   bool StartClaimedSession(UniqueFd conn);
+  // Once state.json says the session runs (or could not start): tells the
+  // provider waiting on start_reply_, and any other that connected
+  // meanwhile (a controller that came back after a crash), and stops
+  // listening.
   void AnswerStart();
+  // A claimed session's fields, into the state being written.
+  void RecordClaim(SandboxState& s) const;
   void Loop();
   std::vector<pollfd> PollSet();
   void HandleSignals();
@@ -154,6 +147,7 @@ class Supervisor {
   SecureExec entry_;     // a claimed warm sandbox's session entering it
   UniqueFd start_listener_;
   UniqueFd start_reply_;  // the provider waiting for a claimed session to start
+  bool claimed_ = false;  // state_ holds a claim's session, not yet in state.json
   std::vector<std::string> exec_prefix_;  // {mise, "exec", "--"} or empty
 };
 
@@ -301,6 +295,7 @@ int Supervisor::RunSpawned(SpawnOptions spawn, bool entered) {
   if (!child.ok()) {
     Log(LogStream::kStderr, "sesame: " + child.status().message());
     (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
+      RecordClaim(s);
       s.supervisor = CaptureProcess(::getpid());
       s.child = {};
       s.cgroup = cgroup_.path;
@@ -347,6 +342,7 @@ int Supervisor::RunSpawned(SpawnOptions spawn, bool entered) {
   }
   ProcessId child_id = CaptureProcess(child_group_);
   (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
+    RecordClaim(s);
     s.supervisor = CaptureProcess(::getpid());
     s.child = child_id;
     s.cgroup = cgroup_.path;
@@ -385,42 +381,70 @@ void Supervisor::ListenForStart() {
 }
 
 bool Supervisor::StartClaimedSession(UniqueFd conn) {
-  timeval timeout{5, 0};  // the provider sends the environment at once
+  timeval timeout{5, 0};  // the provider sends the session at once
   ::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  std::optional<Env> env = ReadEnvBlock(conn.get());
+  std::optional<ClaimedSession> session = DecodeClaimedSession(ReadUntilEof(conn.get()));
   auto refuse = [&](const std::string& why) {
     (void)WriteAll(conn.get(), "E" + why);
     return false;
   };
-  if (!env) return refuse("the session's environment arrived incomplete");
+  if (!session) return refuse("the session arrived incomplete");
+  if (session->command.empty()) return refuse("the claim has no session command");
+  // The rest of the state (workspace, policy, limits, sandbox) stays as
+  // the warm sandbox was made.
   Result<SandboxState> state = LoadState(args_.state_dir);
   if (!state.ok()) return refuse(state.status().message());
-  if (state->command.empty()) return refuse("state.json has no session command");
-  state_ = std::move(*state);
-  env_ = std::move(*env);
+  SandboxState claimed = std::move(*state);
+  ApplyClaimedSession(*session, claimed);
+  Env env = std::move(session->env);
+  session.reset();
+  if (Secured()) {
+    Env sandbox_env = env;
+    for (auto& v : RuntimeEnvironment(claimed.sandbox_home)) sandbox_env.push_back(v);
+    // In place: entry_.launch points into entry_.
+    if (Status st = PrepareSecureExec(claimed, args_.state_dir, sandbox_env, entry_); !st.ok()) {
+      entry_ = SecureExec{};
+      return refuse(st.message());
+    }
+  }
+  state_ = std::move(claimed);
+  env_ = std::move(env);
+  claimed_ = true;
   SpawnOptions spawn = CommandSpawn();
   spawn.cgroup = cgroup_.path;
   if (Secured()) {
-    Env sandbox_env = env_;
-    for (auto& v : RuntimeEnvironment(state_.sandbox_home)) sandbox_env.push_back(v);
-    if (Status st = PrepareSecureExec(state_, args_.state_dir, sandbox_env, entry_); !st.ok()) {
-      return refuse(st.message());
-    }
     spawn.env = SandboxEnvironment(entry_.env);
     spawn.sandbox = &entry_.launch;
   }
-  ::unlink((args_.state_dir + "/" + kStartSocket).c_str());
-  start_listener_.Reset();
-  // Answered once state.json says the command runs (or could not).
   start_reply_ = std::move(conn);
   RunSpawned(std::move(spawn), true);
   return true;
 }
 
+void Supervisor::RecordClaim(SandboxState& s) const {
+  if (!claimed_) return;
+  s.key = state_.key;
+  s.command = state_.command;
+  s.env_names = state_.env_names;
+  s.stdin_open = state_.stdin_open;
+  s.field_hashes = state_.field_hashes;
+}
+
 void Supervisor::AnswerStart() {
-  if (!start_reply_.valid()) return;
-  (void)WriteAll(start_reply_.get(), "O");
-  start_reply_.Reset();
+  if (start_reply_.valid()) {
+    (void)WriteAll(start_reply_.get(), "O");
+    start_reply_.Reset();
+  }
+  if (!start_listener_.valid()) return;
+  // Unlinked first: nobody connects after the queue is drained.
+  ::unlink((args_.state_dir + "/" + kStartSocket).c_str());
+  (void)SetNonBlocking(start_listener_.get());
+  for (;;) {
+    UniqueFd late(::accept4(start_listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!late.valid()) break;
+    (void)WriteAll(late.get(), "O");
+  }
+  start_listener_.Reset();
 }
 
 void Supervisor::Loop() {

@@ -356,6 +356,58 @@ TEST_F(FilesystemProviderTest, AnIdleSandboxRunsUntilDeleted) {
   EXPECT_FALSE(IsAlive(supervisor));
 }
 
+TEST_F(FilesystemProviderTest, AClaimStartsItsSessionInTheWarmSandboxAndRecordsItOnce) {
+  SandboxRequest warm = Request("u20", {});
+  warm.field_hashes = {{"warm", "pool"}};
+  Observed idle = Create(warm);
+  ASSERT_EQ(idle.state, ResourceState::kRunning);
+  ProcessId supervisor = CaptureProcess(std::stoi(idle.id));
+
+  SandboxRequest claim = Request("u20", {"sh", "-c", "printf '%s\\n' \"$TOKEN\" | rev; sleep 60"});
+  claim.key = {"Sandbox", "default", "claimer"};
+  claim.env = {{"TOKEN", kSecret}};
+  claim.field_hashes = {{"command", "c2"}};
+  ASSERT_TRUE(provider_->StartSession(idle, claim).ok());
+  // The supervisor recorded the claim before answering: no second look needed.
+  Observed claimed = MustObserve("u20");
+  EXPECT_EQ(claimed.key.name, "claimer");
+  EXPECT_EQ(claimed.field_hashes, claim.field_hashes);
+  EXPECT_EQ(claimed.state, ResourceState::kRunning);
+  EXPECT_NE(claimed.id, idle.id);  // the session's process, under the same supervisor
+  EXPECT_TRUE(IsAlive(supervisor));
+  ASSERT_TRUE(Eventually([&] {
+    Captured logs;
+    (void)provider_->Logs(claimed, {}, logs.streams);
+    return logs.out == std::string(std::rbegin(kSecret) + 1, std::rend(kSecret)) + "\n";
+  }));
+  std::string state = ReadText(StateDir("u20") + "/state.json");
+  EXPECT_EQ(state.find(kSecret), std::string::npos);
+  EXPECT_NE(state.find("TOKEN"), std::string::npos);
+  EXPECT_FALSE(fs::exists(StateDir("u20") + "/start.sock"));
+
+  // Again, as a controller killed while waiting for the answer does: the
+  // session already runs and is not started a second time.
+  ASSERT_TRUE(provider_->StartSession(idle, claim).ok());
+  EXPECT_EQ(MustObserve("u20").id, claimed.id);
+  EXPECT_TRUE(IsAlive(supervisor));
+}
+
+TEST_F(FilesystemProviderTest, AClaimWithoutACommandIsRefusedAndStartedTheSlowWay) {
+  SandboxRequest warm = Request("u21", {});
+  warm.field_hashes = {{"warm", "pool"}};
+  Observed idle = Create(warm);
+  ProcessId supervisor = CaptureProcess(std::stoi(idle.id));
+  // The warm supervisor refuses a session without a command; the provider
+  // then restarts the sandbox as the claim asks (here: idle).
+  SandboxRequest claim = Request("u21", {});
+  claim.field_hashes = {{"command", "none"}};
+  ASSERT_TRUE(provider_->StartSession(idle, claim).ok());
+  Observed after = MustObserve("u21");
+  EXPECT_EQ(after.field_hashes, claim.field_hashes);
+  EXPECT_EQ(after.state, ResourceState::kRunning);
+  EXPECT_FALSE(IsAlive(supervisor));
+}
+
 TEST_F(FilesystemProviderTest, AttachFeedsTheSessionStdin) {
   SandboxRequest r = Request("u13", {"cat"});
   r.spec.stdin_open = true;
