@@ -19,6 +19,11 @@ bool HasCondition(const specs::Object& o, const char* type, const char* value) {
   return c != nullptr && c->status == value;
 }
 
+bool HasAnyCondition(const specs::Object& o, const char* type) {
+  auto status = specs::DecodeSandboxStatus(o.status);
+  return status.ok() && status->FindCondition(type) != nullptr;
+}
+
 bool Ready(const specs::Object& o) {
   return HasCondition(o, "Ready", "True") && !HasCondition(o, "RuntimeReady", "False");
 }
@@ -133,9 +138,10 @@ ReconcileOutcome PoolReconciler::ReconcilePool(const specs::ObjectKey& key) {
     if (Status s = remove(good.back()); !s.ok()) return {s, std::nullopt};
     good.pop_back();
   }
+  std::optional<Millis> deferred = RefillDeferral(key, claiming);
   std::string refused;
   int64_t created = 0;
-  for (int64_t n = static_cast<int64_t>(good.size()); n < want; ++n) {
+  for (int64_t n = static_cast<int64_t>(good.size()); n < want && !deferred; ++n) {
     auto applied = store_.Apply({WarmObject(key, warm_spec)}, {});
     if (!applied.ok() && applied.status().code() == Code::kPermissionDenied) {
       refused = applied.status().message();
@@ -186,7 +192,29 @@ ReconcileOutcome PoolReconciler::ReconcilePool(const specs::ObjectKey& key) {
   // A quota that refused may have room later (a sandbox deleted): its
   // change wakes the pool anyway, but look again in a while regardless.
   if (!refused.empty()) return {Status::Ok(), std::chrono::seconds(30)};
-  return {};
+  return {Status::Ok(), deferred};
+}
+
+std::optional<Millis> PoolReconciler::RefillDeferral(const specs::ObjectKey& pool,
+                                                     const std::vector<specs::Object>& claiming) {
+  // Claimed in the store, but no reconcile has written its status yet.
+  bool starting = std::any_of(claiming.begin(), claiming.end(), [](const specs::Object& o) {
+    return !o.metadata.deletion_timestamp && HasCondition(o, specs::kClaimedCondition, "True") &&
+           !HasAnyCondition(o, "Ready");
+  });
+  std::lock_guard lock(mutex_);
+  if (!starting) {
+    deferred_since_.erase(pool.ToString());
+    return std::nullopt;
+  }
+  Time now = clock_.Now();
+  auto [since, fresh] = deferred_since_.try_emplace(pool.ToString(), now);
+  auto waited = std::chrono::duration_cast<Millis>(now - since->second);
+  if (waited >= kMaxRefillDeferral) {
+    deferred_since_.erase(since);  // this pass refills
+    return std::nullopt;
+  }
+  return kMaxRefillDeferral - waited;
 }
 
 void PoolReconciler::CountClaims(const specs::ObjectKey& pool, const std::vector<specs::Object>& claiming) {

@@ -9,6 +9,14 @@
 // quota that refuses more leaves the pool short, with QuotaExceeded. The
 // claim itself happens in the store (store/claim.cc).
 //
+// A claim being started comes first: while a sandbox that claimed one of
+// the pool's warm sandboxes has no status yet (its session is being
+// started), the pool makes no new warm sandboxes, so that the refill (a
+// whole sandbox made: processes, namespaces, a container and its guard)
+// does not compete with the claim for the host. The claim's status write
+// wakes the pool; kMaxRefillDeferral bounds the wait for claims that keep
+// coming.
+//
 // A quota's status.used is recomputed from the namespace's sandboxes; the
 // limit itself is enforced by the store on every write.
 //
@@ -17,6 +25,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +42,8 @@ struct PoolFigures {
   std::string namespace_, name;
   int64_t warm = 0, claimed = 0, replicas = 0;
 };
+
+inline constexpr Millis kMaxRefillDeferral{2000};
 
 class PoolReconciler {
  public:
@@ -61,6 +72,9 @@ class PoolReconciler {
   ReconcileOutcome ReconcilePool(const specs::ObjectKey& key);
   ReconcileOutcome ReconcileQuota(const specs::ObjectKey& key);
   void CountClaims(const specs::ObjectKey& pool, const std::vector<specs::Object>& claiming);
+  // How long the pool's refill waits for the claims among `claiming` that
+  // are being started; nullopt: refill now.
+  std::optional<Millis> RefillDeferral(const specs::ObjectKey& pool, const std::vector<specs::Object>& claiming);
   void RecordEvent(const specs::Object& object, bool warning, const std::string& reason,
                    const std::string& message);
 
@@ -70,6 +84,7 @@ class PoolReconciler {
   mutable std::mutex mutex_;
   std::map<std::string, PoolFigures> figures_;       // by pool key; guarded by mutex_
   std::map<std::string, std::set<std::string>> counted_;  // uids counted per pool; guarded by mutex_
+  std::map<std::string, Time> deferred_since_;  // pools whose refill waits; guarded by mutex_
 };
 
 }  // namespace sesame::reconcilers
