@@ -10,6 +10,9 @@
 # SecurityEnforced condition is printed. Also printed: the controller's part
 # of each (the object's Ready transition minus its creation, as stored,
 # millisecond resolution), which leaves out the CLI's start and wait.
+# After each claim the script waits until the pool is full again, and after
+# each round until its sandboxes are gone, so that no claim or create
+# shares the host with an earlier one's refill or clean-up.
 # --perf FILE records the controller with `perf record -g` during the
 # rounds (read it with `perf report -i FILE --no-children`).
 #
@@ -53,6 +56,14 @@ done
 server_part() {
   json_field sandbox "$1" 'int(__import__("datetime").datetime.fromisoformat([c["lastTransitionTime"] for c in o["status"]["conditions"] if c["type"]=="Ready"][0].replace("Z","+00:00")).timestamp()*1e6 - __import__("datetime").datetime.fromisoformat(o["metadata"]["creationTimestamp"].replace("Z","+00:00")).timestamp()*1e6)'
 }
+# The sandboxes named gone (finalizers done), and the pool full again.
+settle() {
+  for _ in $(seq 1 600); do
+    { [ $# -eq 0 ] || [ -z "$("$sesame" get sandbox "$@" -n "$ns" -o name 2>/dev/null)" ]; } &&
+      [ "$(json_field pool bench 'o.get("status",{}).get("warm",0)')" -ge "$replicas" ] && return
+    sleep 0.2
+  done
+}
 perf_pid=
 if [ -n "$perf_out" ]; then
   perf record -F 999 -g -p "$controller_pid" -o "$perf_out" >/dev/null 2>&1 &
@@ -67,6 +78,8 @@ kind: Sandbox
 metadata: {name: claim-$i, namespace: $ns}
 spec: {poolRef: bench, command: [sleep, "3600"]}
 YAML
+  claimed_at=$(now)
+  settle
   t1=$(now)
   "$sesame" apply --wait --timeout 60s -f - >/dev/null <<YAML
 apiVersion: sesame.dev/v1alpha1
@@ -88,8 +101,9 @@ YAML
   [ "$i" -eq 0 ] && echo "claim-0 SecurityEnforced: $(json_field sandbox claim-0 "${cond/TYPE/SecurityEnforced}")"
   claim_server+=("$(server_part "claim-$i")") cold_server+=("$(server_part "cold-$i")")
   "$sesame" delete sandbox "claim-$i" "cold-$i" -n "$ns" >/dev/null
+  settle "claim-$i" "cold-$i"
   [ "$i" -eq 0 ] && continue  # warm-up
-  claim_times+=("$((t1 - t0))") cold_times+=("$((t2 - t1))") cli_times+=("$((t3 - t2))")
+  claim_times+=("$((claimed_at - t0))") cold_times+=("$((t2 - t1))") cli_times+=("$((t3 - t2))")
 done
 [ -n "$perf_pid" ] && kill -INT "$perf_pid" && wait "$perf_pid" 2>/dev/null || true
 [ "$provider" = docker ] && docker_times=("${docker_times[@]:1}")
