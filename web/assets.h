@@ -17,4 +17,9 @@ struct Asset {
 // The file at `path` ("/index.html"), or null.
 const Asset* FindAsset(std::string_view path);
 
+// Names this set of files: 16 hex digits derived from every file's ETag, so
+// it changes whenever any file does. The console serves its files under it
+// (/console/assets/ID/app.js) and lets browsers cache them for good.
+std::string_view AssetsId();
+
 }  // namespace sesame::web

@@ -127,6 +127,13 @@ std::optional<HttpResponse> Console::Handle(const HttpRequest& r,
   const std::string& path = r.path;
   if (r.method == "GET" && (IsPage(path) || (path == "/admin/sandbox" && WantsHtml(r.Header("accept"))))) {
     out = Page();
+    // What every page asks first (its session) and the sandboxes page's
+    // longest wait (its list): the browser starts both with the page instead
+    // of after the scripts; api.js asks for the same URLs the same way and
+    // gets these answers.
+    std::string preload = "</console/session>; rel=preload; as=fetch; crossorigin=anonymous";
+    if (path == "/") preload += ", </v1/sandboxes>; rel=preload; as=fetch; crossorigin=anonymous";
+    out->headers["Link"] = preload;
   } else if (r.method == "GET" && path.rfind(std::string(kAssetPrefix) + "/", 0) == 0) {
     out = AssetResponse(r, path.substr(std::string(kAssetPrefix).size()));
   } else if (path == "/console/session") {
@@ -149,21 +156,41 @@ std::optional<HttpResponse> Console::Handle(const HttpRequest& r,
 }
 
 HttpResponse Console::Page() const {
+  // The page names its files under this build's id (web::AssetsId), so a
+  // browser loads them once and a reload asks only for the page and data.
+  static const std::string body = [] {
+    const web::Asset* index = web::FindAsset("/index.html");
+    std::string text(index->body);
+    std::string from = std::string(kAssetPrefix) + "/";
+    std::string to = from + std::string(web::AssetsId()) + "/";
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+    return text;
+  }();
   HttpResponse r;
-  const web::Asset* index = web::FindAsset("/index.html");
-  r.content_type = std::string(index->content_type);
-  r.body = std::string(index->body);
+  r.content_type = std::string(web::FindAsset("/index.html")->content_type);
+  r.body = body;
   r.headers["Cache-Control"] = "no-cache";
   return r;
 }
 
-HttpResponse Console::AssetResponse(const HttpRequest& r, const std::string& path) const {
+HttpResponse Console::AssetResponse(const HttpRequest& r, std::string path) const {
+  // Under this build's id (as the page names them): the bytes never change,
+  // cached for good. Plain or under another build's id (a page loaded from
+  // an older controller): revalidated each time, so files of two builds are
+  // never mixed from the cache.
+  std::string id_prefix = "/" + std::string(web::AssetsId()) + "/";
+  bool current = path.rfind(id_prefix, 0) == 0;
+  if (current) {
+    path = path.substr(id_prefix.size() - 1);
+  } else if (size_t slash = path.find('/', 1); slash == 17) {
+    path = path.substr(slash);  // "/<16 hex digits>/app.js" of another build
+  }
   const web::Asset* asset = web::FindAsset(path);
   if (asset == nullptr) return ErrorResponse(404, "no console file " + path);
   HttpResponse out;
-  // Revalidated on every load (cheap on loopback), so a new controller's
-  // files are never mixed with cached old ones.
-  out.headers["Cache-Control"] = "no-cache";
+  out.headers["Cache-Control"] = current ? "public, max-age=31536000, immutable" : "no-cache";
   out.headers["ETag"] = std::string(asset->etag);
   if (r.Header("if-none-match") == asset->etag) {
     out.status = 304;

@@ -57,7 +57,7 @@ class Console {
 
  private:
   HttpResponse Page() const;
-  HttpResponse AssetResponse(const HttpRequest& r, const std::string& path) const;
+  HttpResponse AssetResponse(const HttpRequest& r, std::string path) const;
   HttpResponse SessionInfo(const HttpRequest& r) const;
   HttpResponse Login(const HttpRequest& r);
   HttpResponse Logout(const HttpRequest& r);

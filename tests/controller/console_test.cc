@@ -1,6 +1,7 @@
 // The console's server side without a server: its pages and files, the
 // session cookie, the CSRF rules, and read-only tokens.
 #include "controller/api/console.h"
+#include "web/assets.h"
 
 #include <gtest/gtest.h>
 
@@ -70,6 +71,35 @@ TEST_F(ConsoleTest, ServesPagesAndFilesWithAPolicyAgainstInlineScripts) {
   auto again = console_.Handle(Request("GET", "/console/assets/app.js", {{"if-none-match", etag}}), all_);
   EXPECT_EQ(again->status, 304);
   EXPECT_EQ(console_.Handle(Request("GET", "/console/assets/nope.js"), all_)->status, 404);
+}
+
+TEST_F(ConsoleTest, ThePageNamesItsFilesUnderTheBuildIdAndPreloadsItsFirstRequests) {
+  std::string id(web::AssetsId());
+  ASSERT_EQ(id.size(), 16u);
+  auto page = console_.Handle(Request("GET", "/"), all_);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_NE(page->body.find("/console/assets/" + id + "/app.js"), std::string::npos) << page->body;
+  EXPECT_EQ(page->body.find("\"/console/assets/app.js"), std::string::npos) << "a file outside the build id";
+  EXPECT_EQ(page->headers["Cache-Control"], "no-cache");
+  // The session and the list start with the page; other pages need no list.
+  EXPECT_NE(page->headers["Link"].find("</console/session>; rel=preload; as=fetch"), std::string::npos);
+  EXPECT_NE(page->headers["Link"].find("</v1/sandboxes>; rel=preload; as=fetch"), std::string::npos);
+  auto violations = console_.Handle(Request("GET", "/violations"), all_);
+  EXPECT_NE(violations->headers["Link"].find("/console/session"), std::string::npos);
+  EXPECT_EQ(violations->headers["Link"].find("/v1/sandboxes"), std::string::npos);
+
+  // Under the id: the same bytes, cached for good.
+  auto versioned = console_.Handle(Request("GET", "/console/assets/" + id + "/app.js"), all_);
+  auto plain = console_.Handle(Request("GET", "/console/assets/app.js"), all_);
+  ASSERT_EQ(versioned->status, 200);
+  EXPECT_EQ(versioned->body, plain->body);
+  EXPECT_NE(versioned->headers["Cache-Control"].find("immutable"), std::string::npos);
+  EXPECT_EQ(plain->headers["Cache-Control"], "no-cache");
+  // Under another build's id (a page of an older controller): served, but
+  // revalidated, never cached for good.
+  auto other = console_.Handle(Request("GET", "/console/assets/0123456789abcdef/app.js"), all_);
+  ASSERT_EQ(other->status, 200);
+  EXPECT_EQ(other->headers["Cache-Control"], "no-cache");
 }
 
 TEST_F(ConsoleTest, PublicRoutesAreTheShellOnly) {
