@@ -98,23 +98,34 @@ CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
-Result<int> ReadVersion(Database& db) {
+// The stored schema version; -1 when there is no schema_version table yet.
+Result<int> StoredVersion(Database& db) {
   Result<int64_t> tables = db.QueryInt(
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
   if (!tables.ok()) return tables.status();
-  if (*tables == 0) {
-    SESAME_RETURN_IF_ERROR(db.Exec("CREATE TABLE schema_version (version INTEGER NOT NULL);"
-                                   "INSERT INTO schema_version(version) VALUES (0);"));
-    return 0;
-  }
+  if (*tables == 0) return -1;
   Result<int64_t> version = db.QueryInt("SELECT max(version) FROM schema_version");
   if (!version.ok()) return version.status();
   return static_cast<int>(*version);
 }
 
+Result<int> ReadVersion(Database& db) {
+  Result<int> version = StoredVersion(db);
+  if (!version.ok() || *version >= 0) return version;
+  SESAME_RETURN_IF_ERROR(db.Exec("CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                                 "INSERT INTO schema_version(version) VALUES (0);"));
+  return 0;
+}
+
 }  // namespace
 
 Status Migrate(Database& db) {
+  // Up to date, as at every open but the first after an upgrade: a plain
+  // read, without the write lock that would wait for a writer (the
+  // controller) to finish its transaction.
+  Result<int> stored = StoredVersion(db);
+  if (!stored.ok()) return stored.status();
+  if (*stored == kSchemaVersion) return Status::Ok();
   Transaction txn(db);
   SESAME_RETURN_IF_ERROR(txn.Begin(/*immediate=*/true));
   Result<int> version = ReadVersion(db);

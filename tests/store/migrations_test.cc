@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/sqlite_store.h"
 #include "store/store.h"
 #include "tests/store/test_util.h"
 
@@ -59,6 +60,27 @@ TEST(MigrationsTest, ReopenKeepsData) {
   EXPECT_EQ((*reopened)->Get(SandboxKey("a"))->spec, R"({"x":1})");
   EXPECT_EQ(*(*reopened)->CurrentResourceVersion(), 1);
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM schema_version"), "1");
+}
+
+// Opening an up-to-date store takes no write lock: a CLI command is not
+// held up by (or, with no busy timeout, refused because of) a writer in
+// another process that is in the middle of its transaction.
+TEST(MigrationsTest, OpeningAnUpToDateStoreWhileAnotherConnectionWritesTakesNoLock) {
+  TempDir dir;
+  std::string path = dir.File("state.db");
+  { ASSERT_TRUE(Store::Open(path).ok()); }
+  sqlite3* writer = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(writer, "BEGIN IMMEDIATE; UPDATE counter SET resource_version = 5",
+                         nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(writer);
+  StoreOptions no_wait;
+  no_wait.busy_timeout_ms = 0;
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(path, Clock::Real(), no_wait);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(*(*store)->CurrentResourceVersion(), 0);  // the writer has not committed
+  sqlite3_exec(writer, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(writer);
+  EXPECT_EQ(*(*store)->CurrentResourceVersion(), 5);
 }
 
 TEST(MigrationsTest, NewerSchemaIsRefused) {
