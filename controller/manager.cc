@@ -181,15 +181,19 @@ void Manager::EnqueueChanges(int64_t& seen_version) {
       return;
     }
     std::set<std::string> template_namespaces;
+    // The changed objects first: a worker starts on a new sandbox (a claim,
+    // say) while the keys they concern are still being looked up.
     for (const auto& c : *changes) {
       seen_version = c.resource_version;
-      // A sandbox's status too: a warm one that became Ready fills its pool.
-      for (const auto& related : pools_.Related(c.object)) queue().Add(KeyString(related));
       if (c.object.kind == specs::kKindSandbox || pools_.Handles(c.object.kind)) {
         if (NeedsReconcile(c)) queue().Add(KeyString(specs::KeyOf(c.object)));
       } else if (c.object.kind == specs::kKindSandboxTemplate) {
         template_namespaces.insert(c.object.metadata.namespace_);
       }
+    }
+    // A sandbox's status too: a warm one that became Ready fills its pool.
+    for (const auto& c : *changes) {
+      for (const auto& related : pools_.Related(c.object)) queue().Add(KeyString(related));
     }
     // A template change reaches the sandboxes made from it.
     for (const auto& ns : template_namespaces) {
