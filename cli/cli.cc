@@ -80,7 +80,7 @@ namespace {
 std::string TopHelp(const std::vector<Command>& commands) {
   std::string out =
       "sesame runs AI-agent sessions in sandboxes, declaratively.\n\n"
-      "Usage:\n  sesame COMMAND [flags]\n\nCommands:\n";
+      "Usage:\n  sesame [--server URL] COMMAND [flags]\n\nCommands:\n";
   size_t width = 0;
   for (const auto& c : commands) width = std::max(width, c.name.size());
   for (const auto& c : commands) {
@@ -113,6 +113,19 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
     out << "sesame " << SESAME_VERSION << "\n";
     return kExitOk;
   }
+  // Flags every client command takes may come before it, as with kubectl
+  // (`sesame --server URL get sandboxes`): they move after it.
+  std::vector<std::string> leading;
+  while (!args.empty() && (args[0] == "--server" || args[0].rfind("--server=", 0) == 0)) {
+    size_t n = args[0] == "--server" && args.size() > 1 ? 2 : 1;
+    leading.insert(leading.end(), args.begin(), args.begin() + static_cast<long>(n));
+    args.erase(args.begin(), args.begin() + static_cast<long>(n));
+  }
+  if (args.empty()) {
+    err << "error: a command must follow " << leading[0] << "\nRun 'sesame --help' for usage.\n";
+    return kExitUsage;
+  }
+  args.insert(args.begin() + 1, leading.begin(), leading.end());
   auto it = std::find_if(commands.begin(), commands.end(),
                          [&](const Command& c) { return c.name == args[0]; });
   if (it == commands.end()) {

@@ -2,6 +2,9 @@
 // file of cli/ that includes cpp-httplib.
 #include <httplib.h>
 
+#include <atomic>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/client.h"
@@ -195,13 +198,7 @@ std::string ViolationsPath(const store::ViolationFilter& filter, bool watch) {
 class RemoteClient final : public Client {
  public:
   RemoteClient(std::string url, std::string token) : url_(std::move(url)), http_(url_) {
-    http_.set_connection_timeout(std::chrono::seconds(5));
-    http_.set_read_timeout(std::chrono::hours(24));  // watches and follows run long
-    // A server with a private CA (or a self-signed certificate) is trusted
-    // through SESAME_CA_FILE; the system's CAs otherwise.
-    if (const char* ca = std::getenv("SESAME_CA_FILE"); ca != nullptr && *ca != '\0') {
-      http_.set_ca_cert_path(ca);
-    }
+    Configure(http_);
     if (!token.empty()) headers_.emplace("Authorization", "Bearer " + token);
   }
 
@@ -465,12 +462,11 @@ class RemoteClient final : public Client {
     for (const auto& arg : request.command) params.emplace("command", arg);
     if (request.stdin_open) params.emplace("stdin", "true");
     if (request.tty) params.emplace("tty", "true");
-    return Stream("/v1/namespaces/" + ns + "/sandboxes/" + name + "/exec" + Query(params),
-                  request.stdin_open, streams);
+    return Stream(SandboxPath(ns, name), "exec", params, request.stdin_open, streams);
   }
 
   Status Attach(const std::string& ns, const std::string& name, providers::Streams& streams) override {
-    auto code = Stream("/v1/namespaces/" + ns + "/sandboxes/" + name + "/attach", true, streams);
+    auto code = Stream(SandboxPath(ns, name), "attach", {}, true, streams);
     return code.ok() ? Status::Ok() : code.status();
   }
 
@@ -499,26 +495,52 @@ class RemoteClient final : public Client {
   }
 
  private:
-  // POSTs stdin (read to its end: the transport is half duplex) and plays
-  // the framed output back; returns the exit code frame's value.
-  Result<int> Stream(const std::string& path, bool with_stdin, providers::Streams& streams) {
-    std::string input;
-    if (with_stdin && streams.read_stdin) {
-      for (std::string chunk; streams.read_stdin(chunk);) input += chunk;
+  static void Configure(httplib::Client& http) {
+    http.set_connection_timeout(std::chrono::seconds(5));
+    http.set_read_timeout(std::chrono::hours(24));  // watches and follows run long
+    // A server with a private CA (or a self-signed certificate) is trusted
+    // through SESAME_CA_FILE; the system's CAs otherwise.
+    if (const char* ca = std::getenv("SESAME_CA_FILE"); ca != nullptr && *ca != '\0') {
+      http.set_ca_cert_path(ca);
     }
+  }
+
+  static std::string SandboxPath(const std::string& ns, const std::string& name) {
+    return "/v1/namespaces/" + ns + "/sandboxes/" + name;
+  }
+
+  // Plays the framed output of exec or attach (`what`) back as it comes and
+  // returns the exit code frame's value. With stdin, input goes as it is
+  // read: a thread of its own POSTs each chunk to SANDBOX/stdin/ID (named
+  // by the response's X-Sesame-Stdin header), since this connection is
+  // busy with the response.
+  Result<int> Stream(const std::string& sandbox, const std::string& what, httplib::Params params,
+                     bool with_stdin, providers::Streams& streams) {
+    with_stdin = with_stdin && static_cast<bool>(streams.read_stdin);
+    if (with_stdin) params.emplace("interactive", "true");
     FrameReader frames;
     int exit_code = 0;
     Status failure;
     std::string error_body;
     int status = 0;
+    std::atomic<bool> over = false;
+    std::thread sender;
     httplib::Request req;
     req.method = "POST";
-    req.path = path;
+    req.path = sandbox + "/" + what + Query(params);
     req.headers = headers_;
-    req.body = input;
     req.set_header("Content-Type", "application/octet-stream");
     req.response_handler = [&](const httplib::Response& res) {
       status = res.status;
+      if (status != 200 || !with_stdin) return true;
+      std::string id = res.get_header_value("X-Sesame-Stdin");
+      if (id.empty()) {
+        failure = UnsupportedError("the server at " + url_ + " does not take input as it is typed (upgrade it)");
+        return false;
+      }
+      sender = std::thread([this, path = sandbox + "/stdin/" + id, &streams, &over] {
+        SendStdin(path, streams, over);
+      });
       return true;
     };
     req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
@@ -539,13 +561,47 @@ class RemoteClient final : public Client {
       return true;
     };
     auto r = http_.send(req);
+    over = true;
+    if (sender.joinable()) sender.join();
+    if (!failure.ok()) return failure;
     if (!r) return Unreachable(r.error(), url_);
     if (status != 200) {
       json body = json::parse(error_body, nullptr, false);
       return Status(CodeForHttp(status), body.is_object() ? body.value("message", "") : error_body);
     }
-    if (!failure.ok()) return failure;
     return exit_code;
+  }
+
+  // Sends stdin to `path` a chunk at a time as read_stdin gives it, then
+  // the end of input; stops early once `over` (the command has ended) or
+  // when the server no longer takes it.
+  void SendStdin(const std::string& path, providers::Streams& streams, const std::atomic<bool>& over) {
+    httplib::Client http(url_);
+    Configure(http);
+    http.set_keep_alive(true);
+    std::string chunk;
+    while (!over) {
+      chunk.clear();
+      bool more = streams.read_stdin(chunk);
+      if (over) return;
+      if (more && chunk.empty()) continue;  // nothing typed yet
+      while (!over) {
+        auto r = http.Post(more ? path : path + "?end=true", headers_, chunk, "application/octet-stream");
+        if (r && r->status == 429) {  // the command is not reading yet
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          continue;
+        }
+        if (!r || r->status != 204) {
+          // 404: the command ended meanwhile; anything else is worth saying.
+          if (!r || r->status != 404) {
+            streams.on_stderr("sesame: input not sent: " + ErrorFrom(r, url_).message() + "\r\n");
+          }
+          return;
+        }
+        break;
+      }
+      if (!more) return;
+    }
   }
 
   std::string url_;

@@ -1,12 +1,17 @@
 #include "cli/stream_io.h"
 
+#include <poll.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 namespace sesame::cli {
 namespace {
 
 constexpr char kCtrlD = 0x04;
+constexpr int kInputTickMs = 200;
 
 void WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -24,8 +29,15 @@ providers::Streams TerminalStreams(bool with_stdin) {
   streams.on_stderr = [](std::string_view d) { WriteAll(STDERR_FILENO, d); };
   if (with_stdin) {
     streams.read_stdin = [](std::string& chunk) {
+      chunk.clear();
+      // Waits a moment at a time, so that the caller can stop reading once
+      // the command has ended (an empty chunk: nothing yet).
+      pollfd p{STDIN_FILENO, POLLIN, 0};
+      int ready = poll(&p, 1, kInputTickMs);
+      if (ready == 0 || (ready < 0 && errno == EINTR)) return true;
       char buf[16384];
       ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
       if (n <= 0) return false;
       // A terminal in raw mode passes Ctrl-D on as a byte: at the start of
       // a read it ends the input, as it does in a cooked terminal.
@@ -68,17 +80,41 @@ void PrefixedOutput::Flush() {
   err_.clear();
 }
 
+namespace {
+
+// The settings a signal handler restores before the signal takes its
+// default course: a terminal left raw after `kill` would not echo.
+termios g_saved_terminal;
+constexpr int kRestoringSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+void RestoreAndReraise(int sig) {
+  tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_terminal);  // async-signal-safe
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+}  // namespace
+
 RawTerminal::RawTerminal() {
   if (!isatty(STDIN_FILENO)) return;
   saved_ = std::make_unique<termios>();
   if (tcgetattr(STDIN_FILENO, saved_.get()) != 0) return;
+  g_saved_terminal = *saved_;
+  struct sigaction restore {};
+  restore.sa_handler = RestoreAndReraise;
+  sigemptyset(&restore.sa_mask);
+  for (size_t i = 0; i < std::size(kRestoringSignals); ++i) {
+    sigaction(kRestoringSignals[i], &restore, &previous_[i]);
+  }
   termios raw = *saved_;
   cfmakeraw(&raw);
   active_ = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
 }
 
 RawTerminal::~RawTerminal() {
+  if (!saved_) return;
   if (active_) tcsetattr(STDIN_FILENO, TCSANOW, saved_.get());
+  for (size_t i = 0; i < std::size(kRestoringSignals); ++i) sigaction(kRestoringSignals[i], &previous_[i], nullptr);
 }
 
 }  // namespace sesame::cli

@@ -1,6 +1,8 @@
 #pragma once
 // Wiring a provider's Streams to this process's stdin, stdout and stderr.
 
+#include <signal.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,7 +36,8 @@ class PrefixedOutput {
 
 // While alive, this process's terminal (when stdin is one) passes every
 // key on as typed, for exec -t -i: no echo, no line editing, Ctrl-C goes
-// to the sandbox's command. Restored on destruction.
+// to the sandbox's command. Restored on destruction, and when SIGINT,
+// SIGTERM, SIGHUP or SIGQUIT ends this process meanwhile.
 class RawTerminal {
  public:
   RawTerminal();
@@ -45,6 +48,7 @@ class RawTerminal {
  private:
   bool active_ = false;
   std::unique_ptr<::termios> saved_;  // the settings to restore
+  struct sigaction previous_[4] = {};  // the handlers replaced, of the signals above
 };
 
 }  // namespace sesame::cli

@@ -105,6 +105,7 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
       R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs|pools|quotas|events|violations)$)");
   static const std::regex kObject(R"(^/v1/namespaces/([a-z0-9-]+)/(sandboxes|templates|gitsyncs|pools|quotas)/([a-z0-9-]+)$)");
   static const std::regex kSub(R"(^/v1/namespaces/([a-z0-9-]+)/sandboxes/([a-z0-9-]+)/(logs|exec|attach|files|portforward)$)");
+  static const std::regex kStdin(R"(^/v1/namespaces/([a-z0-9-]+)/sandboxes/([a-z0-9-]+)/stdin/([0-9a-f]+)$)");
   const std::string& m = r.method;
   std::smatch match;
   if (r.path == "/healthz") return JsonResponse(200, R"({"status":"ok"})");
@@ -162,6 +163,16 @@ HttpResponse ApiHandlers::Handle(const HttpRequest& r,
     }
     if (what == "portforward") return m == "GET" ? PortForward(r, ns, name) : ErrorResponse(405, "use GET for portforward");
     return Files(r, ns, name);
+  }
+  if (std::regex_match(r.path, match, kStdin)) {
+    std::string ns = match[1], owner = match[1].str() + "/" + match[2].str();
+    if (!allowed(ns)) return ErrorResponse(403, "this token may not act in namespace " + ns);
+    if (m != "POST") return ErrorResponse(405, "use POST to send input");
+    return stdin_.Input(match[3], r.body, r.Query("end") == "true",
+                        [&](const std::string& of) -> std::optional<HttpResponse> {
+                          if (of == owner) return std::nullopt;
+                          return ErrorResponse(404, "no such input stream for this sandbox");
+                        });
   }
   return ErrorResponse(404, "no route for " + m + " " + r.path);
 }
@@ -446,6 +457,8 @@ std::string ApiHandlers::RoutePattern(const std::string& path) {
        "/v1/namespaces/{ns}/$1/{name}"},
       {std::regex(R"(^/v1/namespaces/[^/]+/sandboxes/[^/]+/(logs|exec|attach|files)$)"),
        "/v1/namespaces/{ns}/sandboxes/{name}/$1"},
+      {std::regex(R"(^/v1/namespaces/[^/]+/sandboxes/[^/]+/stdin/[^/]+$)"),
+       "/v1/namespaces/{ns}/sandboxes/{name}/stdin/{id}"},
       {std::regex(R"(^/preview/.*)"), "/preview/{ns}/{name}/{port}/{path}"},
       {std::regex(R"(^/apis/sesame\.dev/v1alpha1/namespaces/[^/]+/([a-z]+)$)"),
        "/apis/sesame.dev/v1alpha1/namespaces/{ns}/$1"},

@@ -18,6 +18,7 @@
 #include "controller/api/http_types.h"
 #include "controller/api/kube_api.h"
 #include "controller/api/list_cache.h"
+#include "controller/api/stdin_queues.h"
 #include "controller/api/watch_hub.h"
 #include "controller/metrics.h"
 #include "providers/provider.h"
@@ -116,6 +117,7 @@ class ApiHandlers {
   KubeApi kube_;  // /api, /apis, /openapi
   ListCache lists_;
   std::unique_ptr<WatchHub> watches_;  // when there is a store
+  StdinQueues stdin_;  // of interactive exec and attach, owned by "NS/NAME"
 };
 
 // The filter of a list or watch request: labelSelector, and fieldSelector

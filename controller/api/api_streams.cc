@@ -1,4 +1,6 @@
 // The streaming routes: watch, logs, exec/attach, and files.
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 
 #include "controller/api/api_errors.h"
@@ -178,35 +180,56 @@ HttpResponse ApiHandlers::Exec(const HttpRequest& r, const std::string& ns, cons
   request.env = reconcilers::ExecEnvironment(handle->sandbox.spec);
   HttpResponse response;
   response.content_type = "application/vnd.sesame.stream";
+  // interactive=true: stdin comes as it is typed, in POSTs to .../stdin/ID
+  // (the header X-Sesame-Stdin names ID), instead of in the body.
+  std::shared_ptr<StdinQueues::Registration> typed;
+  if (r.Query("interactive") == "true") {
+    if (!attach && !request.stdin_open) return ErrorResponse(400, "interactive=true needs stdin=true");
+    typed = stdin_.Open(ns + "/" + name);
+    if (!typed) return ErrorResponse(429, "too many interactive streams are open; retry shortly");
+    response.headers["X-Sesame-Stdin"] = typed->id();
+  }
   auto h = std::make_shared<reconcilers::SandboxHandle>(std::move(handle).value());
-  auto input = std::make_shared<std::string>(r.body);
-  response.stream = [h, request, input, attach](const ChunkWriter& write) {
-    // Written by the output thread, read by the provider's stdin feeder too.
-    std::atomic<bool> gone = false;
+  auto input = std::make_shared<std::string>(typed ? "" : r.body);
+  response.stream = [h, request, input, typed, attach](const ChunkWriter& write) {
+    // The provider writes from its output loop while its stdin feeder asks
+    // whether the client is still there: one lock around the writer.
+    std::mutex write_mu;
+    bool gone = false;
+    auto send = [&](std::string_view data) {
+      std::lock_guard<std::mutex> lock(write_mu);
+      if (!gone && !write(data)) {
+        gone = true;
+        if (typed) typed->queue().Close();
+      }
+      return !gone;
+    };
     bool fed = false;
     providers::Streams streams;
-    streams.on_stdout = [&](std::string_view d) { if (!write(EncodeFrame(Frame::kStdout, d))) gone = true; };
-    streams.on_stderr = [&](std::string_view d) { if (!write(EncodeFrame(Frame::kStderr, d))) gone = true; };
-    // The request body is the command's stdin.
+    streams.on_stdout = [&](std::string_view d) { send(EncodeFrame(Frame::kStdout, d)); };
+    streams.on_stderr = [&](std::string_view d) { send(EncodeFrame(Frame::kStderr, d)); };
     streams.read_stdin = [&](std::string& chunk) {
+      if (typed) return typed->queue().Read(chunk);
+      // Else the request body is the command's stdin.
       if (fed || input->empty()) return false;
       chunk = *input;
       fed = true;
       return true;
     };
     // A command that prints nothing still stops when the client goes away.
-    streams.cancelled = [&] { return gone || !write(""); };
+    streams.cancelled = [&] { return !send(""); };
     if (attach) {
-      // The body is all the input: once it is fed, detach (the session
-      // goes on), after a moment of the session's answer.
+      // Once the input has ended, detach (the session goes on), after a
+      // moment of the session's answer.
       providers::Streams detaching = providers::DetachAtEndOfInput(streams);
       Status s = h->provider->Attach(h->observed, detaching);
-      if (!s.ok()) write(EncodeFrame(Frame::kError, s.message()));
-      return;
+      if (!s.ok()) send(EncodeFrame(Frame::kError, s.message()));
+    } else {
+      auto code = h->provider->Exec(h->observed, request, streams);
+      if (code.ok()) send(EncodeFrame(Frame::kExit, std::to_string(*code)));
+      else send(EncodeFrame(Frame::kError, code.status().message()));
     }
-    auto code = h->provider->Exec(h->observed, request, streams);
-    if (code.ok()) write(EncodeFrame(Frame::kExit, std::to_string(*code)));
-    else write(EncodeFrame(Frame::kError, code.status().message()));
+    if (typed) typed->queue().Close();
   };
   return response;
 }

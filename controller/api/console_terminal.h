@@ -13,13 +13,11 @@
 // Thread safety: every method may be called from many threads at once.
 
 #include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <string>
 
 #include "controller/api/api_handlers.h"
 #include "controller/api/http_types.h"
+#include "controller/api/stdin_queues.h"
 
 namespace sesame::controller::api {
 
@@ -32,15 +30,9 @@ class TerminalBroker {
   HttpResponse Input(const std::string& id, std::string data,
                      const std::function<bool(const std::string& ns)>& allowed);
 
-  static constexpr size_t kMaxTerminals = 64;
-  static constexpr size_t kMaxPendingInput = 1 << 20;  // bytes not yet taken by the session
-
-  struct Terminal;
-
  private:
   const ApiContext& ctx_;
-  std::mutex mu_;
-  std::map<std::string, std::shared_ptr<Terminal>> terminals_;  // GUARDED_BY(mu_)
+  StdinQueues queues_;  // each terminal's input, owned by its namespace
 };
 
 }  // namespace sesame::controller::api

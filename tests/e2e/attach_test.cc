@@ -85,10 +85,12 @@ class AttachTest : public E2eTest {
     // The line, then Ctrl-D at the start of the next one.
     std::string typed = line + "\n";
     [[maybe_unused]] ssize_t n = write(master, typed.data(), typed.size());
-    // Locally, the line reaches the session before the end of input (in
-    // raw mode Ctrl-D ends the input only at the start of a read);
-    // through a server, the input is sent once it has ended.
-    if (!remote) Eventually([&] { return Logs(name).find("got " + line) != std::string::npos; }, 30000);
+    // The line reaches the session before the end of input, locally and
+    // through a server (in raw mode Ctrl-D ends the input only at the
+    // start of a read).
+    if (!Eventually([&] { return Logs(name).find("got " + line) != std::string::npos; }, 30000)) {
+      ADD_FAILURE() << "the typed line did not reach the session before the end of input";
+    }
     n = write(master, "\x04", 1);
     int status = 0;
     // Drain the terminal's echo while waiting, so the child never blocks.
@@ -155,7 +157,7 @@ TEST_F(AttachTest, CtrlDInATerminalDetaches) {
 
 TEST_F(AttachTest, CtrlDInATerminalDetachesFromAServer) {
   StartWith("docker", "dterm");
-  // Through a server the input is sent once it ends: the answer follows.
+  // Through a server the input goes as it is typed, as locally.
   int master_exit = AttachWithTerminal("dterm", true, "remote", /*raw=*/false);
   EXPECT_EQ(master_exit, 0);
   ExpectSessionGotAndRuns("dterm", "remote");

@@ -38,6 +38,15 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   return result;
 }
 
+void ExecWithEnv(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+  for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execvp(args[0], args.data());
+  _exit(127);
+}
+
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
                                      const std::map<std::string, std::string>& env,
                                      const std::string& log_path) {
@@ -48,12 +57,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
     dup2(null_fd, 0);
     dup2(fd, 1);
     dup2(fd, 2);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+    ExecWithEnv(argv, env);
   }
 }
 

@@ -21,6 +21,10 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},
                          const std::string& input = "");
 
+// In a child just forked: adds `env` to the environment and runs argv
+// (exit 127 when it cannot).
+[[noreturn]] void ExecWithEnv(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
+
 // A command running in the background, its output going to files; killed
 // (SIGKILL) on destruction unless it has already exited.
 class BackgroundProcess {
