@@ -487,6 +487,7 @@ Status DockerProvider::Restart(const Observed& current, const SandboxRequest& re
   if (status == "running" || status == "paused") {
     SESAME_RETURN_IF_ERROR(CallOk("POST", StopPath(*id, options_.stop_timeout), "stopping"));
   }
+  MarkRunEnded(current.uid, *id);
   if (request.policy.enabled && IsHardened(ContainerLabels(*inspect))) {
     SESAME_RETURN_IF_ERROR(PrepareGuard(request));  // the policy as it is now
   }

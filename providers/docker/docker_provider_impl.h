@@ -67,6 +67,14 @@ class DockerProvider final : public Provider {
   Result<Observed> ObserveContainer(const std::string& id, bool with_activity);
   std::optional<Time> LastOutput(const std::string& id);
   void TouchActivity(const std::string& uid, const std::string& id);
+  // Restart: the run that has just ended becomes the previous run, whose
+  // part of the log logs --previous shows (providers/docker/run_log_times.h).
+  void MarkRunEnded(const std::string& uid, const std::string& id);
+  Result<std::optional<int64_t>> LastLogTime(const std::string& id);
+  // The payload of a logs request read whole (`path` from /containers/).
+  Result<std::string> LogText(const std::string& path);
+  Status PreviousRunLogs(const Observed& current, const std::string& id, const LogOptions& options,
+                         Streams& streams);
   // Delete, then Create of `request`: a container that cannot be reused.
   Status Remake(const Observed& current, const SandboxRequest& request);
 

@@ -3,12 +3,14 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include "providers/docker/docker_provider_impl.h"
 #include "providers/docker/frame_decoder.h"
 #include "providers/docker/hijacked_stream.h"
+#include "providers/docker/run_log_times.h"
 #include "providers/docker/tar_archive.h"
 
 namespace sesame::providers::docker {
@@ -126,12 +128,67 @@ Result<int> DockerProvider::RunExec(const std::string& exec_id, bool stdin_open,
   }
 }
 
-Status DockerProvider::Logs(const Observed& current, const LogOptions& options, Streams& streams) {
-  if (options.previous) {
-    return UnsupportedError("docker keeps one log for every run of a container: logs --previous is not available");
+Result<std::string> DockerProvider::LogText(const std::string& path) {
+  HttpRequest logs;
+  logs.path = path;
+  Result<HttpResponse> r = client_.Call(logs);
+  if (!r.ok()) return r.status();
+  SESAME_RETURN_IF_ERROR(StatusFromResponse(*r, "reading the sandbox's logs"));
+  std::string text;
+  FrameDecoder decoder;
+  decoder.Feed(r->body, [&text](StreamType, std::string_view payload) { text.append(payload); });
+  return text;
+}
+
+Result<std::optional<int64_t>> DockerProvider::LastLogTime(const std::string& id) {
+  Result<std::string> last = LogText("/containers/" + id + "/logs?stdout=1&stderr=1&timestamps=1&tail=1");
+  if (!last.ok()) return last.status();
+  return LogLineTime(*last);
+}
+
+void DockerProvider::MarkRunEnded(const std::string& uid, const std::string& id) {
+  ContainerRecord record = state_.Get(uid, id).value_or(ContainerRecord{});
+  record.container_id = id;
+  record.restarted = true;
+  record.previous_run_after = record.run_log_end;
+  // Unknown (the engine did not answer): the previous run shows as empty
+  // rather than as some other run's output.
+  Result<std::optional<int64_t>> last = LastLogTime(id);
+  if (last.ok()) record.run_log_end = *last;
+  (void)state_.Put(uid, record);  // best effort: logs --previous only
+}
+
+Status DockerProvider::PreviousRunLogs(const Observed& current, const std::string& id, const LogOptions& options,
+                                       Streams& streams) {
+  std::optional<ContainerRecord> record = state_.Get(current.uid, id);
+  if (!record || !record->restarted) {
+    return NotFoundError("sandbox/" + current.key.name + " has not restarted: there is no previous run");
   }
+  const auto& after = record->previous_run_after;
+  const auto& end = record->run_log_end;
+  if (!end || (after && *after >= *end)) return Status::Ok();  // that run wrote nothing
+  // since= and until= both include their instant.
+  int64_t since = after ? *after + 1 : 0;
+  if (options.since) {
+    since = std::max<int64_t>(since, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                         options.since->time_since_epoch()).count());
+  }
+  std::string path = "/containers/" + id + "/logs?stdout=1&stderr=1&until=" + LogApiTime(*end);
+  if (since > 0) path += "&since=" + LogApiTime(since);
+  if (options.timestamps) path += "&timestamps=1";
+  // Read whole (the run is over), so that --tail counts the lines of that
+  // run: the engine would take them from the end of the whole log.
+  Result<std::string> text = LogText(path);
+  if (!text.ok()) return text.status();
+  std::string_view shown = options.tail ? LastLines(*text, *options.tail) : std::string_view(*text);
+  if (!shown.empty() && streams.on_stdout) streams.on_stdout(shown);
+  return Status::Ok();
+}
+
+Status DockerProvider::Logs(const Observed& current, const LogOptions& options, Streams& streams) {
   Result<std::string> id = IdOf(current);
   if (!id.ok()) return id.status();
+  if (options.previous) return PreviousRunLogs(current, *id, options, streams);
   HttpRequest logs;
   logs.path = "/containers/" + *id + "/logs?stdout=1&stderr=1";
   if (options.follow) logs.path += "&follow=1";

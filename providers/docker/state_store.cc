@@ -48,6 +48,11 @@ std::optional<ContainerRecord> StateStore::Load(const std::string& uid) const {
     const auto& c = j["claimedBy"];
     r.claimed_by = specs::ObjectKey{c.value("kind", ""), c.value("namespace", ""), c.value("name", "")};
   }
+  r.restarted = j.value("restarted", false);
+  if (j.contains("previousRunAfter") && j["previousRunAfter"].is_number_integer()) {
+    r.previous_run_after = j["previousRunAfter"].get<int64_t>();
+  }
+  if (j.contains("runLogEnd") && j["runLogEnd"].is_number_integer()) r.run_log_end = j["runLogEnd"].get<int64_t>();
   return r;
 }
 
@@ -78,6 +83,9 @@ Status StateStore::Put(const std::string& uid, const ContainerRecord& record) {
                       {"namespace", record.claimed_by->namespace_},
                       {"name", record.claimed_by->name}};
   }
+  if (record.restarted) j["restarted"] = true;
+  if (record.previous_run_after) j["previousRunAfter"] = *record.previous_run_after;
+  if (record.run_log_end) j["runLogEnd"] = *record.run_log_end;
   std::error_code ec;
   fs::create_directories(root_, ec);
   std::string tmp = PathOf(uid) + ".tmp";

@@ -37,6 +37,13 @@ struct ContainerRecord {
   // object (its labels still name the warm one, and carry the warm
   // marker, which the observed hashes then leave out).
   std::optional<specs::ObjectKey> claimed_by;
+  // Restart ended a run of this container's command: the run before the
+  // current one wrote the log entries after `previous_run_after` (log
+  // time in nanoseconds; none: from the start) up to `run_log_end` (the
+  // last entry's time when it ended; none: the log was empty).
+  bool restarted = false;
+  std::optional<int64_t> previous_run_after;
+  std::optional<int64_t> run_log_end;
 };
 
 class StateStore {

@@ -321,11 +321,48 @@ TEST_F(CliVerbsTest, DockerExecWithATerminal) {
   EXPECT_EQ(typed.exit_code, 0) << typed.err;
   EXPECT_NE(typed.out.find("got hello\r\n"), std::string::npos) << typed.out;
   EXPECT_EQ(Sesame({"exec", "boxed", "--", "sh", "-c", "test -t 1"}).exit_code, 1);
-  auto previous = Sesame({"logs", "--previous", "boxed"});
-  EXPECT_EQ(previous.exit_code, 1);
-  EXPECT_NE(previous.err.find("logs --previous is not available"), std::string::npos) << previous.err;
   ASSERT_EQ(Sesame({"delete", "sandbox", "boxed"}).exit_code, 0);
   EXPECT_EQ(Sesame({"wait", "sandbox/boxed", "--for=delete", "--timeout", "120s"}).exit_code, 0) << ControllerLogs();
+}
+
+// Docker keeps one log per container across restarts; logs --previous
+// shows the run before the last restart, and only it, locally and through
+// the server, with --tail counting that run's lines.
+TEST_F(CliVerbsTest, DockerLogsPreviousShowsTheRunBeforeTheRestart) {
+  StartAndConnect();
+  Apply("apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata:\n  name: runs\nspec:\n  provider: docker\n"
+        "  image: sesame-test-busybox:latest\n"
+        "  command: [\"sh\", \"-c\", \"n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; "
+        "echo run $n; echo more of run $n; exec sleep 3600\"]\n");
+  WaitReady("runs");
+  EXPECT_TRUE(Eventually([&] { return Logs(false, {"runs"}).find("run 1") != std::string::npos; }, 60000))
+      << ControllerLogs();
+  for (bool remote : {false, true}) {
+    auto none = Via(remote, {"logs", "--previous", "runs"});
+    EXPECT_EQ(none.exit_code, 1) << none.out;
+    EXPECT_NE(none.err.find("sandbox/runs has not restarted: there is no previous run"), std::string::npos)
+        << none.err;
+  }
+  auto logged = [this](const std::string& text) {
+    return [this, text] { return Sesame({"logs", "runs"}).out.find(text) != std::string::npos; };
+  };
+  ASSERT_EQ(Sesame({"restart", "runs"}).exit_code, 0);
+  EXPECT_TRUE(Eventually(logged("more of run 2"), 120000)) << Sesame({"logs", "runs"}).out << ControllerLogs();
+  for (bool remote : {false, true}) {
+    SCOPED_TRACE(remote ? "through the server" : "local store");
+    auto previous = Via(remote, {"logs", "--previous", "runs"});
+    EXPECT_EQ(previous.exit_code, 0) << previous.err;
+    EXPECT_EQ(previous.out, "run 1\nmore of run 1\n");
+    EXPECT_EQ(Via(remote, {"logs", "--previous", "--tail", "1", "runs"}).out, "more of run 1\n");
+  }
+  ASSERT_EQ(Remote({"restart", "runs"}).exit_code, 0);
+  EXPECT_TRUE(Eventually(logged("more of run 3"), 120000)) << Sesame({"logs", "runs"}).out << ControllerLogs();
+  auto second = Remote({"logs", "--previous", "runs"});
+  EXPECT_EQ(second.out, "run 2\nmore of run 2\n") << second.err;
+  // Plain logs still show every run.
+  EXPECT_NE(Sesame({"logs", "runs"}).out.find("run 1\n"), std::string::npos);
+  ASSERT_EQ(Sesame({"delete", "sandbox", "runs"}).exit_code, 0);
+  EXPECT_EQ(Sesame({"wait", "sandbox/runs", "--for=delete", "--timeout", "120s"}).exit_code, 0) << ControllerLogs();
 }
 
 // A sandbox whose image is missing fails at every resync (2 s here); the

@@ -7,6 +7,7 @@
 #include "providers/docker/engine_client.h"
 #include "providers/docker/frame_decoder.h"
 #include "providers/docker/pull_progress.h"
+#include "providers/docker/run_log_times.h"
 #include "providers/docker/tar_archive.h"
 #include "providers/docker/warm_session.h"
 #include "providers/warm.h"
@@ -17,6 +18,26 @@ namespace sesame::providers::docker {
 namespace {
 
 using nlohmann::json;
+
+// logs --previous: log times to nanoseconds and back, and --tail of a run.
+TEST(RunLogTimesTest, LogTimesKeepNanoseconds) {
+  EXPECT_EQ(LogLineTime("1970-01-01T00:00:01.000000002Z run 1\n"), 1000000002);
+  EXPECT_EQ(LogLineTime("2026-12-03T16:28:41.12Z x"), int64_t{1796315321} * 1000000000 + 120000000);
+  EXPECT_EQ(LogLineTime("2026-12-03T16:28:41Z"), int64_t{1796315321} * 1000000000);
+  EXPECT_EQ(LogLineTime("run 1"), std::nullopt);
+  EXPECT_EQ(LogLineTime(""), std::nullopt);
+  EXPECT_EQ(LogLineTime("2026-12-03T16:28:41.1x3Z x"), std::nullopt);
+  EXPECT_EQ(LogApiTime(int64_t{1796315321} * 1000000000 + 5), "1796315321.000000005");
+  EXPECT_EQ(LogApiTime(1000000002 + 1), "1.000000003");
+}
+
+TEST(RunLogTimesTest, LastLinesOfARun) {
+  EXPECT_EQ(LastLines("a\nb\nc\n", 2), "b\nc\n");
+  EXPECT_EQ(LastLines("a\nb\nc", 1), "c");
+  EXPECT_EQ(LastLines("a\nb\n", 5), "a\nb\n");
+  EXPECT_EQ(LastLines("a\nb\n", 0), "");
+  EXPECT_EQ(LastLines("", 3), "");
+}
 
 TEST(FrameDecoderTest, ReassemblesFramesSplitAnywhere) {
   std::string wire = EncodeFrame(StreamType::kStdout, "hello ") +
