@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -114,11 +115,14 @@ HijackedStream::End HijackedStream::Pump(
     Streams& streams, bool feed_stdin, bool half_close,
     std::optional<std::chrono::steady_clock::time_point> deadline, bool tty) {
   int fd = fd_.get();
+  // The feeder stops once the output has ended, even with no input to come
+  // (a terminal where nothing more is typed).
+  std::atomic<bool> over = false;
   std::thread feeder;
   if (feed_stdin && streams.read_stdin) {
-    feeder = std::thread([fd, half_close, tty, &streams] {
+    feeder = std::thread([fd, half_close, tty, &streams, &over] {
       std::string chunk;
-      while (!streams.cancelled()) {
+      while (!over && !streams.cancelled()) {
         chunk.clear();
         if (!streams.read_stdin(chunk)) break;
         if (!chunk.empty() && !SendAll(fd, chunk)) break;
@@ -159,6 +163,7 @@ HijackedStream::End HijackedStream::Pump(
     if (n <= 0) break;
     feed(std::string_view(chunk, static_cast<size_t>(n)));
   }
+  over = true;
   ::shutdown(fd, SHUT_RDWR);  // wakes a feeder blocked in send
   if (feeder.joinable()) feeder.join();
   return end;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <chrono>
@@ -29,6 +30,13 @@ void Pump(UniqueFd& fd, const std::function<void(std::string_view)>& sink) {
   } else if (n == 0 || errno != EINTR) {
     fd.Reset();
   }
+}
+
+// `streams` for a stdin feeder, which stops reading once `over` is set.
+Streams StopWhen(const Streams& streams, const std::atomic<bool>& over) {
+  Streams feeding = streams;
+  feeding.cancelled = [&streams, &over] { return over.load() || streams.cancelled(); };
+  return feeding;
 }
 
 void FeedStdin(int fd, Streams& streams) {
@@ -100,9 +108,14 @@ Result<int> RunWithTerminal(SpawnOptions spawn, bool stdin_open, std::optional<M
   // The feeder's own descriptor of the master: Pump closes the other at
   // the end of output, while the feeder may still be writing.
   UniqueFd input(::fcntl(master, F_DUPFD_CLOEXEC, 0));
+  // The feeder stops once the command has ended, even with no input to
+  // come (a terminal where nothing more is typed).
+  std::atomic<bool> over = false;
+  Streams feeding = StopWhen(streams, over);
   std::thread feeder;
   if (stdin_open && input.valid()) {
-    feeder = std::thread([fd = input.get(), &streams] {
+    feeder = std::thread([fd = input.get(), &feeding] {
+      Streams& streams = feeding;
       std::string chunk;
       while (streams.read_stdin && !streams.cancelled()) {
         chunk.clear();
@@ -119,6 +132,7 @@ Result<int> RunWithTerminal(SpawnOptions spawn, bool stdin_open, std::optional<M
     if (fd.revents != 0) Pump(terminal->read, streams.on_stdout);
     return true;
   });
+  over = true;
   if (feeder.joinable()) feeder.join();
   return code;
 }
@@ -144,8 +158,10 @@ Result<int> RunWithStreams(SpawnOptions spawn, bool stdin_open, std::optional<Mi
   out->write.Reset();
   err->write.Reset();
   in->write.Reset();
+  std::atomic<bool> over = false;
+  Streams feeding = StopWhen(streams, over);
   std::thread feeder;
-  if (stdin_open) feeder = std::thread(FeedStdin, in->read.get(), std::ref(streams));
+  if (stdin_open) feeder = std::thread(FeedStdin, in->read.get(), std::ref(feeding));
 
   Result<int> code = FollowToExit(*child, timeout, streams, [&] {
     if (!out->read.valid() && !err->read.valid()) return false;
@@ -155,6 +171,7 @@ Result<int> RunWithStreams(SpawnOptions spawn, bool stdin_open, std::optional<Mi
     if (fds[1].revents != 0) Pump(err->read, streams.on_stderr);
     return true;
   });
+  over = true;
   if (feeder.joinable()) feeder.join();
   return code;
 }

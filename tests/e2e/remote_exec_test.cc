@@ -106,6 +106,25 @@ TEST_F(RemoteExecTest, PipedInputStreamsBothWays) {
   EXPECT_EQ(piped.out, "a\nb\n");
 }
 
+// A command that ends while nothing is typed ends exec -it, locally and
+// through the server (the stdin feeder does not wait for a key).
+TEST_F(RemoteExecTest, ExecOnATerminalEndsWithItsCommandWithoutInput) {
+  StartWith("filesystem", "quiet");
+  for (bool remote : {false, true}) {
+    SCOPED_TRACE(remote ? "through the server" : "local store");
+    std::vector<std::string> args = {"exec", "-it", "quiet", "--", "sh", "-c", "echo hi; exit 3"};
+    auto exec = remote ? Remote(args, DrivenProcess::Via::kTerminal)
+                       : std::make_unique<DrivenProcess>(
+                             [&] {
+                               args.insert(args.begin(), SESAME_BINARY);
+                               return args;
+                             }(),
+                             Env(), DrivenProcess::Via::kTerminal);
+    EXPECT_EQ(exec->Wait(kPatience), 3) << exec->output();
+    EXPECT_NE(exec->output().find("hi\r\n"), std::string::npos) << exec->output();
+  }
+}
+
 // A signal that ends sesame while the terminal is raw leaves it cooked.
 TEST_F(RemoteExecTest, ATerminatedExecRestoresTheTerminal) {
   StartWith("filesystem", "term");
