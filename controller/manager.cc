@@ -1,5 +1,6 @@
 #include "controller/manager.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,8 @@ namespace sesame::controller {
 
 namespace {
 constexpr char kLeaseName[] = "controller";
+// Reconciles after which an idle queue gives memory back.
+constexpr uint64_t kReleaseAfter = 256;
 
 std::string DefaultHolder() {
   char host[256] = "localhost";
@@ -241,6 +244,7 @@ void Manager::Observe(const std::string& key, const ReconcileResult& result) {
                       : result.requeue_after                         ? "requeue_after"
                                                                      : "success";
   reconciles_.Add({label});
+  reconciled_since_release_.fetch_add(1, std::memory_order_relaxed);
   std::string message = result.error.empty() ? "" : "reconcile " + key + " failed (" + label + "): " + result.error;
   bool repeated = false;
   {
@@ -299,6 +303,14 @@ void Manager::Lead() {
     if (steady() >= next_resync) {
       Resync();
       next_resync = steady() + options_.resync_period;
+    }
+    // Bulk work done (a large apply, a resync): SQLite's page cache and
+    // the free pages of every thread's malloc arena go back to the system,
+    // instead of staying resident for as long as the controller runs.
+    if (queue.Len() == 0 && reconciled_since_release_.load(std::memory_order_relaxed) >= kReleaseAfter) {
+      reconciled_since_release_.store(0, std::memory_order_relaxed);
+      store_.ReleaseMemory();
+      ::malloc_trim(0);
     }
     auto next = std::min({next_renew, next_violations, next_resync});
     auto wait = std::chrono::duration_cast<Millis>(next - steady()) + Millis(1);

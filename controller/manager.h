@@ -88,6 +88,8 @@ class Manager {
   ManagerOptions options_;
   // A fresh queue for each term as leader (a shut-down queue stays down).
   std::unique_ptr<WorkQueue> queue_;  // Guarded by mutex_.
+  // Reconciles since memory was last given back (see Lead).
+  std::atomic<uint64_t> reconciled_since_release_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> leader_{false};
   std::mutex mutex_;

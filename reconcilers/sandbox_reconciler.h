@@ -114,6 +114,7 @@ class SandboxReconciler {
   const Clock& clock_;
   ReconcilerOptions options_;
   mutable WorkspaceRegistry workspaces_;  // a cache, synchronized inside
+  static constexpr size_t kMaxDecoded = 1024;
   std::mutex decoded_mutex_;
   std::unordered_map<std::string, std::shared_ptr<const Decoded>> decoded_;  // by ObjectKey::ToString; guarded by decoded_mutex_
 };

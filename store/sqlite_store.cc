@@ -268,6 +268,11 @@ Result<int64_t> SqliteStore::DataVersion() {
   return db_->QueryInt("PRAGMA data_version");
 }
 
+void SqliteStore::ReleaseMemory() {
+  MutexLock lock(mutex_);
+  (void)db_->Exec("PRAGMA shrink_memory");  // sqlite3_db_release_memory
+}
+
 Result<Object> SqliteStore::Update(const Object& object) {
   MutexLock lock(mutex_);
   ObjectKey key = specs::KeyOf(object);

@@ -66,6 +66,7 @@ class SqliteStore final : public Store {
   uint64_t ChangeSequence() override { return signal_->Sequence(); }
   uint64_t WaitForChange(uint64_t seen, Millis timeout) override { return signal_->Wait(seen, timeout); }
   void WakeWaiters() override { signal_->Wake(); }
+  void ReleaseMemory() override;
 
  private:
   // Hands out resourceVersions inside one write transaction; the counter

@@ -196,6 +196,11 @@ class Store {
   virtual uint64_t WaitForChange(uint64_t seen, Millis timeout) = 0;
   // Wakes this process's waiters as if something changed (to stop them).
   virtual void WakeWaiters() = 0;
+
+  // Gives back the cache memory not in use right now (SQLite's page cache
+  // refills as reads need it): after bulk work, so that what a large apply
+  // or a full resync read does not stay resident.
+  virtual void ReleaseMemory() {}
 };
 
 // $SESAME_HOME, or ~/.sesame.

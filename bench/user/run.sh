@@ -224,6 +224,9 @@ bench_opens() {
   sleep 5
   local full=$(rss_kb $CONTROLLER_PID)
   echo "10,000 stored objects: controller RSS $((empty / 1024)) MB empty -> $((full / 1024)) MB: $(( (full - empty) * 1024 / 10000 )) bytes per object (load $(load))"
+  sleep 60  # at rest: idle lists dropped, memory given back after the bulk work
+  full=$(rss_kb $CONTROLLER_PID)
+  echo "  60 s later: $((full / 1024)) MB: $(( (full - empty) * 1024 / 10000 )) bytes per object (load $(load))"
   if command -v strace >/dev/null; then
     timeout 10 strace -f -e trace=open,openat -c -p "$CONTROLLER_PID" -o "$WORK/strace.txt" >/dev/null 2>&1
     local opens

@@ -45,7 +45,9 @@ Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store,
   auto cached = [&](int64_t now) -> std::shared_ptr<const std::string> {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    return it != entries_.end() && it->second.resource_version == now ? it->second.body : nullptr;
+    if (it == entries_.end() || it->second.resource_version != now) return nullptr;
+    it->second.used = std::chrono::steady_clock::now();
+    return it->second.body;
   };
   // Nothing written since the cached list's snapshot: it is still exact.
   auto now = store.CurrentResourceVersion();
@@ -64,8 +66,26 @@ Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store,
   auto shared = std::make_shared<const std::string>(std::move(body).value());
   std::lock_guard lock(mutex_);
   if (entries_.size() >= kMaxEntries) entries_.clear();
-  entries_[key] = {rv, shared};
+  entries_[key] = {rv, shared, std::chrono::steady_clock::now()};
+  if (!dropper_.joinable()) dropper_ = std::thread([this] { DropIdle(); });
   return shared;
+}
+
+ListCache::~ListCache() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_.notify_all();
+  if (dropper_.joinable()) dropper_.join();
+}
+
+void ListCache::DropIdle() {
+  std::unique_lock lock(mutex_);
+  while (!stop_.wait_for(lock, kIdle, [this] { return stopping_; })) {
+    auto idle_since = std::chrono::steady_clock::now() - kIdle;
+    std::erase_if(entries_, [&](const auto& entry) { return entry.second.used < idle_since; });
+  }
 }
 
 }  // namespace sesame::controller::api

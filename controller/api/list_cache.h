@@ -3,14 +3,20 @@
 // (store::Store::ListJson) once per filter and resourceVersion, and shared
 // by every request for the same list until something is written: 64
 // clients polling 1,000 sandboxes cost one build, not 64 parses and
-// re-encodings. Reusable by every route that serves a list.
+// re-encodings. A list nobody asked for in kIdle is dropped (a thread,
+// started with the first list, looks every kIdle): the list of 10,000
+// objects is 10 MB that would otherwise stay for as long as the
+// controller runs. Reusable by every route that serves a list.
 //
 // Thread-safe.
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "common/status.h"
 #include "store/store.h"
@@ -19,6 +25,13 @@ namespace sesame::controller::api {
 
 class ListCache {
  public:
+  static constexpr std::chrono::seconds kIdle{10};
+
+  ListCache() = default;
+  ~ListCache();
+  ListCache(const ListCache&) = delete;
+  ListCache& operator=(const ListCache&) = delete;
+
   // The list's JSON text (a trailing newline included), as
   // specs::ListToJson(kind, items, rv, false) would write it.
   Result<std::shared_ptr<const std::string>> Get(store::Store& store, const store::ListOptions& options);
@@ -31,10 +44,17 @@ class ListCache {
   struct Entry {
     int64_t resource_version = 0;
     std::shared_ptr<const std::string> body;
+    std::chrono::steady_clock::time_point used;
   };
+  // Drops the entries not used in kIdle, until the cache is destroyed.
+  void DropIdle();
+
   std::mutex build_mutex_;  // one build at a time: concurrent misses wait for it
   std::mutex mutex_;
   std::map<std::string, Entry> entries_;  // by filter; guarded by mutex_
+  std::condition_variable stop_;
+  bool stopping_ = false;  // guarded by mutex_
+  std::thread dropper_;    // started by the first build, under mutex_
 };
 
 }  // namespace sesame::controller::api
