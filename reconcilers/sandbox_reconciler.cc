@@ -86,7 +86,7 @@ Result<std::shared_ptr<const SandboxReconciler::Decoded>> SandboxReconciler::Dec
               *sandbox, WithWarmMarker(object, providers::FieldHashes(sandbox->spec))});
   std::lock_guard lock(decoded_mutex_);
   // Bounded: with more objects than this, an arbitrary one is decoded
-  // again at its next reconcile. Unbounded, it held about 6 KB per stored
+  // again at its next reconcile. Unbounded, it held several KB per stored
   // object for as long as the controller ran.
   if (decoded_.size() >= kMaxDecoded && !decoded_.contains(key)) decoded_.erase(decoded_.begin());
   decoded_[key] = fresh;
