@@ -71,7 +71,10 @@ void AddObject(json& object, const FieldLocator& locator, ParsedManifests* out) 
 
 bool IsListWrapper(const json& doc) {
   if (!doc.is_object() || !doc.contains("items") || !doc["items"].is_array()) return false;
-  std::string kind = doc.value("kind", "");
+  // kind may be anything here ("kind:" with no value is null): only a
+  // string names a List.
+  const json& kind_value = doc.contains("kind") ? doc["kind"] : json();
+  std::string kind = kind_value.is_string() ? kind_value.get<std::string>() : "";
   return kind == "List" || kind == "SandboxList" || kind == "SandboxTemplateList" ||
          kind == "GitSyncList" || kind == "SandboxPoolList" || kind == "SandboxQuotaList";
 }

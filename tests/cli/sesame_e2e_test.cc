@@ -166,6 +166,11 @@ TEST_F(SesameCliTest, BadInputsFailCleanlyWithExitCode2) {
       {"huge.yaml", std::string(20 << 20, '#'), "limit"},
       {"bomb.yaml", bomb, "alias"},
       {"deep.yaml", deep, "deep"},
+      // "kind:" with no value beside items: no List, and no crash (found by fuzzing).
+      {"nullkind.yaml",
+       "kind:\nitems:\n- apiVersion: sesame.dev/v1alpha1\n  kind: Sandbox\n  metadata: {name: b}\n"
+       "  spec: {provider: filesystem}\n",
+       "kind: required"},
   };
   for (const auto& input : inputs) {
     std::string file = home_.Write(input.name, input.content);
