@@ -94,14 +94,15 @@ class SandboxReconcilerTest : public ::testing::Test {
   std::string Uid() { return Stored()->metadata.uid; }
   int64_t Version() { return *store_->CurrentResourceVersion(); }
   std::vector<std::string> EventReasons() {
+    std::vector<std::string> out;
+    for (const auto& e : Events()) out.push_back(e.reason);
+    return out;
+  }
+  std::vector<store::Event> Events() {
     store::EventFilter filter;
     filter.object = Key();
     auto events = store_->ListEvents(filter);
-    std::vector<std::string> out;
-    if (events.ok()) {
-      for (const auto& e : *events) out.push_back(e.reason);
-    }
-    return out;
+    return events.ok() ? *events : std::vector<store::Event>{};
   }
 
   testing::FakeClock clock_;
@@ -228,6 +229,23 @@ TEST_F(SandboxReconcilerTest, RestartsWithBackoff) {
   Settle();
   EXPECT_EQ(provider_->Calls("Restart"), 2);
   EXPECT_EQ(StatusOf().restarts, 2);
+}
+
+TEST_F(SandboxReconcilerTest, ARestartThatChangesTheResourceIdSaysSoInItsEvent) {
+  Apply(R"({"command":["false"],"restartPolicy":"Always"})");
+  Settle();
+  std::string before = provider_->Find(Uid())->id;
+  provider_->set_new_id_on_restart(true);
+  provider_->Exit(Uid(), 1);
+  Settle();
+  ASSERT_EQ(provider_->Calls("Restart"), 1);
+  std::string now = provider_->Find(Uid())->id;
+  ASSERT_NE(now, before);
+  bool said = false;
+  for (const auto& e : Events()) {
+    said |= e.message.find("restarted fake sandbox " + now + " (was " + before + ")") != std::string::npos;
+  }
+  EXPECT_TRUE(said) << "no restart event names " << now << " and " << before;
 }
 
 TEST_F(SandboxReconcilerTest, NeverRestartsWhenThePolicyIsNever) {

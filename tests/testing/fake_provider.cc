@@ -175,6 +175,7 @@ Status FakeProvider::Restart(const Observed& current, const providers::SandboxRe
   if (it == resources_.end()) return NotFoundError(current.id + " is gone");
   requests_[current.uid] = request;
   Observed& o = it->second;
+  if (new_id_on_restart_) o.id = name_ + "-" + std::to_string(next_id_++);
   o.state = ResourceState::kRunning;
   o.exit_code.reset();
   o.finished_at.reset();

@@ -37,6 +37,9 @@ class FakeProvider final : public providers::Provider {
   void Vanish(const std::string& uid);
   // Output, exec or attach happened now.
   void Touch(const std::string& uid);
+  // Restart gives the resource a new id, as a new process or a replaced
+  // container does.
+  void set_new_id_on_restart(bool on) { new_id_on_restart_ = on; }
 
   // ---- what the test reads ----
   // How many times `operation` was called.
@@ -87,6 +90,7 @@ class FakeProvider final : public providers::Provider {
   std::map<std::string, int> observes_;                     // by uid; Guarded by mutex_.
   std::map<std::string, Status> failures_;                  // Guarded by mutex_.
   int64_t next_id_ = 1;                                     // Guarded by mutex_.
+  bool new_id_on_restart_ = false;
 };
 
 }  // namespace sesame::testing
