@@ -12,73 +12,13 @@
 #include "controller/api/api_server.h"
 #include "controller/api/auth.h"
 #include "specs/codec.h"
+#include "tests/testing/fake_provider.h"
 #include "tests/testing/run_command.h"
 
 namespace sesame::controller::api {
 namespace {
 
 using nlohmann::json;
-
-// Enough of a provider for logs, exec and files: one running resource per uid.
-class FakeProvider final : public providers::Provider {
- public:
-  std::string name() const override { return "filesystem"; }
-  providers::Capabilities capabilities() const override {
-    providers::Capabilities c;
-    c.stdin = true;  // exec with input
-    c.file_ops = true;
-    return c;
-  }
-  Result<providers::Observed> Create(const providers::SandboxRequest&) override {
-    return UnsupportedError("fake");
-  }
-  Result<std::optional<providers::Observed>> Observe(const std::string& uid) override {
-    providers::Observed o;
-    o.id = "1";
-    o.uid = uid;
-    o.state = providers::ResourceState::kRunning;
-    return std::optional<providers::Observed>(o);
-  }
-  Result<std::vector<providers::Observed>> ListOwned() override { return std::vector<providers::Observed>{}; }
-  Status Update(const providers::Observed&, const providers::SandboxRequest&) override { return {}; }
-  Status Suspend(const providers::Observed&) override { return {}; }
-  Status Resume(const providers::Observed&) override { return {}; }
-  Status Restart(const providers::Observed&, const providers::SandboxRequest&) override { return {}; }
-  Status Delete(const providers::Observed&) override { return {}; }
-  Result<int> Exec(const providers::Observed&, const providers::ExecRequest& r,
-                   providers::Streams& s) override {
-    std::string chunk;
-    while (s.read_stdin && s.read_stdin(chunk)) s.on_stdout(chunk);
-    s.on_stderr("ran " + r.command[0] + "\n");
-    return 7;
-  }
-  Status Logs(const providers::Observed&, const providers::LogOptions&, providers::Streams& s) override {
-    s.on_stdout("line one\nline two\n");
-    return {};
-  }
-  Status Attach(const providers::Observed&, providers::Streams&) override { return {}; }
-  Result<std::string> ReadFile(const providers::Observed&, const std::string& path) override {
-    if (path.find("..") != std::string::npos) return Status(Code::kPermissionDenied, path + " escapes the workspace");
-    auto it = files_.find(path);
-    if (it == files_.end()) return NotFoundError(path + " not found");
-    return it->second;
-  }
-  Status WriteFile(const providers::Observed&, const std::string& path, const std::string& content) override {
-    if (path.find("..") != std::string::npos) return Status(Code::kPermissionDenied, path + " escapes the workspace");
-    files_[path] = content;
-    return {};
-  }
-  // A port the agent opened later: kDynamicPort answers at preview_target.
-  static constexpr int kDynamicPort = 4000;
-  static inline std::string preview_target;
-  Result<std::string> PreviewUrl(const providers::Observed&, int port) override {
-    if (port == kDynamicPort && !preview_target.empty()) return preview_target;
-    return UnsupportedError("fake: no preview for this port");
-  }
-
- private:
-  std::map<std::string, std::string> files_;
-};
 
 constexpr char kSandbox[] = R"(apiVersion: sesame.dev/v1alpha1
 kind: Sandbox
@@ -100,7 +40,9 @@ class ApiTest : public ::testing::Test {
       auto store = store::Store::Open(dir_.path() + "/state.db");
       ASSERT_TRUE(store.ok()) << store.status().ToString();
       store_ = std::move(store).value();
-      registry_.Register(std::make_unique<FakeProvider>());
+      auto provider = std::make_unique<testing::FakeProvider>("filesystem");
+      provider_ = provider.get();
+      registry_.Register(std::move(provider));
     }
     ApiContext context{.store = store_.get(),
                        .registry = &registry_,
@@ -119,8 +61,24 @@ class ApiTest : public ::testing::Test {
     client_->set_read_timeout(std::chrono::seconds(30));
   }
 
+  // Applies `body`; every stored sandbox then has a running resource, as
+  // if a controller had made it (no controller runs here).
   httplib::Result ApplyYaml(const std::string& body, const std::string& query = "") {
-    return client_->Post("/v1/apply" + query, body, "application/yaml");
+    auto result = client_->Post("/v1/apply" + query, body, "application/yaml");
+    store::ListOptions every_sandbox;
+    every_sandbox.kind = specs::kKindSandbox;
+    auto sandboxes = store_->List(every_sandbox);
+    if (sandboxes.ok()) {
+      for (const auto& sandbox : *sandboxes) {
+        if (provider_->Find(sandbox.metadata.uid)) continue;
+        providers::Observed running;
+        running.id = "id-" + sandbox.metadata.name;
+        running.uid = sandbox.metadata.uid;
+        running.state = providers::ResourceState::kRunning;
+        provider_->Put(running);
+      }
+    }
+    return result;
   }
 
   // `count` updates of team-a/web through the store, label n = 0, 1, ...
@@ -139,6 +97,7 @@ class ApiTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
   providers::Registry registry_;
+  testing::FakeProvider* provider_ = nullptr;  // owned by registry_
   std::unique_ptr<ApiHandlers> handlers_;
   std::unique_ptr<ApiServer> server_;
   std::unique_ptr<httplib::Client> client_;
@@ -316,9 +275,10 @@ TEST_F(ApiTest, PreviewOfAPortOpenedLaterAsksTheProvider) {
   });
   int port = app.bind_to_any_port("127.0.0.1");
   std::thread serving([&] { app.listen_after_bind(); });
-  FakeProvider::preview_target = "http://127.0.0.1:" + std::to_string(port);
+  constexpr int kOpenedLater = 4000;  // not in spec.ports
+  provider_->set_preview_url(kOpenedLater, "http://127.0.0.1:" + std::to_string(port));
   ASSERT_EQ(ApplyYaml(kSandbox)->status, 200);
-  auto preview = client_->Get("/preview/team-a/web/" + std::to_string(FakeProvider::kDynamicPort) + "/hello?q=1");
+  auto preview = client_->Get("/preview/team-a/web/" + std::to_string(kOpenedLater) + "/hello?q=1");
   ASSERT_TRUE(preview);
   EXPECT_EQ(preview->status, 200) << preview->body;
   EXPECT_EQ(preview->body, "from the sandbox's port, q=1");
@@ -327,7 +287,6 @@ TEST_F(ApiTest, PreviewOfAPortOpenedLaterAsksTheProvider) {
   EXPECT_EQ(none->status, 404) << none->body;
   app.stop();
   serving.join();
-  FakeProvider::preview_target.clear();
 }
 
 TEST_F(ApiTest, TokensScopeNamespaces) {

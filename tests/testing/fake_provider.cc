@@ -27,6 +27,11 @@ void FakeProvider::FailNext(const std::string& operation, Status error) {
   }
 }
 
+void FakeProvider::set_preview_url(int port, std::string url) {
+  std::lock_guard lock(mutex_);
+  preview_urls_[port] = std::move(url);
+}
+
 void FakeProvider::Put(Observed resource) {
   std::lock_guard lock(mutex_);
   resources_[resource.uid] = std::move(resource);
@@ -227,6 +232,14 @@ Status FakeProvider::WriteFile(const Observed&, const std::string& path, const s
   std::lock_guard lock(mutex_);
   files_[path] = content;
   return Status::Ok();
+}
+
+Result<std::string> FakeProvider::PreviewUrl(const Observed&, int port) {
+  SESAME_RETURN_IF_ERROR(Enter("PreviewUrl"));
+  std::lock_guard lock(mutex_);
+  auto it = preview_urls_.find(port);
+  if (it == preview_urls_.end()) return UnsupportedError("fake: no preview for port " + std::to_string(port));
+  return it->second;
 }
 
 }  // namespace sesame::testing

@@ -40,6 +40,9 @@ class FakeProvider final : public providers::Provider {
   // Restart gives the resource a new id, as a new process or a replaced
   // container does.
   void set_new_id_on_restart(bool on) { new_id_on_restart_ = on; }
+  // PreviewUrl of `port` answers `url`, as for a port the agent opened
+  // later; other ports are unsupported.
+  void set_preview_url(int port, std::string url);
 
   // ---- what the test reads ----
   // How many times `operation` was called.
@@ -74,6 +77,7 @@ class FakeProvider final : public providers::Provider {
   Result<std::string> ReadFile(const providers::Observed& current, const std::string& path) override;
   Status WriteFile(const providers::Observed& current, const std::string& path,
                    const std::string& content) override;
+  Result<std::string> PreviewUrl(const providers::Observed& current, int port) override;
 
  private:
   // Counts the call and returns the failure set for it, if any.
@@ -89,6 +93,7 @@ class FakeProvider final : public providers::Provider {
   std::map<std::string, int> calls_;                        // Guarded by mutex_.
   std::map<std::string, int> observes_;                     // by uid; Guarded by mutex_.
   std::map<std::string, Status> failures_;                  // Guarded by mutex_.
+  std::map<int, std::string> preview_urls_;                 // by port; Guarded by mutex_.
   int64_t next_id_ = 1;                                     // Guarded by mutex_.
   bool new_id_on_restart_ = false;
 };
