@@ -3,7 +3,10 @@
 // records a Running resource carrying the request's field hashes (so the
 // next plan for an unchanged spec is "nothing"), Observe and ListOwned
 // return what was recorded, Delete forgets it. It does no I/O; the
-// session operations (exec, logs, files, ...) are kUnsupported.
+// session operations (exec, logs, files, ...) are kUnsupported. It is not
+// the tests' shared fake (tests/testing/fake_provider.h) on purpose: that
+// one counts every call and can fail any of them, bookkeeping these
+// benchmarks would measure as the controller's cost.
 //
 // Thread-safe.
 
