@@ -47,9 +47,13 @@ Status PrepareSecureExec(const SandboxState& state, const std::string& dir, cons
   out.launch.cgroup_procs = state.cgroup.empty() ? "" : state.cgroup + "/cgroup.procs";
   out.launch.worker = &out.worker;
   out.launch.control_fd = out.control.get();
-  out.env = request_env;
-  for (auto& v : security::SandboxEnvironment(state.sandbox_home)) out.env.push_back(v);
+  out.env = WithSandboxVariables(state, request_env);
   return Status::Ok();
+}
+
+EnvList WithSandboxVariables(const SandboxState& state, EnvList request_env) {
+  for (auto& v : security::SandboxEnvironment(state.sandbox_home)) request_env.push_back(std::move(v));
+  return request_env;
 }
 
 

@@ -25,6 +25,10 @@ struct SecureExec {
   EnvList env;  // the request's environment plus the sandbox's own
 };
 
+// `request_env` plus the variables of the sandbox of `state` (its $HOME,
+// the proxies...): what a command entering it gets.
+EnvList WithSandboxVariables(const SandboxState& state, EnvList request_env);
+
 // Fills `out` for a command entering the sandbox of `state` (state
 // directory `dir`) with `request_env`. kConflict when the sandbox is not
 // running.

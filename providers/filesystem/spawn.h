@@ -46,11 +46,23 @@ struct SpawnOptions {
   const SandboxLaunch* sandbox = nullptr;
 };
 
+// The three pipes of a session: the supervisor reads out.read and
+// err.read and writes in.write; the command gets in.read, out.write and
+// err.write as its fds 0..2.
+struct SessionPipes {
+  FdPair out, err, in;
+};
+Result<SessionPipes> MakeSessionPipes();
+
 // The running child, or why it could not run: kNotFound when argv[0] is
 // not found, kPermissionDenied when it cannot be executed, kInternal for
 // other failures (fork, chdir...; kTerminal for a sandbox that could not be
 // set up).
 Result<ChildProcess> Spawn(const SpawnOptions& options);
+
+// Where a command's argv[0] is looked up: the PATH of `env`, or the
+// default one.
+std::string CommandSearchPath(const std::vector<std::string>& env);
 
 // The shell's code for a command that could not run: 127 not found, 126
 // otherwise.

@@ -161,20 +161,21 @@ Result<SandboxState> LoadStateUnlocked(const std::string& dir) {
   }
 }
 
-Status StoreStateUnlocked(const std::string& dir, const SandboxState& state) {
+Status StoreStateUnlocked(const std::string& dir, const SandboxState& state, UniqueFd* unsynced) {
   std::string path = dir + "/" + kStateFile;
   std::string temp = path + ".tmp";
   std::string text = ToJson(state).dump(2) + "\n";
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return InternalError(temp + ": " + std::strerror(errno));
+  UniqueFd file(fd);
   bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  written = written && ::fsync(fd) == 0;
-  ::close(fd);
+  written = written && (unsynced != nullptr || ::fsync(fd) == 0);
   if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
     std::string error = std::strerror(errno);
     ::unlink(temp.c_str());
     return InternalError(path + ": " + error);
   }
+  if (unsynced != nullptr) *unsynced = std::move(file);
   return Status::Ok();
 }
 

@@ -15,6 +15,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "common/unique_fd.h"
 #include "providers/filesystem/limits.h"
 #include "providers/filesystem/process.h"
 #include "security/policy.h"
@@ -112,9 +113,12 @@ class StateLock {
   int fd_ = -1;
 };
 
-// Without taking the lock (the caller holds it).
+// Without taking the lock (the caller holds it). With `unsynced`, the new
+// file is renamed into place without waiting for the disk, and `unsynced`
+// gets it open, for the caller to fdatasync once it has answered whoever
+// waited for the write (see the caller for why that is safe there).
 Result<SandboxState> LoadStateUnlocked(const std::string& dir);
-Status StoreStateUnlocked(const std::string& dir, const SandboxState& state);
+Status StoreStateUnlocked(const std::string& dir, const SandboxState& state, UniqueFd* unsynced = nullptr);
 
 template <typename F>
 Status UpdateState(const std::string& dir, F&& change) {
@@ -123,6 +127,16 @@ Status UpdateState(const std::string& dir, F&& change) {
   if (!state.ok()) return state.status();
   change(*state);
   return StoreStateUnlocked(dir, *state);
+}
+
+// UpdateState, synced later by the caller (StoreStateUnlocked's `unsynced`).
+template <typename F>
+Status UpdateStateUnsynced(const std::string& dir, F&& change, UniqueFd& unsynced) {
+  StateLock lock(dir);
+  Result<SandboxState> state = LoadStateUnlocked(dir);
+  if (!state.ok()) return state.status();
+  change(*state);
+  return StoreStateUnlocked(dir, *state, &unsynced);
 }
 
 }  // namespace sesame::providers::filesystem

@@ -30,6 +30,7 @@
 #include "providers/filesystem/spawn.h"
 #include "providers/filesystem/state_file.h"
 #include "providers/filesystem/step_runner.h"
+#include "providers/filesystem/warm_worker.h"
 #include "runtimes/install_steps.h"
 
 namespace sesame::providers::filesystem {
@@ -94,6 +95,12 @@ class Supervisor {
   // Starts `spawn` and supervises it until it ends. `entered`: the command
   // joined the running sandbox of a warm idle one (sandbox_init stays).
   int RunSpawned(SpawnOptions spawn, bool entered);
+  // Supervises `child` (or records why it could not start), which has
+  // `pipes` as its stdio, until it ends.
+  int RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool entered);
+  // A warm sandbox: makes the worker that a claim's session will be
+  // (warm_worker.h). Without one, a claim starts its session the slow way.
+  void PrepareWarmWorker(const ProcessId& init);
   // A warm sandbox (state.field_hashes has "warm") listens on
   // <state dir>/start.sock while idle; a connection brings the session
   // (claimed_session.h), which the supervisor records in state.json with
@@ -145,6 +152,7 @@ class Supervisor {
   bool stop_requested_ = false;
   std::unique_ptr<SecureSession> secure_;
   SecureExec entry_;     // a claimed warm sandbox's session entering it
+  std::unique_ptr<WarmWorker> warm_worker_;  // the session-to-be of a warm sandbox
   UniqueFd start_listener_;
   UniqueFd start_reply_;  // the provider waiting for a claimed session to start
   bool claimed_ = false;  // state_ holds a claim's session, not yet in state.json
@@ -223,7 +231,10 @@ int Supervisor::RunIdle() {
     if (Status st = secure_->Started(*pid); !st.ok()) return FailSetup(st);
   }
   ProcessId init_id = secure_ ? CaptureProcess(secure_->sandbox_pid()) : ProcessId{};
-  if (warm) ListenForStart();
+  if (warm) {
+    PrepareWarmWorker(init_id);
+    ListenForStart();
+  }
   (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
     s.supervisor = CaptureProcess(::getpid());
     s.child = {};
@@ -286,12 +297,15 @@ int Supervisor::RunCommand() {
 }
 
 int Supervisor::RunSpawned(SpawnOptions spawn, bool entered) {
-  Result<FdPair> out = MakePipe(), err = MakePipe(), in = MakePipe();
-  if (!out.ok() || !err.ok() || !in.ok()) return 1;
-  spawn.stdout_fd = out->write.get();
-  spawn.stderr_fd = err->write.get();
-  if (state_.stdin_open) spawn.stdin_fd = in->read.get();
-  Result<ChildProcess> child = Spawn(spawn);
+  Result<SessionPipes> pipes = MakeSessionPipes();
+  if (!pipes.ok()) return 1;
+  spawn.stdout_fd = pipes->out.write.get();
+  spawn.stderr_fd = pipes->err.write.get();
+  if (state_.stdin_open) spawn.stdin_fd = pipes->in.read.get();
+  return RunStarted(Spawn(spawn), std::move(*pipes), entered);
+}
+
+int Supervisor::RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool entered) {
   if (!child.ok()) {
     Log(LogStream::kStderr, "sesame: " + child.status().message());
     (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
@@ -318,13 +332,13 @@ int Supervisor::RunSpawned(SpawnOptions spawn, bool entered) {
     }
   }
   // Only the command keeps the write ends, so its exit closes the pipes.
-  out->write.Reset();
-  err->write.Reset();
-  in->read.Reset();
-  out_ = std::move(out->read);
-  err_ = std::move(err->read);
+  pipes.out.write.Reset();
+  pipes.err.write.Reset();
+  pipes.in.read.Reset();
+  out_ = std::move(pipes.out.read);
+  err_ = std::move(pipes.err.read);
   if (state_.stdin_open) {
-    child_stdin_ = std::move(in->write);
+    child_stdin_ = std::move(pipes.in.write);
     (void)SetNonBlocking(child_stdin_.get());
     std::string socket_path = args_.state_dir + "/" + kStdinSocket;
     sockaddr_un addr{};
@@ -341,7 +355,7 @@ int Supervisor::RunSpawned(SpawnOptions spawn, bool entered) {
     }
   }
   ProcessId child_id = CaptureProcess(child_group_);
-  (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
+  auto record = [&](SandboxState& s) {
     RecordClaim(s);
     s.supervisor = CaptureProcess(::getpid());
     s.child = child_id;
@@ -356,9 +370,30 @@ int Supervisor::RunSpawned(SpawnOptions spawn, bool entered) {
       s.port_map = secure_->port_map();
       s.security_message = secure_->message();
     }
-  });
+  };
+  // A claim's provider waits for this write: it is renamed into place but
+  // reaches the disk only after the answer. That loses nothing a claim
+  // relies on. Every reader (the provider's observe, a retried claim's
+  // `recorded` check, the late connections AnswerStart answers) reads it
+  // through the page cache, which a kill -9 of the controller, of this
+  // supervisor or of both does not touch: from the rename on, the session
+  // is recorded for every process, and before it nobody was answered, so a
+  // claim cut off there is retried and finds the start socket still
+  // listening. Only a power loss or kernel crash in the milliseconds
+  // before the fsync below could lose the write, and that ends the sandbox
+  // and its session anyway; the claim's own record in the store is no
+  // more durable at that moment (SQLite's WAL with synchronous=NORMAL
+  // syncs at checkpoints, not at commit). One warm sandbox is given to one
+  // claim by that record, not by this file.
+  UniqueFd unsynced;
+  if (start_reply_.valid()) {
+    (void)UpdateStateUnsynced(args_.state_dir, record, unsynced);
+  } else {
+    (void)UpdateState(args_.state_dir, record);
+  }
   started_report_.Reset();
   AnswerStart();
+  if (unsynced.valid()) ::fdatasync(unsynced.get());
   // What setting up allocated is free now; give its pages back, since a
   // host runs a supervisor per sandbox for hours.
   ::malloc_trim(0);
@@ -380,6 +415,26 @@ void Supervisor::ListenForStart() {
   }
 }
 
+void Supervisor::PrepareWarmWorker(const ProcessId& init) {
+  // The sandbox as state.json will say once this idle supervisor has
+  // recorded it, which is what a claim's session would enter.
+  SandboxState ready = state_;
+  ready.sandbox_init = init;
+  ready.cgroup = cgroup_.path;
+  if (secure_) ready.sandbox_home = secure_->home();
+  SpawnOptions spawn;
+  spawn.cwd = state_.workspace;
+  spawn.cgroup = cgroup_.path;
+  spawn.rlimits = PlanRlimits(state_.limits, cgroup_.limits_memory);
+  SecureExec entry;
+  if (Secured()) {
+    if (!PrepareSecureExec(ready, args_.state_dir, {}, entry).ok()) return;
+    spawn.sandbox = &entry.launch;
+  }
+  Result<std::unique_ptr<WarmWorker>> worker = WarmWorker::Start(spawn);
+  if (worker.ok()) warm_worker_ = std::move(*worker);
+}
+
 bool Supervisor::StartClaimedSession(UniqueFd conn) {
   timeval timeout{5, 0};  // the provider sends the session at once
   ::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -398,23 +453,47 @@ bool Supervisor::StartClaimedSession(UniqueFd conn) {
   ApplyClaimedSession(*session, claimed);
   Env env = std::move(session->env);
   session.reset();
+  Env sandbox_env = env;
   if (Secured()) {
-    Env sandbox_env = env;
     for (auto& v : RuntimeEnvironment(claimed.sandbox_home)) sandbox_env.push_back(v);
+  }
+  std::unique_ptr<WarmWorker> worker = std::move(warm_worker_);
+  if (Secured() && !worker) {
     // In place: entry_.launch points into entry_.
     if (Status st = PrepareSecureExec(claimed, args_.state_dir, sandbox_env, entry_); !st.ok()) {
       entry_ = SecureExec{};
       return refuse(st.message());
     }
   }
-  state_ = std::move(claimed);
-  env_ = std::move(env);
+  SandboxState idle_state = std::exchange(state_, std::move(claimed));
+  Env idle_env = std::exchange(env_, std::move(env));
   claimed_ = true;
   SpawnOptions spawn = CommandSpawn();
   spawn.cgroup = cgroup_.path;
   if (Secured()) {
-    spawn.env = SandboxEnvironment(entry_.env);
+    // The same environment either way (secure_exec.h).
+    spawn.env = SandboxEnvironment(worker ? WithSandboxVariables(state_, sandbox_env) : entry_.env);
     spawn.sandbox = &entry_.launch;
+  }
+  if (worker) {
+    Result<ChildProcess> child =
+        worker->Exec(spawn.argv, spawn.env, CommandSearchPath(spawn.env), state_.stdin_open);
+    // Unavailable: the worker was gone and started nothing.
+    if (child.ok() || child.status().code() != Code::kUnavailable) {
+      start_reply_ = std::move(conn);
+      RunStarted(std::move(child), std::move(worker->pipes()), true);
+      return true;
+    }
+    if (Secured()) {
+      if (Status st = PrepareSecureExec(state_, args_.state_dir, sandbox_env, entry_); !st.ok()) {
+        entry_ = SecureExec{};
+        state_ = std::move(idle_state);
+        env_ = std::move(idle_env);
+        claimed_ = false;
+        return refuse(st.message());
+      }
+      spawn.env = SandboxEnvironment(entry_.env);
+    }
   }
   start_reply_ = std::move(conn);
   RunSpawned(std::move(spawn), true);

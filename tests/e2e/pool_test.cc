@@ -122,6 +122,89 @@ TEST_F(PoolTest, ClaimTakesAWarmSandboxStartsItsSessionAndThePoolRefills) {
   EXPECT_EQ(Phase("job"), "Running");
 }
 
+// What a session can see of its own confinement and what it can reach, as
+// lines between report-begin and report-end (nothing sandbox-specific: the
+// sandbox's own uid, its workspace path and pipe numbers are left out).
+std::string ConfinementReport(const std::string& state_db) {
+  return R"SH(
+echo report-begin
+uid=$(id -u)
+echo "root: $([ "$uid" = 0 ] && echo yes || echo no)"
+echo "uid of the sandbox's init: $([ "$uid" = "$(awk '/^Uid:/ {print $2}' /proc/1/status)" ] && echo yes || echo no)"
+echo "gid = uid: $([ "$(id -g)" = "$uid" ] && echo yes || echo no), groups: $(id -G | wc -w)"
+grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp|Seccomp_filters):' /proc/self/status
+for fd in 0 1 2; do echo "fd $fd $(readlink /proc/$$/fd/$fd | tr -d 0-9)"; done
+echo "fds of a child: $(ls /proc/self/fd | tr '\n' ' ')"
+env | grep -v '^PWD=' | sort
+echo x > /etc/sesame-claim-escape 2>/dev/null && echo etc-written || echo etc-refused
+cat )SH" + state_db + R"SH( >/dev/null 2>&1 && echo state-db-read || echo state-db-hidden
+echo x > "$HOME/home-file" 2>/dev/null && echo home-writable || echo home-refused
+echo x > workspace-file 2>/dev/null && echo workspace-writable || echo workspace-refused
+python3 -c 'import socket, errno
+try:
+    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    print("netlink-opened")
+except OSError as e:
+    print("netlink", errno.errorcode[e.errno])
+try:
+    socket.create_connection(("192.0.2.1", 80), timeout=5)
+    print("direct-connected")
+except OSError as e:
+    print("direct", errno.errorcode.get(e.errno, e.errno))'
+echo report-end
+sleep 3600
+)SH";
+}
+
+// The report's lines in the sandbox's output, "" until report-end.
+std::string ReportIn(const std::string& logs) {
+  size_t begin = logs.find("report-begin\n"), end = logs.find("report-end\n");
+  if (begin == std::string::npos || end == std::string::npos) return "";
+  return logs.substr(begin, end - begin);
+}
+
+TEST_F(PoolTest, AClaimedSessionIsConfinedExactlyAsAColdOne) {
+  auto controller = StartController();
+  Apply(Pool("warm", 1));
+  ASSERT_TRUE(Eventually([&] { return Warm("warm") == 1; }, 60000)) << ControllerLogs();
+  std::string script = ConfinementReport(home() + "/state.db");
+  // The same session twice: into the warm sandbox, and created cold.
+  auto sandbox = [&](const std::string& name, const std::string& placement) {
+    json command = json::array({"sh", "-c", script});
+    return "apiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata: {name: " + name + "}\nspec:\n  " +
+           placement + "\n  command: " + command.dump() + "\n  env: [{name: GREETING, value: \"a b=c\"}]\n";
+  };
+  auto claimed = Sesame({"apply", "-f", "-", "--wait", "--timeout", "60s"}, sandbox("claimed", "poolRef: warm"));
+  ASSERT_EQ(claimed.exit_code, 0) << claimed.err << ControllerLogs();
+  EXPECT_EQ(Claimed(Get("claimed")), "True/Claimed");
+  auto cold = Sesame({"apply", "-f", "-", "--wait", "--timeout", "60s"}, sandbox("cold", "provider: filesystem"));
+  ASSERT_EQ(cold.exit_code, 0) << cold.err << ControllerLogs();
+  std::string claimed_report, cold_report;
+  ASSERT_TRUE(Eventually([&] {
+    claimed_report = ReportIn(Sesame({"logs", "claimed"}).out);
+    cold_report = ReportIn(Sesame({"logs", "cold"}).out);
+    return !claimed_report.empty() && !cold_report.empty();
+  }, 60000)) << Sesame({"logs", "claimed"}).out << Sesame({"logs", "cold"}).out << ControllerLogs();
+  EXPECT_EQ(claimed_report, cold_report);
+  // And that confinement is the sandbox's: unprivileged, filtered, only
+  // its stdio open, nothing of the host reachable.
+  for (const char* line : {"root: no\n", "uid of the sandbox's init: yes\n", "gid = uid: yes, groups: 1\n",
+                           "CapEff:\t0000000000000000\n", "CapBnd:\t0000000000000000\n", "NoNewPrivs:\t1\n",
+                           "Seccomp:\t2\n", "fd 0 /dev/null\n", "fd 1 pipe:[]\n", "fd 2 pipe:[]\n",
+                           "fds of a child: 0 1 2 3 \n", "GREETING=a b=c\n", "SANDBOX_RUNTIME=1\n",
+                           "etc-refused\n", "state-db-hidden\n", "workspace-writable\n", "netlink EPERM\n"}) {
+    EXPECT_NE(claimed_report.find(line), std::string::npos) << line << " not in:\n" << claimed_report;
+  }
+  EXPECT_EQ(claimed_report.find("direct-connected"), std::string::npos) << claimed_report;
+  // The refused netlink socket went through the seccomp monitor of the
+  // claimed sandbox's supervisor.
+  std::string violations;
+  EXPECT_TRUE(Eventually([&] {
+    violations = Sesame({"get", "violations", "claimed"}).out;
+    return violations.find("AF_NETLINK") != std::string::npos;
+  }, 30000)) << violations;
+}
+
 TEST_F(PoolTest, EmptyPoolOrIncompatibleSpecFallsBackToACreate) {
   auto controller = StartController();
   Apply(Pool("empty", 0));
