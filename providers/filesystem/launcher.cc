@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "providers/filesystem/child_setup.h"
 #include "providers/filesystem/process.h"
 
 namespace sesame::providers::filesystem {
@@ -25,12 +26,7 @@ std::vector<char*> CStrings(const std::vector<std::string>& strings) {
 
 // The grandchild: only async-signal-safe calls until execve.
 [[noreturn]] void ExecDetached(char* const* argv, char* const* envp, int inherited_fd) {
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  struct sigaction dfl{};
-  dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+  ResetChildSignals();
   int keep = ::fcntl(inherited_fd, F_DUPFD, 10);
   int devnull = ::open("/dev/null", O_RDWR);
   if (keep < 0 || devnull < 0) ::_exit(126);
