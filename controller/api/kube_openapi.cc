@@ -1,10 +1,12 @@
 // OpenAPI for the sesame.dev group, generated from the schema validation
 // uses, with its descriptions (specs/json_schema.h): v3 for `kubectl explain` and for
 // kubectl's check that the server validates fields itself (a PATCH with a
-// fieldValidation parameter), v2 in JSON for other clients.
+// fieldValidation parameter), v2 in JSON and in protobuf (what older
+// kubectl validates manifests with and explains from).
 #include <functional>
 
 #include "controller/api/kube_internal.h"
+#include "controller/api/openapi_v2_protobuf.h"
 #include "specs/json_schema.h"
 
 namespace sesame::controller::api {
@@ -50,12 +52,21 @@ json SandboxStatusSchema() {
           {"properties", properties}};
 }
 
+// v3 ignores the siblings of a $ref, so the description goes beside an
+// allOf; v2 readers (older kubectl's among them) follow $ref only, and
+// Kubernetes' own v2 documents put the description beside it.
+json MetadataProperty(const std::function<json(const std::string&)>& ref, bool v3) {
+  json property = v3 ? json{{"allOf", {ref(kMetaRef)}}} : ref(kMetaRef);
+  property["description"] = "Standard object metadata.";
+  return property;
+}
+
 json Gvk(const std::string& kind) { return {{"group", kKubeGroup}, {"version", kKubeVersion}, {"kind", kind}}; }
 
 std::string SchemaName(const std::string& kind) { return std::string("dev.sesame.v1alpha1.") + kind; }
 
 // The component schemas, keyed by name; `ref` makes a reference to one.
-json Schemas(const std::function<json(const std::string&)>& ref) {
+json Schemas(const std::function<json(const std::string&)>& ref, bool v3) {
   json schemas = json::object();
   json meta = specs::ToJsonSchema(specs::MetadataSchema());
   meta["description"] = "Standard object metadata: name, namespace, labels, annotations and server-set fields.";
@@ -64,7 +75,7 @@ json Schemas(const std::function<json(const std::string&)>& ref) {
     json properties = {
         {"apiVersion", {{"type", "string"}, {"description", std::string("Always ") + kKubeGroupVersion + "."}}},
         {"kind", {{"type", "string"}, {"description", "Always " + r.kind + "."}}},
-        {"metadata", {{"allOf", {ref(kMetaRef)}}, {"description", "Standard object metadata."}}},
+        {"metadata", MetadataProperty(ref, v3)},
     };
     if (r.spec) {
       properties["spec"] = specs::ToJsonSchema(*r.spec);
@@ -177,6 +188,7 @@ struct Documents {
   std::string v3;
   std::string v3_hash;
   std::string v2;
+  std::string v2_protobuf;
 };
 
 const Documents& Docs() {
@@ -186,7 +198,7 @@ const Documents& Docs() {
     json v3 = {{"openapi", "3.0.0"},
                {"info", {{"title", "Sesame"}, {"version", kKubeVersion}}},
                {"paths", Paths(true, ref3)},
-               {"components", {{"schemas", Schemas(ref3)}}}};
+               {"components", {{"schemas", Schemas(ref3, true)}}}};
     d.v3 = v3.dump();
     char hash[32];
     std::snprintf(hash, sizeof hash, "%016zX", std::hash<std::string>{}(d.v3));
@@ -195,11 +207,40 @@ const Documents& Docs() {
     json v2 = {{"swagger", "2.0"},
                {"info", {{"title", "Sesame"}, {"version", kKubeVersion}}},
                {"paths", Paths(false, ref2)},
-               {"definitions", Schemas(ref2)}};
+               {"definitions", Schemas(ref2, false)}};
     d.v2 = v2.dump();
+    d.v2_protobuf = OpenApiV2Protobuf(v2);
     return d;
   }();
   return docs;
+}
+
+// Whether the Accept header ranks the protobuf v2 document above JSON:
+// the highest q wins, the earlier entry on a tie; JSON when nothing
+// matches (no header, `*/*`).
+bool PrefersProtobuf(const std::string& accept) {
+  double best_q = -1;
+  bool protobuf = false;
+  size_t start = 0;
+  while (start <= accept.size()) {
+    size_t end = accept.find(',', start);
+    if (end == std::string::npos) end = accept.size();
+    std::string entry = accept.substr(start, end - start);
+    start = end + 1;
+    std::string type = entry.substr(0, entry.find(';'));
+    type.erase(0, type.find_first_not_of(" \t"));
+    type.erase(type.find_last_not_of(" \t") + 1);
+    bool is_protobuf = type == kOpenApiV2ProtobufAccept || type == kOpenApiV2ProtobufType;
+    bool is_json = type == "application/json" || type == "*/*" || type == "application/*";
+    if (!is_protobuf && !is_json) continue;
+    double q = 1;
+    if (size_t at = entry.find("q="); at != std::string::npos) q = std::atof(entry.c_str() + at + 2);
+    if (q > 0 && q > best_q) {
+      best_q = q;
+      protobuf = is_protobuf;
+    }
+  }
+  return protobuf;
 }
 
 HttpResponse Text(const std::string& body) {
@@ -221,13 +262,10 @@ std::optional<HttpResponse> OpenApi(const HttpRequest& r) {
     return KubeJson(200, index);
   }
   if (p == "/openapi/v3/apis/sesame.dev/v1alpha1") return Text(Docs().v3);
-  // kubectl asks for v2 in protobuf only, to validate on the client when
-  // the server does not (which this one does) and to look up strategic
-  // merge keys (which custom resources do not have): a 404 tells it to go
-  // on without. JSON clients get the document.
-  if (r.Header("accept").find("protobuf") != std::string::npos &&
-      r.Header("accept").find("application/json") == std::string::npos) {
-    return KubeError(404, "the server could not find the requested resource (OpenAPI v2 is served as JSON only)");
+  if (PrefersProtobuf(r.Header("accept"))) {
+    HttpResponse pb = Text(Docs().v2_protobuf);
+    pb.content_type = kOpenApiV2ProtobufType;
+    return pb;
   }
   return Text(Docs().v2);
 }

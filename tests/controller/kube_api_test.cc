@@ -131,9 +131,22 @@ TEST_F(KubeApiTest, OpenApiV3DeclaresServerSideFieldValidation) {
   EXPECT_TRUE(field_validation);
   json lifetime = doc["components"]["schemas"]["dev.sesame.v1alpha1.Sandbox"]["properties"]["spec"]["properties"]["lifetime"];
   EXPECT_FALSE(lifetime.value("description", "").empty()) << lifetime;
-  // v2: JSON for JSON clients, 404 to kubectl's protobuf request.
+  // v2: JSON for JSON clients, gnostic's protobuf Document to kubectl's
+  // protobuf request (field 1, swagger, comes first).
   EXPECT_EQ(Body(Call("GET", "/openapi/v2"))["swagger"], "2.0");
-  EXPECT_EQ(Call("GET", "/openapi/v2", {}, "", {{"accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"}}).status, 404);
+  const std::string protobuf = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+  auto pb = Call("GET", "/openapi/v2", {}, "", {{"accept", protobuf}});
+  EXPECT_EQ(pb.status, 200);
+  EXPECT_EQ(pb.content_type, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
+  EXPECT_EQ(pb.body.substr(0, 5), std::string("\x0a\x03" "2.0"));
+  EXPECT_NE(pb.body.find("x-kubernetes-group-version-kind"), std::string::npos);
+  EXPECT_NE(pb.body.find("#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"), std::string::npos);
+  // The q values rank the types; JSON wins a tie when it comes first.
+  EXPECT_EQ(Call("GET", "/openapi/v2", {}, "", {{"accept", protobuf + ";q=0.5, application/json"}}).content_type,
+            "application/json");
+  EXPECT_EQ(Call("GET", "/openapi/v2", {}, "", {{"accept", "application/json;q=0.9, " + protobuf}}).status, 200);
+  EXPECT_EQ(Call("GET", "/openapi/v2", {}, "", {{"accept", "application/json;q=0.9, " + protobuf}}).body, pb.body);
+  EXPECT_EQ(Call("GET", "/openapi/v2", {}, "", {{"accept", "*/*"}}).content_type, "application/json");
 }
 
 TEST_F(KubeApiTest, FieldValidationDryRunAndStrategicPatches) {

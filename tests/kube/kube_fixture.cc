@@ -1,6 +1,11 @@
 #include "tests/kube/kube_fixture.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
+
+#include <nlohmann/json.hpp>
 
 namespace sesame::kube {
 
@@ -21,7 +26,7 @@ void KubeTest::StartServer(const std::vector<std::string>& extra, const std::str
 
 std::vector<std::string> KubeTest::KubectlArgv(std::vector<std::string> args) {
   args.insert(args.begin(),
-              {"kubectl", "--kubeconfig", kubeconfig_, "--cache-dir", dir_.path() + "/kubectl-home/cache"});
+              {kubectl_, "--kubeconfig", kubeconfig_, "--cache-dir", dir_.path() + "/kubectl-home/cache"});
   return args;
 }
 
@@ -42,6 +47,24 @@ testing::CommandResult KubeTest::Python(const std::string& script) {
   std::string path = dir_.Write("client.py", script);
   return testing::RunCommand({"/usr/bin/python3", path},
                              {{"KUBECONFIG", kubeconfig_}, {"HOME", dir_.path() + "/python-home"}});
+}
+
+void EveryKubectlTest::SetUp() {
+  KubeTest::SetUp();
+  kubectl_ = GetParam();
+  if (kubectl_ == kDebianKubectl) {
+    ASSERT_EQ(access(kubectl_.c_str(), X_OK), 0)
+        << kubectl_ << " is missing: scripts/install-deps unpacks Debian's kubernetes-client there";
+  }
+  auto version = testing::RunCommand({kubectl_, "version", "--client", "-o", "json"});
+  ASSERT_EQ(version.exit_code, 0) << kubectl_ << ": " << version.err;
+  // "20", or "32+" from the dispatcher of the `kubectl` package.
+  kubectl_minor_ = std::atoi(nlohmann::json::parse(version.out)["clientVersion"].value("minor", "0").c_str());
+  ASSERT_GT(kubectl_minor_, 0) << version.out;
+}
+
+std::string KubectlName(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param == kDebianKubectl ? "Debian" : "Installed";
 }
 
 void KubeTest::SesameApply(const std::string& yaml) { Apply(yaml); }

@@ -10,7 +10,8 @@ namespace {
 
 using nlohmann::json;
 
-class KubectlPoolTest : public KubeTest {};
+class KubectlPoolTest : public EveryKubectlTest {};
+INSTANTIATE_TEST_SUITE_P(Kubectl, KubectlPoolTest, ::testing::Values("kubectl", kDebianKubectl), KubectlName);
 
 const char kPoolAndQuota[] =
     "apiVersion: sesame.dev/v1alpha1\nkind: SandboxQuota\nmetadata:\n  name: team\n"
@@ -19,7 +20,7 @@ const char kPoolAndQuota[] =
     "apiVersion: sesame.dev/v1alpha1\nkind: SandboxPool\nmetadata:\n  name: warm\n"
     "spec:\n  replicas: 2\n  template:\n    provider: filesystem\n    security: {enabled: false}\n";
 
-TEST_F(KubectlPoolTest, PoolsAndQuotasAreServedAndAQuotaRefusesKubectl) {
+TEST_P(KubectlPoolTest, PoolsAndQuotasAreServedAndAQuotaRefusesKubectl) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   auto resources = Kubectl({"api-resources", "--api-group=sesame.dev"});
   ASSERT_EQ(resources.exit_code, 0) << resources.err;
