@@ -201,6 +201,40 @@ TEST_P(KubectlTest, ApplyDiffEditPatchLabelAnnotateWaitDelete) {
   EXPECT_TRUE(Get("box").is_null());
 }
 
+TEST_P(KubectlTest, ServerSideApplyReplaceCreateAndWaitForDelete) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  std::string file = dir_.Write("box.yaml", Manifest("3h", "red"));
+  auto applied = Kubectl({"apply", "--server-side", "-f", file});
+  EXPECT_EQ(applied.out, "sandbox.sesame.dev/box serverside-applied\n") << applied.err;
+  dir_.Write("box.yaml", Manifest("4h", "red"));
+  auto diff = Kubectl({"diff", "--server-side", "-f", file}, "", {{"KUBECTL_EXTERNAL_DIFF", "diff -u -N"}});
+  EXPECT_EQ(diff.exit_code, 1) << diff.err;
+  EXPECT_NE(diff.out.find("+    ttl: 4h"), std::string::npos) << diff.out;
+  EXPECT_EQ(Kubectl({"get", "sb", "box", "-o", "jsonpath={.spec.lifetime.ttl}"}).out, "3h");
+  EXPECT_EQ(Kubectl({"apply", "--server-side", "-f", file}).out, "sandbox.sesame.dev/box serverside-applied\n");
+  EXPECT_EQ(Kubectl({"get", "sb", "box", "-o", "jsonpath={.spec.lifetime.ttl}"}).out, "4h");
+
+  dir_.Write("box.yaml", Manifest("5h", "blue"));
+  auto replaced = Kubectl({"replace", "-f", file});
+  EXPECT_EQ(replaced.out, "sandbox.sesame.dev/box replaced\n") << replaced.err;
+  EXPECT_EQ(Kubectl({"get", "sb", "box", "-o", "jsonpath={.metadata.labels.team} {.spec.lifetime.ttl}"}).out,
+            "blue 5h");
+  auto again = Kubectl({"create", "-f", file});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("Error from server (AlreadyExists)"), std::string::npos) << again.err;
+
+  // wait --for=delete sees the deletion by another client.
+  std::string log = dir_.path() + "/wait.log";
+  testing::BackgroundProcess wait(KubectlArgv({"wait", "--for=delete", "sandbox/box", "--timeout=300s", "-v=6"}),
+                                  KubectlEnv(), log);
+  auto logged = [&] { return testing::RunCommand({"cat", log}).out; };
+  // The waiter watches the sandbox (-v=6 logs each request) before it goes.
+  ASSERT_TRUE(Eventually([&] { return logged().find("watch=true") != std::string::npos; }, 120000)) << logged();
+  EXPECT_EQ(Sesame({"delete", "sandbox", "box"}).exit_code, 0);
+  EXPECT_TRUE(Eventually([&] { return logged().find("condition met") != std::string::npos; }, 120000))
+      << logged() << ControllerLogs();
+}
+
 TEST_P(KubectlTest, ExplainShowsTheFieldDescriptions) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   auto explained = Kubectl({"explain", "sandbox.spec.lifetime"});
