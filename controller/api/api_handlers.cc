@@ -232,13 +232,18 @@ Result<store::ListOptions> ListOptionsFrom(const HttpRequest& r, const std::stri
 HttpResponse ApiHandlers::ListOrWatch(const HttpRequest& r, const std::string& kind,
                                       const std::string& ns) {
   if (r.Query("watch") == "true" || r.Query("watch") == "1") return Watch(r, kind, ns);
+  return List(r, kind, ns);
+}
+
+HttpResponse ApiHandlers::List(const HttpRequest& r, const std::string& kind, const std::string& ns,
+                               const ListCache::Projection* projection) {
   // A list is always current; the version is only checked to be a number.
   if (auto version = r.QueryInteger("resourceVersion", 0, 0); !version.ok()) {
     return ErrorResponse(version.status());
   }
   auto options = ListOptionsFrom(r, kind, ns);
   if (!options.ok()) return ErrorResponse(400, options.status().message());
-  auto body = lists_.Get(*ctx_.store, *options);
+  auto body = lists_.Get(*ctx_.store, *options, projection);
   if (!body.ok()) return ErrorResponse(body.status());
   // Nobody would read the list (499: the client closed the request).
   if (r.ClientGone()) return ErrorResponse(499, "the client went away");
@@ -445,7 +450,8 @@ ApiHandlers::ApiHandlers(ApiContext context)
 
 std::string ApiHandlers::RoutePattern(const std::string& path) {
   static const char* const kFixed[] = {"/healthz", "/readyz", "/version", "/metrics", "/v1/apply",
-                                       "/v1/sync", "/admin/sandbox", "/v1/providers"};
+                                       "/v1/sync", "/admin/sandbox", "/v1/providers",
+                                       "/console/sandboxes"};
   for (const char* fixed : kFixed) {
     if (path == fixed) return fixed;
   }

@@ -77,6 +77,12 @@ class ApiHandlers {
   // that labels stay a small set whatever clients send.
   static std::string RoutePattern(const std::string& path);
 
+  // GET of a collection of `kind` in `ns` ("" = every namespace), with its
+  // labelSelector and fieldSelector, from the shared list cache; each item
+  // as `projection` makes it, if given. The caller checks `allowed`.
+  HttpResponse List(const HttpRequest& r, const std::string& kind, const std::string& ns,
+                    const ListCache::Projection* projection = nullptr);
+
   ApiLoad& load() { return load_; }
   // The store and providers the handlers act on (for the console's terminal).
   const ApiContext& context() const { return ctx_; }

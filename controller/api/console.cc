@@ -5,6 +5,7 @@
 
 #include "controller/api/api_errors.h"
 #include "controller/api/api_server.h"
+#include "controller/api/console_rows.h"
 #include "security/agent_presets.h"
 #include "web/assets.h"
 
@@ -132,10 +133,19 @@ std::optional<HttpResponse> Console::Handle(const HttpRequest& r,
     // of after the scripts; api.js asks for the same URLs the same way and
     // gets these answers.
     std::string preload = "</console/session>; rel=preload; as=fetch; crossorigin=anonymous";
-    if (path == "/") preload += ", </v1/sandboxes>; rel=preload; as=fetch; crossorigin=anonymous";
+    if (path == "/") preload += ", </console/sandboxes>; rel=preload; as=fetch; crossorigin=anonymous";
     out->headers["Link"] = preload;
   } else if (r.method == "GET" && path.rfind(std::string(kAssetPrefix) + "/", 0) == 0) {
     out = AssetResponse(r, path.substr(std::string(kAssetPrefix).size()));
+  } else if (path == "/console/sandboxes") {
+    // The sandboxes table's first list, cut down (console_rows.h); its
+    // changes come from the ordinary watch, from this list's version.
+    static const ListCache::Projection kRows{"console-rows", AppendConsoleRow};
+    std::string ns = r.Query("namespace");
+    if (r.method != "GET") out = ErrorResponse(405, "use GET /console/sandboxes");
+    else if (!allowed(ns)) out = ErrorResponse(403, ns.empty() ? "this token may not list across namespaces"
+                                                               : "this token may not act in namespace " + ns);
+    else out = handlers_.List(r, specs::kKindSandbox, ns, &kRows);
   } else if (path == "/console/session") {
     out = r.method == "GET" ? SessionInfo(r) : ErrorResponse(405, "use GET /console/session");
   } else if (path == "/console/login") {

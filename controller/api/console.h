@@ -3,13 +3,16 @@
 // `/sandboxes/NS/NAME`, `/login`, and `/admin/sandbox` for a browser), the
 // files they load (compiled in, see web/assets.h), the login session that
 // turns a token into a cookie, the CSRF rules for changes, and the terminal.
-// Everything else the pages show comes from the ordinary API routes.
+// Everything else the pages show comes from the ordinary API routes (the
+// sandboxes page lists from its own route, then watches the ordinary one).
 //
 // Routes of its own (docs/api.md, "The web console"):
 //   GET  /console/assets/FILE    the console's files
 //   GET  /console/session        who the browser is: {"tokens","authenticated",
 //                                "grants":[{"namespace","write"}],"csrf",
 //                                "securityLock","agentPresets","version"}
+//   GET  /console/sandboxes[?namespace=NS]  the sandboxes page's list, each
+//                                item cut down to its table (console_rows.h)
 //   POST /console/login          {"token":"..."} -> the session cookie
 //   POST /console/logout
 //   POST /console/terminal...    see console_terminal.h

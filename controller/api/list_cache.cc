@@ -9,20 +9,25 @@ namespace {
 // cycling through selectors must not grow it without bound).
 constexpr size_t kMaxEntries = 32;
 
-std::string FilterKey(const store::ListOptions& o) {
-  return o.kind + '\0' + o.namespace_ + '\0' + o.name + '\0' + o.selector.ToString();
+std::string FilterKey(const store::ListOptions& o, const ListCache::Projection* projection) {
+  return o.kind + '\0' + o.namespace_ + '\0' + o.name + '\0' + o.selector.ToString() + '\0' +
+         (projection ? projection->name : "");
 }
 
 // The list's text, and in `*rv` the version it is at.
 Result<std::string> BuildAt(store::Store& store, const store::ListOptions& options, size_t size_hint,
-                            int64_t* at) {
+                            const ListCache::Projection* projection, int64_t* at) {
   std::string body = specs::ListJsonHead();
   body.reserve(size_hint);
   bool first = true;
   auto rv = store.ListJson(options, [&](std::string_view item) {
     if (!first) body.push_back(',');
     first = false;
-    body.append(item);
+    if (projection) {
+      projection->append(item, body);
+    } else {
+      body.append(item);
+    }
   });
   if (!rv.ok()) return rv.status();
   body += specs::ListJsonTail(options.kind, *rv);
@@ -34,14 +39,14 @@ Result<std::string> BuildAt(store::Store& store, const store::ListOptions& optio
 }  // namespace
 
 Result<std::string> ListCache::Build(store::Store& store, const store::ListOptions& options,
-                                     size_t size_hint) {
+                                     size_t size_hint, const Projection* projection) {
   int64_t rv = 0;
-  return BuildAt(store, options, size_hint, &rv);
+  return BuildAt(store, options, size_hint, projection, &rv);
 }
 
-Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store,
-                                                          const store::ListOptions& options) {
-  std::string key = FilterKey(options);
+Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store, const store::ListOptions& options,
+                                                          const Projection* projection) {
+  std::string key = FilterKey(options, projection);
   auto cached = [&](int64_t now) -> std::shared_ptr<const std::string> {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
@@ -61,7 +66,7 @@ Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store,
     if (auto it = entries_.find(key); it != entries_.end()) hint = it->second.body->size();
   }
   int64_t rv = 0;
-  auto body = BuildAt(store, options, hint + hint / 8, &rv);
+  auto body = BuildAt(store, options, hint + hint / 8, projection, &rv);
   if (!body.ok()) return body.status();
   auto shared = std::make_shared<const std::string>(std::move(body).value());
   std::lock_guard lock(mutex_);

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "common/status.h"
@@ -27,18 +28,27 @@ class ListCache {
  public:
   static constexpr std::chrono::seconds kIdle{10};
 
+  // What a list holds of each object: the whole object, or what `append`
+  // makes of its JSON text (a cut-down form), cached apart under `name`.
+  struct Projection {
+    const char* name;
+    void (*append)(std::string_view object_json, std::string& out);
+  };
+
   ListCache() = default;
   ~ListCache();
   ListCache(const ListCache&) = delete;
   ListCache& operator=(const ListCache&) = delete;
 
   // The list's JSON text (a trailing newline included), as
-  // specs::ListToJson(kind, items, rv, false) would write it.
-  Result<std::shared_ptr<const std::string>> Get(store::Store& store, const store::ListOptions& options);
+  // specs::ListToJson(kind, items, rv, false) would write it; with a
+  // `projection`, each item as it makes it.
+  Result<std::shared_ptr<const std::string>> Get(store::Store& store, const store::ListOptions& options,
+                                                 const Projection* projection = nullptr);
 
   // Builds the same text without the cache.
   static Result<std::string> Build(store::Store& store, const store::ListOptions& options,
-                                   size_t size_hint = 0);
+                                   size_t size_hint = 0, const Projection* projection = nullptr);
 
  private:
   struct Entry {

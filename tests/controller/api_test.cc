@@ -307,6 +307,12 @@ TEST_F(ApiTest, TokensScopeNamespaces) {
   EXPECT_EQ(client_->Post("/v1/apply", team, other, "application/yaml")->status, 403);
   httplib::Headers admin = {{"Authorization", "Bearer admin-token-0123456789ab"}};
   EXPECT_EQ(client_->Get("/v1/sandboxes", admin)->status, 200);
+  // The console's list of sandboxes, under the same grants.
+  EXPECT_EQ(client_->Get("/console/sandboxes")->status, 401);
+  EXPECT_EQ(client_->Get("/console/sandboxes", team)->status, 403);
+  EXPECT_EQ(client_->Get("/console/sandboxes?namespace=team-a", team)->status, 200);
+  EXPECT_EQ(client_->Get("/console/sandboxes?namespace=team-b", team)->status, 403);
+  EXPECT_EQ(client_->Get("/console/sandboxes", admin)->status, 200);
 }
 
 TEST(ApiServerTest, RefusesAPublicAddressWithoutTokens) {
@@ -463,6 +469,58 @@ TEST_F(ApiTest, ListTextEqualsTheDecodedObjectsEncoded) {
   ASSERT_TRUE(store_->Update(*o).ok());
   auto after = json::parse(client_->Get("/v1/sandboxes")->body);
   EXPECT_EQ(after["items"][0]["metadata"]["labels"]["app"], "changed");
+}
+
+// The console's sandboxes page lists each sandbox cut down to what its
+// table shows, at the same version as the whole list (it watches from
+// there), and cached apart from it.
+TEST_F(ApiTest, ConsoleListHoldsWhatTheTableShowsAtTheListsVersion) {
+  ASSERT_EQ(ApplyYaml(kSandbox)->status, 200);
+  auto o = store_->Get({specs::kKindSandbox, "team-a", "web"});
+  ASSERT_TRUE(o.ok());
+  o->status = json{{"conditions", {{{"message", "a long explanation"}, {"reason", "Started"}, {"status", "True"},
+                                    {"type", "Ready"}},
+                                   {{"status", "True"}, {"type", "Provisioned"}}}},
+                   {"endpoints", {{{"port", 8080}, {"url", "http://127.0.0.1:1234"}}}},
+                   {"expiresAt", "2030-01-01T00:00:00Z"},
+                   {"phase", "Running"},
+                   {"providerRef", {{"id", "abc"}, {"provider", "filesystem"}}},
+                   {"restarts", 2}}
+                  .dump();
+  ASSERT_TRUE(store_->UpdateStatus(*o).ok());
+  auto whole = json::parse(client_->Get("/v1/sandboxes")->body);
+  auto cut = client_->Get("/console/sandboxes");
+  ASSERT_EQ(cut->status, 200) << cut->body;
+  auto rows = json::parse(cut->body);
+  EXPECT_EQ(rows["kind"], "SandboxList");
+  EXPECT_EQ(rows["metadata"]["resourceVersion"], whole["metadata"]["resourceVersion"]);
+  ASSERT_EQ(rows["items"].size(), 1u);
+  const json& full = whole["items"][0];
+  json expected = {
+      {"metadata",
+       {{"name", "web"}, {"namespace", "team-a"}, {"labels", {{"app", "web"}}},
+        {"creationTimestamp", full["metadata"].at("creationTimestamp")}}},
+      {"spec", {{"provider", full["spec"].at("provider")}, {"suspend", false}}},
+      {"status",
+       {{"phase", "Running"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
+        {"endpoints", {{{"port", 8080}, {"url", "http://127.0.0.1:1234"}}}},
+        {"expiresAt", "2030-01-01T00:00:00Z"}, {"providerRef", {{"provider", "filesystem"}}}, {"restarts", 2}}}};
+  EXPECT_EQ(rows["items"][0], expected);
+  EXPECT_EQ(json::parse(client_->Get("/console/sandboxes?namespace=team-b")->body)["items"].size(), 0u);
+  EXPECT_EQ(json::parse(client_->Get("/console/sandboxes?namespace=team-a")->body)["items"].size(), 1u);
+  EXPECT_EQ(client_->Post("/console/sandboxes", "", "application/json")->status, 405);
+  // A write makes both lists new; each keeps its own form.
+  o = store_->Get({specs::kKindSandbox, "team-a", "web"});
+  o->metadata.labels["app"] = "changed";
+  o->metadata.resource_version = 0;
+  ASSERT_TRUE(store_->Update(*o).ok());
+  rows = json::parse(client_->Get("/console/sandboxes")->body);
+  EXPECT_EQ(rows["items"][0]["metadata"]["labels"]["app"], "changed");
+  EXPECT_FALSE(rows["items"][0]["metadata"].contains("uid"));
+  auto after = json::parse(client_->Get("/v1/sandboxes")->body);
+  EXPECT_EQ(after["items"][0]["metadata"]["labels"]["app"], "changed");
+  EXPECT_TRUE(after["items"][0]["metadata"].contains("uid"));
+  EXPECT_EQ(rows["metadata"]["resourceVersion"], after["metadata"]["resourceVersion"]);
 }
 
 // Many watchers of one burst each see every change once, in order, with

@@ -83,10 +83,10 @@ TEST_F(ConsoleTest, ThePageNamesItsFilesUnderTheBuildIdAndPreloadsItsFirstReques
   EXPECT_EQ(page->headers["Cache-Control"], "no-cache");
   // The session and the list start with the page; other pages need no list.
   EXPECT_NE(page->headers["Link"].find("</console/session>; rel=preload; as=fetch"), std::string::npos);
-  EXPECT_NE(page->headers["Link"].find("</v1/sandboxes>; rel=preload; as=fetch"), std::string::npos);
+  EXPECT_NE(page->headers["Link"].find("</console/sandboxes>; rel=preload; as=fetch"), std::string::npos);
   auto violations = console_.Handle(Request("GET", "/violations"), all_);
   EXPECT_NE(violations->headers["Link"].find("/console/session"), std::string::npos);
-  EXPECT_EQ(violations->headers["Link"].find("/v1/sandboxes"), std::string::npos);
+  EXPECT_EQ(violations->headers["Link"].find("/console/sandboxes"), std::string::npos);
 
   // Under the id: the same bytes, cached for good.
   auto versioned = console_.Handle(Request("GET", "/console/assets/" + id + "/app.js"), all_);

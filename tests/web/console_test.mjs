@@ -195,7 +195,7 @@ step('a reload asks for the session and the list once each, with the page; its f
   const entries = await page.evaluate(() => performance.getEntriesByType('resource')
     .map((e) => ({ path: new URL(e.name).pathname, size: e.transferSize, start: e.startTime })));
   const nav = await page.evaluate(() => performance.getEntriesByType('navigation')[0].domInteractive);
-  for (const p of ['/v1/sandboxes', '/console/session']) {
+  for (const p of ['/console/sandboxes', '/console/session']) {
     const got = entries.filter((e) => e.path === p);
     // Once: the script's own request took the preloaded answer. Before the
     // page was parsed: the Link header started it, not the script.

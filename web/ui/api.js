@@ -82,15 +82,17 @@ function takeEarly(path) {
 
 // Keeps `onEvent(type, object)` fed with a collection: the current list
 // (one 'SYNC' call with every item), then its changes from the watch stream
-// (server-sent events), listing again after any break. Returns a stop
-// function.
-export function listAndWatch(collection, { onSync, onEvent, onError }) {
+// (server-sent events) from the list's resourceVersion, so nothing between
+// the two is missed; listing again after any break. `list` is where the
+// list is read (default: the collection itself; e.g. a cut-down form of
+// it). Returns a stop function.
+export function listAndWatch(collection, { onSync, onEvent, onError, list: listPath = collection }) {
   let stopped = false;
   let source = null;
   let retry = null;
   const start = async () => {
     try {
-      const list = await takeEarly(collection);
+      const list = await takeEarly(listPath);
       if (stopped) return;
       onSync(list.items || []);
       const rv = list.metadata && list.metadata.resourceVersion;

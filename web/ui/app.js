@@ -81,7 +81,7 @@ async function start() {
   // The sandboxes list does not wait for the session: on the first page
   // both requests travel at once (a token scoped to namespaces, which
   // cannot list them all, just lists again per namespace).
-  if (location.pathname === '/') prefetch('/v1/sandboxes');
+  if (location.pathname === '/') prefetch(sandboxes.LIST);
   try {
     await loadSession();
   } catch (e) {

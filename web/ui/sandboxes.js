@@ -6,6 +6,10 @@ import * as editor from './apply_editor.js';
 
 const PHASES = ['Pending', 'Provisioning', 'Running', 'Succeeded', 'Failed', 'Suspended', 'Expired', 'Terminating'];
 
+// The sandboxes as the table needs them (GET /console/sandboxes: each one
+// cut down to the fields read here); app.js starts this request early.
+export const LIST = '/console/sandboxes';
+
 export function phaseOf(o) {
   if (o.metadata.deletionTimestamp) return 'Terminating';
   return (o.status && o.status.phase) || 'Pending';
@@ -54,18 +58,31 @@ async function act(o, what, status) {
 }
 
 const COLUMNS = ['Name', 'Namespace', 'Provider', 'Phase', 'Ready', 'Age', 'Expires', 'Restarts', 'Endpoints', ''];
-// Rows painted at once when the page opens; the rest follow a frame later,
-// so a long list shows its first screen without waiting for the whole.
+// Rows built and painted at once when the page opens (more than a screen
+// holds); the rest are built right after that first paint, so a long list
+// shows its first screen without waiting for the whole. The count, the
+// filters and the watch cover every row from the start (they build what is
+// left first).
 const FIRST_ROWS = 60;
 
-// One row's cells, cloned for every row (cheaper than building each).
-const prototypeRow = (() => {
-  const tr = document.createElement('tr');
-  for (const label of COLUMNS) tr.append(h('td', { 'data-label': label }));
+// The next frame's turn, after it is drawn.
+const afterNextPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
+
+const actionButtons = () => [h('button', { type: 'button', class: 'small' }),
+  h('button', { type: 'button', class: 'small danger', 'data-action': 'delete' }, 'Delete')];
+
+// One row's cells, cloned for every row (cheaper than building each), with
+// or without the buttons. Its roles are said, since the table is not laid
+// out as one (style.css, .rows-grid).
+const prototypeRow = (writable) => {
+  const tr = h('tr', { role: 'row' });
+  for (const label of COLUMNS) tr.append(h('td', { role: 'cell', 'data-label': label }));
   tr.cells[0].append(h('a', { 'data-nav': true }));
   tr.cells[3].append(h('span', { class: 'phase' }));
+  if (writable) tr.cells[9].append(...actionButtons());
   return tr;
-})();
+};
+const prototypes = { true: prototypeRow(true), false: prototypeRow(false) };
 
 function fill(tr, o, writable, now = Date.now()) {
   const c = tr.cells;
@@ -86,10 +103,7 @@ function fill(tr, o, writable, now = Date.now()) {
   if (eps.length || c[8].firstChild) clear(c[8]).append(...endpointLinks(o));
   if (writable) {
     const suspended = !!o.spec.suspend;
-    if (!c[9].firstChild) {
-      c[9].append(h('button', { type: 'button', class: 'small' }),
-        h('button', { type: 'button', class: 'small danger', 'data-action': 'delete' }, 'Delete'));
-    }
+    if (!c[9].firstChild) c[9].append(...actionButtons());
     c[9].firstChild.dataset.action = suspended ? 'resume' : 'suspend';
     c[9].firstChild.textContent = suspended ? 'Resume' : 'Suspend';
   }
@@ -101,14 +115,14 @@ export function mount(root) {
   const filters = { ns: '', phase: '', labels: () => true };
   const status = h('p', { class: 'notice', role: 'status', hidden: true });
   const count = h('span', { class: 'muted', id: 'sandbox-count' });
-  const tbody = h('tbody');
+  const tbody = h('tbody', { role: 'rowgroup' });
   const nsSelect = h('select', { id: 'filter-ns', 'aria-label': 'Namespace' }, h('option', { value: '' }, 'All namespaces'));
   const phaseSelect = h('select', { id: 'filter-phase', 'aria-label': 'Phase' }, h('option', { value: '' }, 'All phases'),
     PHASES.map((p) => h('option', { value: p }, p)));
   const labelInput = h('input', { id: 'filter-labels', type: 'search', placeholder: 'labels: app=web,team!=b',
     'aria-label': 'Label selector', autocomplete: 'off', spellcheck: 'false' });
   const dialog = h('dialog', { class: 'confirm' });
-  let pending = null;  // rows built but not yet in the table
+  let pending = [];  // rows (in order, after every built one) not built yet
 
   const confirmDelete = (o) => {
     clear(dialog).append(
@@ -133,16 +147,26 @@ export function mount(root) {
     (!filters.phase || phaseOf(o) === filters.phase) && filters.labels(o.metadata.labels);
 
   const build = (o, now) => {
-    const tr = prototypeRow.cloneNode(true);
+    const writable = canWrite(o.metadata.namespace);
+    const tr = prototypes[writable].cloneNode(true);
     tr.dataset.key = keyOf(o);
-    fill(tr, o, canWrite(o.metadata.namespace), now);
+    fill(tr, o, writable, now);
     tr.hidden = !visible(o);
     return tr;
   };
 
-  const attachPending = () => {
-    if (pending) tbody.append(pending);
-    pending = null;
+  // Builds and appends `count` of the rows not built yet.
+  const buildPending = (count = pending.length) => {
+    if (pending.length === 0) return;
+    const now = Date.now();
+    const fragment = document.createDocumentFragment();
+    for (const row of pending.splice(0, count)) {
+      row.tr = build(row.o, now);
+      fragment.append(row.tr);
+    }
+    tbody.append(fragment);
+    // Every row is in the table; the next frame draws them.
+    if (pending.length === 0) afterNextPaint(() => performance.mark('sandboxes:complete'));
   };
 
   const updateCount = () => {
@@ -159,7 +183,7 @@ export function mount(root) {
   };
 
   const upsert = (o, source) => {
-    attachPending();
+    buildPending();
     const key = keyOf(o);
     const row = rows.get(key);
     if (row) {
@@ -181,22 +205,19 @@ export function mount(root) {
   const onSync = (source) => (items) => {
     performance.mark('sandboxes:listed');
     // A full list: drop rows of this source that are gone, then fill in.
+    if (rows.size > 0) buildPending();
     const keep = new Set(items.map(keyOf));
     for (const [k, r] of [...rows]) {
       if (r.source === source && !keep.has(k)) { r.tr.remove(); rows.delete(k); }
     }
     if (rows.size === 0) {
       items.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
-      const now = Date.now();
-      const first = document.createDocumentFragment();
-      pending = document.createDocumentFragment();
-      items.forEach((o, i) => {
-        const tr = build(o, now);
-        (i < FIRST_ROWS ? first : pending).append(tr);
-        rows.set(keyOf(o), { o, tr, source });
-      });
-      tbody.append(first);
-      requestAnimationFrame(() => setTimeout(attachPending, 0));
+      for (const o of items) {
+        const row = { o, tr: null, source };
+        rows.set(keyOf(o), row);
+        pending.push(row);
+      }
+      buildPending(FIRST_ROWS);
     } else {
       for (const o of items) upsert(o, source);
     }
@@ -204,13 +225,16 @@ export function mount(root) {
     updateCount();
     root.dataset.loaded = 'true';
     performance.mark('sandboxes:rendered');
-    // The next frame: what the user sees.
-    requestAnimationFrame(() => setTimeout(() => performance.mark('sandboxes:painted'), 0));
+    // The next frame: what the user sees. Then the rows below it.
+    afterNextPaint(() => {
+      performance.mark('sandboxes:painted');
+      buildPending();
+    });
   };
   const onEvent = (source) => (type, o) => {
     const key = keyOf(o);
     if (type === 'DELETED') {
-      attachPending();
+      buildPending();
       const r = rows.get(key);
       if (r) { r.tr.remove(); rows.delete(key); }
     } else {
@@ -221,6 +245,7 @@ export function mount(root) {
   };
 
   const refilter = () => {
+    buildPending();
     for (const { o, tr } of rows.values()) tr.hidden = !visible(o);
     updateCount();
   };
@@ -228,9 +253,9 @@ export function mount(root) {
   phaseSelect.addEventListener('change', () => { filters.phase = phaseSelect.value; refilter(); });
   labelInput.addEventListener('input', () => { filters.labels = parseSelector(labelInput.value); refilter(); });
 
-  const table = h('table', { class: 'grid', id: 'sandboxes' },
+  const table = h('table', { class: 'grid rows-grid', id: 'sandboxes', role: 'table' },
     h('caption', { class: 'visually-hidden' }, 'Sandboxes, updated live'),
-    h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, COLUMNS.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)))),
     tbody);
 
   const applyPanel = canWrite() || namespaces().some((ns) => canWrite(ns)) ? editor.panel() : null;
@@ -242,19 +267,22 @@ export function mount(root) {
     applyPanel,
     dialog);
 
-  const sources = readsAll() ? ['/v1/sandboxes'] : namespaces().map((ns) => `/v1/namespaces/${ns}/sandboxes`);
-  const stops = sources.map((src) => listAndWatch(src, {
-    onSync: onSync(src), onEvent: onEvent(src),
+  // Listed cut down to what the table shows (the first wait of the page),
+  // then watched whole.
+  const sources = readsAll() ? [{ list: LIST, watch: '/v1/sandboxes' }]
+    : namespaces().map((ns) => ({ list: `${LIST}?namespace=${ns}`, watch: `/v1/namespaces/${ns}/sandboxes` }));
+  const stops = sources.map(({ list, watch }) => listAndWatch(watch, {
+    list, onSync: onSync(watch), onEvent: onEvent(watch),
     onError: (e) => notice(status, `Cannot list sandboxes: ${e.message}`, 'error'),
   }));
   // Ages and expiry move with the clock, not with events.
   const ticker = setInterval(() => {
     const now = Date.now();
     for (const { o, tr } of rows.values()) {
-      if (tr.hidden) continue;
+      if (!tr || tr.hidden) continue;
       tr.cells[5].textContent = age(o.metadata.creationTimestamp, now);
       tr.cells[6].textContent = until(o.status && o.status.expiresAt, now);
     }
   }, 5000);
-  return () => { stops.forEach((s) => s()); clearInterval(ticker); };
+  return () => { stops.forEach((s) => s()); clearInterval(ticker); pending = []; };
 }
