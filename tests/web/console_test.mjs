@@ -285,6 +285,43 @@ step('every view in the dark theme and at 390 px wide', async ({ page, open }) =
   await page.emulateMedia({ colorScheme: 'light' });
 });
 
+step('a long list: the first screen is painted first, then every row; filters and the watch reach every row', async ({ page, open, home, base }) => {
+  // Suspended from the start: stored and shown, nothing to run.
+  let docs = '';
+  for (let i = 0; i < 80; i++) {
+    docs += `---\napiVersion: sesame.dev/v1alpha1\nkind: Sandbox\nmetadata: {name: bulk-${String(i).padStart(2, '0')}, namespace: bulk, labels: {app: bulk, n: "${i}"}}\nspec: {provider: filesystem, command: [cat], suspend: true}\n`;
+  }
+  home.apply(docs);
+  const stored = (await (await fetch(`${base}/v1/sandboxes`)).json()).items.length;
+  await open('/');
+  await page.waitForFunction(() => performance.getEntriesByName('sandboxes:complete').length > 0, null, { timeout: 60000 });
+  const seen = await page.evaluate(() => {
+    const [painted] = performance.getEntriesByName('sandboxes:painted');
+    const [complete] = performance.getEntriesByName('sandboxes:complete');
+    return { painted: painted.detail.rows, complete: complete.detail.rows, paintedAt: painted.startTime,
+      completeAt: complete.startTime, keys: [...document.querySelectorAll('#sandboxes tbody tr')].map((tr) => tr.dataset.key),
+      count: document.getElementById('sandbox-count').textContent };
+  });
+  console.log(`  ${stored} stored: first paint with ${seen.painted} rows at ${seen.paintedAt.toFixed(0)} ms, all ${seen.complete} at ${seen.completeAt.toFixed(0)} ms; "${seen.count}"`);
+  if (seen.painted >= stored || seen.painted === 0) throw new Error(`the first paint had ${seen.painted} of ${stored} rows`);
+  if (seen.complete !== stored || seen.keys.length !== stored) throw new Error(`${seen.keys.length} rows for ${stored} sandboxes`);
+  if (seen.count !== `${stored} sandboxes`) throw new Error(`count: ${seen.count}`);
+  if (seen.keys.join() !== [...seen.keys].sort().join()) throw new Error('the rows are not in order');
+  const shown = () => page.$$eval('#sandboxes tbody tr:not([hidden])', (trs) => trs.map((tr) => tr.dataset.key));
+  // bulk-79 is below the first screen's rows.
+  await page.fill('#filter-labels', 'n=79');
+  if ((await shown()).join() !== 'bulk/bulk-79') throw new Error(`n=79 shows ${await shown()}`);
+  await page.fill('#filter-labels', '');
+  await page.selectOption('#filter-ns', 'bulk');
+  if ((await shown()).length !== 80) throw new Error(`namespace bulk shows ${(await shown()).length} rows`);
+  await page.selectOption('#filter-ns', '');
+  // A change from the watch, to a row built after the first paint.
+  await page.fill('#filter-labels', 'extra=yes');
+  home.apply(docs.split('---\n')[80].replace('n: "79"', 'n: "79", extra: "yes"'));
+  await eventually('the watched label in the filter', async () => (await shown()).join() === 'bulk/bulk-79');
+  await page.fill('#filter-labels', '');
+});
+
 // ---- A controller with tokens ----
 
 step('login with a token; a read-only token sees no mutation controls and gets 403', async ({ tokenPage: page, tokenBase: base, tokenHome: home }) => {

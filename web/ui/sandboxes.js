@@ -166,7 +166,9 @@ export function mount(root) {
     }
     tbody.append(fragment);
     // Every row is in the table; the next frame draws them.
-    if (pending.length === 0) afterNextPaint(() => performance.mark('sandboxes:complete'));
+    if (pending.length === 0) {
+      afterNextPaint(() => performance.mark('sandboxes:complete', { detail: { rows: tbody.rows.length } }));
+    }
   };
 
   const updateCount = () => {
@@ -227,7 +229,7 @@ export function mount(root) {
     performance.mark('sandboxes:rendered');
     // The next frame: what the user sees. Then the rows below it.
     afterNextPaint(() => {
-      performance.mark('sandboxes:painted');
+      performance.mark('sandboxes:painted', { detail: { rows: tbody.rows.length } });
       buildPending();
     });
   };
