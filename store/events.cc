@@ -38,7 +38,11 @@ Status SqliteStore::RecordEvent(const Event& event) {
   if (id > 0 && id % options_.event_prune_every == 0) {
     SESAME_RETURN_IF_ERROR(PruneEvents(now));
   }
-  return txn.Commit();
+  // Nobody waits for events (watches and the controller follow the change
+  // log of objects, which this does not touch): waking every waiter in
+  // every process would only make them read the log for nothing, at the
+  // moment the action the event reports is being completed.
+  return txn.Commit(/*notify=*/false);
 }
 
 Status SqliteStore::PruneEvents(int64_t now_ms) {

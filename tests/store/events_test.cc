@@ -34,6 +34,14 @@ class EventsTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
+TEST_F(EventsTest, AnEventWakesNoWaiterButAnObjectWriteDoes) {
+  uint64_t seq = store_->ChangeSequence();
+  Record(SandboxKey("a"), "Created", "created container");
+  EXPECT_EQ(store_->ChangeSequence(), seq);
+  ASSERT_TRUE(store_->Apply({testing::Sandbox("a")}, {}).ok());
+  EXPECT_NE(store_->ChangeSequence(), seq);
+}
+
 TEST_F(EventsTest, RepeatsAreMerged) {
   Time first = clock_.Now();
   Record(SandboxKey("a"), "Created", "created container");
