@@ -96,6 +96,18 @@ export function listAndWatch(collection, { onSync, onEvent, onError, list: listP
       if (stopped) return;
       onSync(list.items || []);
       const rv = list.metadata && list.metadata.resourceVersion;
+      // After the next frame: the list is drawn before the watch's
+      // connection is made (it resumes from the list's version, so waiting
+      // misses nothing).
+      requestAnimationFrame(() => setTimeout(() => watch(rv), 0));
+    } catch (e) {
+      if (onError) onError(e);
+      restart();
+    }
+  };
+  const watch = (rv) => {
+    if (stopped || source) return;
+    try {
       const sep = collection.includes('?') ? '&' : '?';
       source = new EventSource(`${collection}${sep}watch=true&resourceVersion=${encodeURIComponent(rv || '0')}`);
       for (const type of ['ADDED', 'MODIFIED', 'DELETED']) {

@@ -2,28 +2,26 @@
 // at a time, chosen by the URL (pages are real URLs the server also serves).
 import { api, loadSession, prefetch, session } from './api.js';
 import { clear, h } from './dom.js';
-import * as login from './login.js';
-import * as pools from './pools.js';
-import * as sandbox from './sandbox.js';
 import * as sandboxes from './sandboxes.js';
-import * as settings from './settings.js';
-import * as syncs from './syncs.js';
-import * as violations from './violations.js';
 
+// The sandboxes page's module comes with this one (most visits start there);
+// every other view's is loaded when it is first shown.
 const routes = [
-  { pattern: /^\/$/, view: sandboxes, nav: 'sandboxes', title: 'Sandboxes' },
-  { pattern: /^\/sandboxes\/([a-z0-9-]+)\/([a-z0-9-]+)$/, view: sandbox, nav: 'sandboxes', title: 'Sandbox' },
-  { pattern: /^\/violations$/, view: violations, nav: 'violations', title: 'Violations' },
-  { pattern: /^\/admin\/sandbox$/, view: settings, nav: 'settings', title: 'Settings › Sandbox Security' },
-  { pattern: /^\/syncs$/, view: syncs, nav: 'syncs', title: 'GitOps' },
-  { pattern: /^\/pools$/, view: pools, nav: 'pools', title: 'Pools' },
-  { pattern: /^\/login$/, view: login, nav: '', title: 'Log in' },
+  { pattern: /^\/$/, view: async () => sandboxes, nav: 'sandboxes', title: 'Sandboxes' },
+  { pattern: /^\/sandboxes\/([a-z0-9-]+)\/([a-z0-9-]+)$/, view: () => import('./sandbox.js'), nav: 'sandboxes', title: 'Sandbox' },
+  { pattern: /^\/violations$/, view: () => import('./violations.js'), nav: 'violations', title: 'Violations' },
+  { pattern: /^\/admin\/sandbox$/, view: () => import('./settings.js'), nav: 'settings', title: 'Settings › Sandbox Security' },
+  { pattern: /^\/syncs$/, view: () => import('./syncs.js'), nav: 'syncs', title: 'GitOps' },
+  { pattern: /^\/pools$/, view: () => import('./pools.js'), nav: 'pools', title: 'Pools' },
+  { pattern: /^\/login$/, view: () => import('./login.js'), nav: '', title: 'Log in', public: true },
 ];
 
 let unmount = null;
+let shown = 0;  // the latest render; an older one whose module arrives late shows nothing
 
-function render() {
+async function render() {
   const main = document.getElementById('main');
+  const id = ++shown;
   if (unmount) unmount();
   unmount = null;
   clear(main);
@@ -33,7 +31,7 @@ function render() {
     main.append(h('p', {}, 'No such page. ', h('a', { href: '/', 'data-nav': true }, 'Sandboxes')));
     return;
   }
-  if (session.tokens && !session.authenticated && route.view !== login) {
+  if (session.tokens && !session.authenticated && !route.public) {
     navigate('/login', true);
     return;
   }
@@ -43,7 +41,15 @@ function render() {
     else a.removeAttribute('aria-current');
   }
   const params = path.match(route.pattern).slice(1);
-  unmount = route.view.mount(main, { params, navigate }) || null;
+  let view;
+  try {
+    view = await route.view();
+  } catch (e) {
+    if (id === shown) main.append(h('p', { class: 'notice error' }, `This page did not load: ${e.message}`));
+    return;
+  }
+  if (id !== shown) return;
+  unmount = view.mount(main, { params, navigate }) || null;
 }
 
 export function navigate(path, replace = false) {
