@@ -270,7 +270,16 @@ Result<Observed> FilesystemProvider::Create(const SandboxRequest& request) {
   if (state.runtimes_auto) state.mise_path = ResolveMise(options_.mise_path);
   state.security_message = security_message;
   if (request.policy.enabled) RecordBackend(state);
-  SESAME_RETURN_IF_ERROR(StoreState(dir, state));
+  // Not synced: the writes of a create before its session runs describe
+  // processes that a power loss or kernel crash ends anyway, and what a
+  // reboot may find of them (no state file, an earlier one, or an empty
+  // one, which reads as none) is a create that did not finish, which the
+  // reconciler makes again. The supervisor's record of the started session
+  // reaches the disk (supervisor.cc, RunStarted). A kill -9 at any moment
+  // does not touch the page cache, which every reader goes through.
+  UniqueFd unsynced;
+  SESAME_RETURN_IF_ERROR(StoreState(dir, state, &unsynced));
+  unsynced.Reset();
   CrashPoint("filesystem.after-state");
   SESAME_RETURN_IF_ERROR(filesystem::StartSession(options_, dir, request.env));
   return ObserveDir(dir);

@@ -37,6 +37,10 @@ class SecureSession {
                                                         bool with_worker);
   ~SecureSession();
 
+  // The cgroup the sandbox's init joins, when it is known only after
+  // Prepare (before the start).
+  void set_cgroup(const std::string& cgroup) { init_.cgroup = cgroup; }
+
   // For SpawnOptions::sandbox (the session command).
   const SandboxLaunch* launch() const { return &launch_; }
   // Variables to add to the command's environment (HOME, proxies...).

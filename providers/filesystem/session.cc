@@ -57,9 +57,13 @@ Status StartSession(const FilesystemOptions& options, const std::string& dir,
   // Recorded at once, so a controller that dies now finds the launch in
   // progress instead of starting a second supervisor.
   ProcessId supervisor = CaptureProcess(*pid);
-  (void)UpdateState(dir, [&](SandboxState& s) {
+  // Not synced, as the create's first write (FilesystemProvider::Create):
+  // a pid names a process only while it lives, and none outlives a power
+  // loss.
+  UniqueFd unsynced;
+  (void)UpdateStateUnsynced(dir, [&](SandboxState& s) {
     if (s.supervisor.empty()) s.supervisor = supervisor;
-  });
+  }, unsynced);
   CrashPoint("filesystem.after-record");
   // Secrets travel through the socket only; a supervisor that died early
   // makes this fail quietly, and WaitForStart reports it. The socket stays

@@ -154,6 +154,7 @@ Result<SandboxState> LoadStateUnlocked(const std::string& dir) {
   if (!in) return NotFoundError(dir + "/" + kStateFile + ": no such file");
   std::stringstream text;
   text << in.rdbuf();
+  if (text.str().empty()) return NotFoundError(dir + "/" + kStateFile + ": empty");
   try {
     return FromJson(json::parse(text.str()));
   } catch (const json::exception& e) {
@@ -185,9 +186,9 @@ Result<SandboxState> LoadState(const std::string& dir) {
   return LoadStateUnlocked(dir);
 }
 
-Status StoreState(const std::string& dir, const SandboxState& state) {
+Status StoreState(const std::string& dir, const SandboxState& state, UniqueFd* unsynced) {
   StateLock lock(dir);
-  return StoreStateUnlocked(dir, state);
+  return StoreStateUnlocked(dir, state, unsynced);
 }
 
 }  // namespace sesame::providers::filesystem

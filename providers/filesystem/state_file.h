@@ -93,10 +93,14 @@ struct SandboxState {
   std::vector<std::string> runtime_exec_prefix;
 };
 
-// Reads <dir>/state.json. kNotFound when there is none.
+// Reads <dir>/state.json. kNotFound when there is none, or when it is
+// empty: never written so (temp file + rename), it is what a power loss
+// may leave of a write not yet synced (StoreStateUnlocked's `unsynced`),
+// and stands for no state.
 Result<SandboxState> LoadState(const std::string& dir);
-// Replaces <dir>/state.json with `state` (temp file + rename), under the lock.
-Status StoreState(const std::string& dir, const SandboxState& state);
+// Replaces <dir>/state.json with `state` (temp file + rename), under the
+// lock; `unsynced` as for StoreStateUnlocked.
+Status StoreState(const std::string& dir, const SandboxState& state, UniqueFd* unsynced = nullptr);
 // Read-modify-write under the lock. `change` sees the current state.
 template <typename F>
 Status UpdateState(const std::string& dir, F&& change);

@@ -73,12 +73,16 @@ std::optional<Env> ReadEnvBlock(int fd) { return ParseEnvBlock(ReadUntilEof(fd))
 
 class Supervisor {
  public:
-  Supervisor(Args args, Env env, UniqueFd started_report)
-      : args_(std::move(args)), env_(std::move(env)), started_report_(std::move(started_report)) {}
+  Supervisor(Args args, UniqueFd started_report)
+      : args_(std::move(args)), started_report_(std::move(started_report)) {}
   int Run();
 
  private:
   bool Prepare();
+  // Reads the environment the provider sends on the started channel (none
+  // without --env-fd). False when it ended early: its sender went away, and
+  // nothing may start.
+  bool ReceiveEnv();
   bool Secured() const { return state_.policy && state_.policy->enabled; }
   // A secured sandbox that could not be set up: recorded as the command's
   // failure (exit code 126).
@@ -134,6 +138,7 @@ class Supervisor {
   // The channel the provider started us with; closed once the state says
   // started (or installing), which ends the provider's wait at once.
   UniqueFd started_report_;
+  bool received_env_ = false;
   SandboxState state_;
   UniqueFd log_;
   UniqueFd signals_;
@@ -161,8 +166,24 @@ class Supervisor {
 
 int Supervisor::Run() {
   if (!Prepare()) return 1;
+  // A command is prepared for before its environment is read (RunCommand).
+  bool command_next = !state_.runtimes_auto && !state_.command.empty();
+  if (!command_next && !ReceiveEnv()) return 1;
   if (state_.runtimes_auto && !InstallRuntimes()) return 0;
   return state_.command.empty() ? RunIdle() : RunCommand();
+}
+
+bool Supervisor::ReceiveEnv() {
+  if (!started_report_.valid() || received_env_) return true;
+  received_env_ = true;
+  std::optional<Env> sent = ReadEnvBlock(started_report_.get());
+  if (!sent) {
+    const char* cut = "__supervise: the environment ended early (its sender went away); not starting\n";
+    [[maybe_unused]] ssize_t n = ::write(2, cut, std::strlen(cut));
+    return false;
+  }
+  env_ = std::move(*sent);
+  return true;
 }
 
 bool Supervisor::Prepare() {
@@ -281,12 +302,20 @@ SpawnOptions Supervisor::CommandSpawn() {
 }
 
 int Supervisor::RunCommand() {
-  cgroup_ = SetUpCgroup(args_.cgroup_root, state_.uid, state_.limits);
-  SpawnOptions spawn = CommandSpawn();
   if (Secured()) {
-    auto session = SecureSession::Prepare(args_.state_dir, state_, cgroup_.path, true);
+    // The sandbox's mounts, Landlock rules and seccomp filter are worked
+    // out while the provider still records this supervisor's start (it
+    // sends the environment after that record).
+    auto session = SecureSession::Prepare(args_.state_dir, state_, "", true);
+    if (!ReceiveEnv()) return 1;
     if (!session.ok()) return FailSetup(session.status());
     secure_ = std::move(*session);
+  }
+  if (!ReceiveEnv()) return 1;
+  cgroup_ = SetUpCgroup(args_.cgroup_root, state_.uid, state_.limits);
+  SpawnOptions spawn = CommandSpawn();
+  if (secure_) {
+    secure_->set_cgroup(cgroup_.path);
     auto env = env_;
     for (auto& v : secure_->Environment()) env.push_back(v);
     for (auto& v : RuntimeEnvironment(secure_->home())) env.push_back(v);
@@ -371,14 +400,16 @@ int Supervisor::RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool 
       s.security_message = secure_->message();
     }
   };
-  // A claim's provider waits for this write: it is renamed into place but
-  // reaches the disk only after the answer. That loses nothing a claim
+  // A provider waits for this write (a create's on started_report_, a
+  // claim's on start_reply_): it is renamed into place but reaches the
+  // disk only after the answer. That loses nothing a create or claim
   // relies on. Every reader (the provider's observe, a retried claim's
   // `recorded` check, the late connections AnswerStart answers) reads it
   // through the page cache, which a kill -9 of the controller, of this
   // supervisor or of both does not touch: from the rename on, the session
   // is recorded for every process, and before it nobody was answered, so a
-  // claim cut off there is retried and finds the start socket still
+  // create cut off there is retried and waits for this supervisor (its
+  // pid is recorded), and a claim finds the start socket still
   // listening. Only a power loss or kernel crash in the milliseconds
   // before the fsync below could lose the write, and that ends the sandbox
   // and its session anyway; the claim's own record in the store is no
@@ -386,7 +417,7 @@ int Supervisor::RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool 
   // syncs at checkpoints, not at commit). One warm sandbox is given to one
   // claim by that record, not by this file.
   UniqueFd unsynced;
-  if (start_reply_.valid()) {
+  if (start_reply_.valid() || started_report_.valid()) {
     (void)UpdateStateUnsynced(args_.state_dir, record, unsynced);
   } else {
     (void)UpdateState(args_.state_dir, record);
@@ -673,21 +704,13 @@ int RunSupervisor(int argc, char** argv) {
     [[maybe_unused]] ssize_t n = ::write(2, usage, std::strlen(usage));
     return 2;
   }
-  Env env;
   UniqueFd started_report;
   if (args.env_fd >= 0) {
     started_report.Reset(args.env_fd);
     // Not for the command or anything else started from here.
     ::fcntl(args.env_fd, F_SETFD, FD_CLOEXEC);
-    std::optional<Env> sent = ReadEnvBlock(args.env_fd);
-    if (!sent) {
-      const char* cut = "__supervise: the environment ended early (its sender went away); not starting\n";
-      [[maybe_unused]] ssize_t n = ::write(2, cut, std::strlen(cut));
-      return 1;
-    }
-    env = std::move(*sent);
   }
-  Supervisor supervisor(std::move(args), std::move(env), std::move(started_report));
+  Supervisor supervisor(std::move(args), std::move(started_report));
   return supervisor.Run();
 }
 
