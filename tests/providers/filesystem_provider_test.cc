@@ -255,6 +255,23 @@ TEST_F(FilesystemProviderTest, ANewProviderReadoptsAfterTheControllerIsKilled) {
   EXPECT_EQ((*all)[0].uid, "u7");
 }
 
+// What a power loss may leave of a create whose state was not yet synced:
+// a state file renamed into place before its data reached the disk, empty.
+// It reads as no state, so the sandbox is made again (before, Observe failed
+// on it for good).
+TEST_F(FilesystemProviderTest, AnEmptyStateFileIsNoStateAndTheSandboxIsMadeAgain) {
+  SandboxRequest r = Request("u7e", {"sleep", "62.75"});
+  std::filesystem::create_directories(StateDir("u7e"));
+  { std::ofstream(StateDir("u7e") + "/state.json", std::ios::trunc); }
+  auto absent = provider_->Observe("u7e");
+  ASSERT_TRUE(absent.ok()) << absent.status().ToString();
+  EXPECT_FALSE(absent->has_value());
+  Observed made = Create(r);
+  EXPECT_EQ(made.state, ResourceState::kRunning);
+  EXPECT_EQ(MustObserve("u7e").id, made.id);
+  EXPECT_EQ(CountProcesses("sleep 62.75"), 1);
+}
+
 TEST_F(FilesystemProviderTest, AKilledCommandShowsAsExitedAndRestartStartsAgain) {
   SandboxRequest r = Request("u8", {"sh", "-c", "echo started; exec sleep 60"});
   Observed o = Create(r);
