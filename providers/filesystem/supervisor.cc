@@ -101,7 +101,13 @@ class Supervisor {
   int RunSpawned(SpawnOptions spawn, bool entered);
   // Supervises `child` (or records why it could not start), which has
   // `pipes` as its stdio, until it ends.
-  int RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool entered);
+  // `recorded`: the unsynced write of RecordStarted made already (a
+  // claim's, while its command was being exec'd), or none.
+  int RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool entered, UniqueFd recorded = {});
+  // Records in state.json that the session runs as `child_id`; with
+  // `unsynced`, without waiting for the disk (the caller fdatasyncs it
+  // once it has answered the create or claim).
+  Status RecordStarted(const ProcessId& child_id, bool entered, UniqueFd* unsynced);
   // A warm sandbox: makes the worker that a claim's session will be
   // (warm_worker.h). Without one, a claim starts its session the slow way.
   void PrepareWarmWorker(const ProcessId& init);
@@ -334,7 +340,7 @@ int Supervisor::RunSpawned(SpawnOptions spawn, bool entered) {
   return RunStarted(Spawn(spawn), std::move(*pipes), entered);
 }
 
-int Supervisor::RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool entered) {
+int Supervisor::RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool entered, UniqueFd recorded) {
   if (!child.ok()) {
     Log(LogStream::kStderr, "sesame: " + child.status().message());
     (void)UpdateState(args_.state_dir, [&](SandboxState& s) {
@@ -383,7 +389,22 @@ int Supervisor::RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool 
       ::chmod(socket_path.c_str(), 0600);
     }
   }
-  ProcessId child_id = CaptureProcess(child_group_);
+  UniqueFd unsynced = std::move(recorded);
+  if (!unsynced.valid()) {
+    bool answered_later = start_reply_.valid() || started_report_.valid();
+    (void)RecordStarted(CaptureProcess(child_group_), entered, answered_later ? &unsynced : nullptr);
+  }
+  started_report_.Reset();
+  AnswerStart();
+  if (unsynced.valid()) ::fdatasync(unsynced.get());
+  // What setting up allocated is free now; give its pages back, since a
+  // host runs a supervisor per sandbox for hours.
+  ::malloc_trim(0);
+  Loop();
+  return 0;
+}
+
+Status Supervisor::RecordStarted(const ProcessId& child_id, bool entered, UniqueFd* unsynced) {
   auto record = [&](SandboxState& s) {
     RecordClaim(s);
     s.supervisor = CaptureProcess(::getpid());
@@ -411,25 +432,13 @@ int Supervisor::RunStarted(Result<ChildProcess> child, SessionPipes pipes, bool 
   // create cut off there is retried and waits for this supervisor (its
   // pid is recorded), and a claim finds the start socket still
   // listening. Only a power loss or kernel crash in the milliseconds
-  // before the fsync below could lose the write, and that ends the sandbox
-  // and its session anyway; the claim's own record in the store is no
-  // more durable at that moment (SQLite's WAL with synchronous=NORMAL
-  // syncs at checkpoints, not at commit). One warm sandbox is given to one
-  // claim by that record, not by this file.
-  UniqueFd unsynced;
-  if (start_reply_.valid() || started_report_.valid()) {
-    (void)UpdateStateUnsynced(args_.state_dir, record, unsynced);
-  } else {
-    (void)UpdateState(args_.state_dir, record);
-  }
-  started_report_.Reset();
-  AnswerStart();
-  if (unsynced.valid()) ::fdatasync(unsynced.get());
-  // What setting up allocated is free now; give its pages back, since a
-  // host runs a supervisor per sandbox for hours.
-  ::malloc_trim(0);
-  Loop();
-  return 0;
+  // before the fsync after the answer could lose the write, and that ends
+  // the sandbox and its session anyway; the claim's own record in the
+  // store is no more durable at that moment (SQLite's WAL with
+  // synchronous=NORMAL syncs at checkpoints, not at commit). One warm
+  // sandbox is given to one claim by that record, not by this file.
+  if (unsynced != nullptr) return UpdateStateUnsynced(args_.state_dir, record, *unsynced);
+  return UpdateState(args_.state_dir, record);
 }
 
 void Supervisor::ListenForStart() {
@@ -507,12 +516,17 @@ bool Supervisor::StartClaimedSession(UniqueFd conn) {
     spawn.sandbox = &entry_.launch;
   }
   if (worker) {
+    // The session is recorded while the worker execs it (the process to
+    // supervise is the same either way); a failed exec is recorded over it
+    // before the claim is answered.
+    UniqueFd recorded;
+    auto record = [&](pid_t pid) { (void)RecordStarted(CaptureProcess(pid), true, &recorded); };
     Result<ChildProcess> child =
-        worker->Exec(spawn.argv, spawn.env, CommandSearchPath(spawn.env), state_.stdin_open);
+        worker->Exec(spawn.argv, spawn.env, CommandSearchPath(spawn.env), state_.stdin_open, record);
     // Unavailable: the worker was gone and started nothing.
     if (child.ok() || child.status().code() != Code::kUnavailable) {
       start_reply_ = std::move(conn);
-      RunStarted(std::move(child), std::move(worker->pipes()), true);
+      RunStarted(std::move(child), std::move(worker->pipes()), true, std::move(recorded));
       return true;
     }
     if (Secured()) {

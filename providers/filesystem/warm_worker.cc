@@ -214,7 +214,8 @@ WarmWorker::~WarmWorker() = default;  // process_ kills the worker's group unles
 
 Result<ChildProcess> WarmWorker::Exec(const std::vector<std::string>& argv,
                                       const std::vector<std::string>& env,
-                                      const std::string& search_path, bool stdin_open) {
+                                      const std::string& search_path, bool stdin_open,
+                                      const std::function<void(pid_t)>& while_it_execs) {
   if (argv.empty()) return InvalidError("empty command");
   if (!session_.valid()) return UnavailableError("the warm worker was used already");
   std::string strings;
@@ -235,6 +236,7 @@ Result<ChildProcess> WarmWorker::Exec(const std::vector<std::string>& argv,
   // A worker that is gone got nothing; one that was killed after it read
   // the session looks exec'd, and the supervisor then sees it end.
   if (!sent.ok()) return UnavailableError("the warm worker is gone: " + sent.message());
+  if (while_it_execs) while_it_execs(process_.pid());
   return AwaitExec(std::move(process_), report_.get(), argv[0], cwd_);
 }
 

@@ -18,6 +18,7 @@
 // and exec it makes only async-signal-safe calls (the supervisor runs
 // threads by then).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,8 +45,12 @@ class WarmWorker {
   // supervise and whose group to signal), or why it could not run, as
   // Spawn reports it; kUnavailable when the worker is gone and nothing was
   // started (the session may then be started the slow way). Once only.
+  // `while_it_execs`, when given, runs once the worker has the session,
+  // with the pid of the process to supervise, before Exec waits for the
+  // exec: what need not wait for it runs meanwhile.
   Result<ChildProcess> Exec(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                            const std::string& search_path, bool stdin_open);
+                            const std::string& search_path, bool stdin_open,
+                            const std::function<void(pid_t)>& while_it_execs = nullptr);
 
   // The session's pipes, the supervisor's ends: its stdout and stderr to
   // read, its stdin to write. Taken by the caller once Exec succeeded.

@@ -87,8 +87,10 @@ TEST(WarmWorkerTest, ExecsTheSessionWithItsEnvironmentAndStdio) {
   ASSERT_TRUE(worker.ok()) << worker.status().ToString();
   std::vector<std::string> argv = {"sh", "-c", "env | sort; ls /proc/self/fd | tr '\\n' ' '; cat; echo err >&2"};
   std::vector<std::string> env = {"PATH=/usr/bin:/bin", "GREETING=a b=c", "EMPTY="};
-  Result<ChildProcess> child = (*worker)->Exec(argv, env, "/usr/bin:/bin", true);
+  pid_t told = 0;  // before the exec: the pid to supervise
+  Result<ChildProcess> child = (*worker)->Exec(argv, env, "/usr/bin:/bin", true, [&](pid_t pid) { told = pid; });
   ASSERT_TRUE(child.ok()) << child.status().ToString();
+  EXPECT_EQ(told, child->pid());
   SessionPipes& pipes = (*worker)->pipes();
   ASSERT_TRUE(WriteAll(pipes.in.write.get(), "from-stdin\n").ok());
   pipes.in.write.Reset();
