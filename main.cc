@@ -2,6 +2,10 @@
 // the providers explicitly and dispatches to the command line (or, for the
 // hidden `__supervise` command, to a filesystem sandbox's supervisor, and
 // for `__docker-guard`, to a hardened docker container's egress guard).
+// Built twice: `sesame`, and with SESAME_HTTP_PARTS `sesame-full`, which
+// links cpp-httplib and OpenSSL for the command lines that need them
+// (cli/http_parts.h).
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <climits>
@@ -85,5 +89,12 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "__docker-guard") == 0) {
     return sesame::providers::docker::RunEgressGuard(argc - 1, argv + 1);
   }
-  return sesame::cli::Run(argc, argv, std::cin, std::cout, std::cerr, MakeRegistry);
+#ifdef SESAME_HTTP_PARTS
+  // Named as the binary users run, for ps, top and pkill -x.
+  prctl(PR_SET_NAME, "sesame");
+  sesame::cli::HttpParts http = sesame::cli::LinkedHttpParts();
+#else
+  sesame::cli::HttpParts http;  // none: handed to sesame-full
+#endif
+  return sesame::cli::Run(argc, argv, std::cin, std::cout, std::cerr, MakeRegistry, std::move(http));
 }

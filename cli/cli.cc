@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cli/command.h"
+#include "cli/full_binary.h"
 #include "store/store.h"
 
 namespace sesame::cli {
@@ -15,7 +16,7 @@ int ExitCodeFor(const Status& status) {
 Result<Client*> Context::client() {
   if (client_) return client_.get();
   if (!server.empty()) {
-    auto remote = NewRemoteClient(server, token);
+    auto remote = http.connect(server, token);
     if (!remote.ok()) return remote.status();
     client_ = std::move(remote).value();
     return client_.get();
@@ -62,9 +63,9 @@ FlagSpec SelectorFlag() {
           "SEL"};
 }
 
-bool RunsInProcess(const std::string& command) {
-  return command == "up" || command == "controller" || command == "gc";
-}
+bool ServesApi(const std::string& command) { return command == "up" || command == "controller"; }
+
+bool RunsInProcess(const std::string& command) { return ServesApi(command) || command == "gc"; }
 
 std::vector<Command> AllCommands() {
   return {UpCommand(),     ControllerCommand(), ApplyCommand(),  DiffCommand(),
@@ -102,7 +103,7 @@ std::string CommandHelp(const Command& c) {
 }  // namespace
 
 int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err,
-        RegistryFactory registry_factory) {
+        RegistryFactory registry_factory, HttpParts http) {
   std::vector<Command> commands = AllCommands();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -156,6 +157,11 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   const char* env_token = std::getenv("SESAME_TOKEN");
   context.server = server_side ? "" : flags->Get("server", env_server ? env_server : "");
   context.token = env_token ? env_token : "";
+  // Before anything is read or written: sesame-full starts this command over.
+  if (!http.linked() && (!context.server.empty() || ServesApi(command.name))) {
+    return context.Fail(ExecFullBinary(argv));
+  }
+  context.http = std::move(http);
   try {
     return command.run(context, *flags);
   } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 
 #include "cli/client.h"
 #include "cli/flags.h"
+#include "cli/http_parts.h"
 #include "cli/runtime.h"
 
 namespace sesame::cli {
@@ -38,6 +39,8 @@ class Context {
   Result<Runtime*> runtime(const std::string& db_path = "",
                            const std::vector<std::string>& private_paths = {});
   RegistryFactory registry_factory;
+  // The remote client and the serving commands; empty in the lean `sesame`.
+  HttpParts http;
   // --server / SESAME_SERVER and SESAME_TOKEN: remote mode when set.
   std::string server;
   std::string token;
@@ -56,7 +59,7 @@ struct Command {
   std::string usage;         // "sesame get KIND [NAME] [flags]"
   std::string description;   // paragraphs and examples for `--help`
   std::vector<FlagSpec> flags;
-  std::function<int(Context&, const ParsedFlags&)> run;
+  CommandRun run;
 };
 
 // The commands, in the order `sesame --help` lists them.
@@ -90,6 +93,9 @@ Command PortForwardCommand();
 // Commands that run the controller's work in this process (up, controller,
 // gc) and so take no --server.
 bool RunsInProcess(const std::string& command);
+// Commands that serve the HTTP API (up, controller): their work comes
+// through HttpParts.
+bool ServesApi(const std::string& command);
 
 // Flags several commands share.
 FlagSpec NamespaceFlag();

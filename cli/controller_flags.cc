@@ -1,14 +1,11 @@
 #include "cli/controller_flags.h"
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include "cli/command.h"
 
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
 #include "common/number.h"
-#include "controller/api/kube_endpoint.h"
 #include "specs/quantity.h"
 
 namespace sesame::cli {
@@ -111,83 +108,62 @@ Status ApplyGitSync(store::Store& store, const specs::Object& gitsync) {
   return applied.ok() ? Status::Ok() : applied.status();
 }
 
+// The commands' flags and help; their work comes through HttpParts (it
+// links cpp-httplib and OpenSSL), so the lean `sesame` lists and parses
+// them too and then hands them to `sesame-full`.
+
 namespace {
 
-// The HTTPS listener for Kubernetes clients (kubectl sends tokens only
-// over TLS), on the same handlers, recorded for `sesame kubeconfig`.
-Status StartKubeListener(const ParsedFlags& flags, Runtime& runtime,
-                         const controller::api::ApiServerOptions& plain, RunningApi& api) {
-  std::string listen = flags.Get("kube-listen");
-  bool implicit = listen.empty();
-  if (listen == "off") return Status::Ok();
-  auto address = ParseHostPort(plain.listen, "--listen");
-  if (!address.ok()) return address.status();
-  std::string host = plain.listen.substr(0, plain.listen.rfind(':'));
-  if (implicit) listen = host + ":" + std::to_string(address->port == 0 ? 0 : address->port + 1);
-  auto tls = controller::api::EnsureLoopbackCertificate(runtime.home + "/tls");
-  if (!tls.ok()) return tls.status();
-  controller::api::ApiServerOptions options = plain;
-  options.listen = listen;
-  options.tls_cert = tls->cert_path;
-  options.tls_key = tls->key_path;
-  auto server = controller::api::ApiServer::Start(options, *api.handlers);
-  if (!server.ok()) {
-    if (!implicit) return InvalidError("--kube-listen: " + server.status().message());
-    LogWarn("no HTTPS listener for Kubernetes clients: " + server.status().message() +
-            " (choose one with --kube-listen HOST:PORT)");
-    return Status::Ok();
-  }
-  api.kube_server = std::move(server).value();
-  std::string kube_host = listen.substr(0, listen.rfind(':'));
-  api.kube_url = "https://" + kube_host + ":" + std::to_string(api.kube_server->port());
-  SESAME_RETURN_IF_ERROR(controller::api::RecordKubeEndpoint(*runtime.store, {api.kube_url, tls->cert_pem, api.url}));
-  LogInfo("Kubernetes API (HTTPS) listening on " + api.kube_url + "; `sesame kubeconfig` prints a kubeconfig");
-  return Status::Ok();
+std::vector<FlagSpec> ControllerCommandFlags() {
+  std::vector<FlagSpec> flags = ControllerFlags();
+  for (auto& f : GitFlags()) flags.push_back(f);
+  flags.push_back({"applyset", 0, true, "the GitSync (and applyset) --git creates (default: git-REPONAME)", "NAME"});
+  return flags;
 }
 
 }  // namespace
 
-Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager) {
-  controller::api::ApiServerOptions options;
-  options.listen = flags.Get("listen", "127.0.0.1:7777");
-  options.token_file = flags.Get("token-file");
-  options.tls_cert = flags.Get("tls-cert");
-  options.tls_key = flags.Get("tls-key");
-  if (flags.Has("max-body")) {
-    auto q = specs::ParseQuantity(flags.Get("max-body"));
-    if (!q.ok() || q->Value() < 1024) return InvalidError("--max-body: a size of at least 1Ki, e.g. 8Mi");
-    options.max_body_bytes = static_cast<size_t>(q->Value());
-  }
-  if (flags.Has("max-buffered")) {
-    auto q = specs::ParseQuantity(flags.Get("max-buffered"));
-    if (!q.ok() || q->Value() < 1024) return InvalidError("--max-buffered: a size of at least 1Ki, e.g. 64Mi");
-    options.max_buffered_bytes = static_cast<size_t>(q->Value());
-  }
-  RunningApi api;
-  controller::api::ApiContext context;
-  if (flags.Has("webhook-secret-file")) {
-    std::ifstream file(flags.Get("webhook-secret-file"));
-    std::string secret((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    if (!file.good() && !file.eof()) return InvalidError("--webhook-secret-file: cannot read " + flags.Get("webhook-secret-file"));
-    if (secret.empty()) return InvalidError("--webhook-secret-file: " + flags.Get("webhook-secret-file") + " is empty");
-    context.webhook_secret = secret;
-  }
-  context.store = runtime.store.get();
-  context.registry = runtime.registry.get();
-  context.on_write = [&manager] { manager.Notify(); };
-  context.is_leader = [&manager] { return manager.IsLeader(); };
-  context.version = SESAME_VERSION;
-  context.metrics = &manager.metrics();
-  api.handlers = std::make_unique<controller::api::ApiHandlers>(context);
-  auto server = controller::api::ApiServer::Start(options, *api.handlers);
-  if (!server.ok()) return server.status();
-  api.server = std::move(server).value();
-  std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  api.url = std::string(options.tls_cert.empty() ? "http://" : "https://") + host + ":" +
-            std::to_string(api.server->port());
-  SESAME_RETURN_IF_ERROR(StartKubeListener(flags, runtime, options, api));
-  return api;
+Command ControllerCommand() {
+  return {"controller",
+          "Run the controller in the foreground",
+          "sesame controller [--listen 127.0.0.1:7777] [--token-file F] [--workers N] [--resync 30s]\n"
+          "                  [--git REPO [--branch main] [--path DIR] [--interval 30s] [--applyset NAME]]",
+          "One controller acts per database: a second one waits as a standby and\n"
+          "takes over when the first stops. Ctrl-C stops the controller; sandboxes\n"
+          "keep running and are re-adopted when a controller starts again.\n\n"
+          "The acting controller runs every GitSync object: it keeps the store equal\n"
+          "to a Git branch's manifests, compares them at every interval and on every\n"
+          "change, and re-applies objects changed out of band (selfHeal). --git REPO\n"
+          "creates one (gitsync/git-REPONAME); a fetch or parse error changes nothing.\n"
+          "`sesame get syncs` shows each sync; `sesame sync NAME` or POST /v1/sync\n"
+          "(a push webhook, signed with --webhook-secret-file) syncs at once.",
+          ControllerCommandFlags(),
+          [](Context& ctx, const ParsedFlags& flags) { return ctx.http.controller(ctx, flags); }};
+}
+
+Command UpCommand() {
+  std::vector<FlagSpec> flags = ControllerFlags();
+  flags.push_back(RecursiveFlag());
+  for (auto& f : GitFlags()) flags.push_back(f);
+  flags.push_back({"applyset", 0, true,
+                   "the applyset DIR or --git is applied as (default: up-DIRNAME, git-REPONAME)", "NAME"});
+  return {"up",
+          "Run the controller and keep a directory or a Git branch of manifests applied",
+          "sesame up DIR [-R] [--listen 127.0.0.1:7777] [--workers N] [--resync 30s]\n"
+          "       sesame up --git REPO [--branch main] [--path DIR] [--interval 30s] [--listen ...]",
+          "Applies DIR (with prune) and again within a second of every change to it,\n"
+          "reconciles the sandboxes, and shows them live. Objects changed out of band\n"
+          "are reported (`sesame get syncs`: OutOfSync) and re-applied, unless\n"
+          "--no-self-heal. Subdirectories are read with -R. Ctrl-C stops the\n"
+          "controller and leaves the sandboxes running; `sesame up DIR` again\n"
+          "re-adopts them.\n\n"
+          "With --git, a GitSync object is created: the branch's head is fetched every\n"
+          "--interval (or on `sesame sync`, POST /v1/sync) and --path in it applied\n"
+          "with prune; a fetch or parse error changes nothing and shows in\n"
+          "`sesame get syncs`.\n\n"
+          "Examples:\n  sesame up examples/\n  sesame up --git https://example.com/fleet.git --path sandboxes",
+          flags,
+          [](Context& ctx, const ParsedFlags& flags) { return ctx.http.up(ctx, flags); }};
 }
 
 }  // namespace sesame::cli

@@ -1,5 +1,6 @@
 #pragma once
-// Flags shared by `sesame controller` and `sesame up`.
+// Flags shared by `sesame controller` and `sesame up`, and the two commands
+// (their work: commands/controller.cc, commands/up.cc).
 
 #include <functional>
 #include <optional>
@@ -9,8 +10,6 @@
 #include "cli/git_sync.h"
 #include "specs/gitsync.h"
 #include "cli/runtime.h"
-#include "controller/api/api_handlers.h"
-#include "controller/api/api_server.h"
 #include "controller/manager.h"
 
 namespace sesame::cli {
@@ -28,17 +27,5 @@ std::vector<FlagSpec> GitFlags();
 Result<std::optional<specs::Object>> GitSyncFromFlags(const ParsedFlags& flags);
 // Creates or updates that object, so that the controller runs it.
 Status ApplyGitSync(store::Store& store, const specs::Object& gitsync);
-
-// The HTTP API next to a manager: the handlers and the server that owns
-// them, stopped on destruction.
-struct RunningApi {
-  std::unique_ptr<controller::api::ApiHandlers> handlers;
-  std::unique_ptr<controller::api::ApiServer> server;
-  std::string url;  // "http://127.0.0.1:7777"
-  // HTTPS for Kubernetes clients (--kube-listen); null when off.
-  std::unique_ptr<controller::api::ApiServer> kube_server;
-  std::string kube_url;
-};
-Result<RunningApi> StartApi(const ParsedFlags& flags, Runtime& runtime, controller::Manager& manager);
 
 }  // namespace sesame::cli

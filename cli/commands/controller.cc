@@ -1,4 +1,5 @@
 // sesame controller: the controller alone, in the foreground.
+// (Its flags and help: controller_flags.cc.)
 #include <malloc.h>
 
 #include <memory>
@@ -6,11 +7,11 @@
 
 #include "cli/command.h"
 #include "cli/controller_flags.h"
+#include "cli/start_api.h"
 #include "cli/git_sync_controller.h"
 #include "common/logging.h"
 
 namespace sesame::cli {
-namespace {
 
 int RunController(Context& ctx, const ParsedFlags& flags) {
   auto options = ManagerOptionsFromFlags(flags);
@@ -59,33 +60,6 @@ int RunController(Context& ctx, const ParsedFlags& flags) {
   if (!status.ok()) return ctx.Fail(status);
   ctx.err << "controller stopped; sandboxes keep running and are re-adopted on the next start\n";
   return kExitOk;
-}
-
-std::vector<FlagSpec> ControllerCommandFlags() {
-  std::vector<FlagSpec> flags = ControllerFlags();
-  for (auto& f : GitFlags()) flags.push_back(f);
-  flags.push_back({"applyset", 0, true, "the GitSync (and applyset) --git creates (default: git-REPONAME)", "NAME"});
-  return flags;
-}
-
-}  // namespace
-
-Command ControllerCommand() {
-  return {"controller",
-          "Run the controller in the foreground",
-          "sesame controller [--listen 127.0.0.1:7777] [--token-file F] [--workers N] [--resync 30s]\n"
-          "                  [--git REPO [--branch main] [--path DIR] [--interval 30s] [--applyset NAME]]",
-          "One controller acts per database: a second one waits as a standby and\n"
-          "takes over when the first stops. Ctrl-C stops the controller; sandboxes\n"
-          "keep running and are re-adopted when a controller starts again.\n\n"
-          "The acting controller runs every GitSync object: it keeps the store equal\n"
-          "to a Git branch's manifests, compares them at every interval and on every\n"
-          "change, and re-applies objects changed out of band (selfHeal). --git REPO\n"
-          "creates one (gitsync/git-REPONAME); a fetch or parse error changes nothing.\n"
-          "`sesame get syncs` shows each sync; `sesame sync NAME` or POST /v1/sync\n"
-          "(a push webhook, signed with --webhook-secret-file) syncs at once.",
-          ControllerCommandFlags(),
-          RunController};
 }
 
 }  // namespace sesame::cli

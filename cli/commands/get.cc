@@ -4,7 +4,7 @@
 #include "cli/command.h"
 #include "cli/kinds.h"
 #include "cli/printer.h"
-#include "controller/api/api_handlers.h"
+#include "controller/api/record_json.h"
 #include "specs/codec.h"
 #include "specs/gitsync.h"
 

@@ -55,7 +55,7 @@ int RunLogs(Context& ctx, const ParsedFlags& flags) {
     for (size_t i = 0; i < names->size(); ++i) {
       Client* c = *client;
       if (!ctx.server.empty() && i > 0) {
-        auto remote = NewRemoteClient(ctx.server, ctx.token);
+        auto remote = ctx.http.connect(ctx.server, ctx.token);
         if (!remote.ok()) return ctx.Fail(remote.status());
         own[i] = std::move(remote).value();
         c = own[i].get();

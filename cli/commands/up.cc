@@ -1,4 +1,5 @@
 // sesame up DIR: the controller, continuous sync of DIR, and a live table.
+// (Its flags and help: controller_flags.cc.)
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "cli/command.h"
 #include "cli/controller_flags.h"
+#include "cli/start_api.h"
 #include "cli/directory_sync.h"
 #include "cli/git_sync_controller.h"
 #include "cli/printer.h"
@@ -72,6 +74,8 @@ class LiveView {
   bool tty_;
   std::map<std::string, std::string> last_rows_;
 };
+
+}  // namespace
 
 int RunUp(Context& ctx, const ParsedFlags& flags) {
   auto git = GitSyncFromFlags(flags);
@@ -163,33 +167,6 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   std::string again = *git ? "--git " + flags.Get("git") : dir;
   ctx.err << "\nstopped; sandboxes keep running: `sesame up " << again << "` re-adopts them\n";
   return kExitOk;
-}
-
-}  // namespace
-
-Command UpCommand() {
-  std::vector<FlagSpec> flags = ControllerFlags();
-  flags.push_back(RecursiveFlag());
-  for (auto& f : GitFlags()) flags.push_back(f);
-  flags.push_back({"applyset", 0, true,
-                   "the applyset DIR or --git is applied as (default: up-DIRNAME, git-REPONAME)", "NAME"});
-  return {"up",
-          "Run the controller and keep a directory or a Git branch of manifests applied",
-          "sesame up DIR [-R] [--listen 127.0.0.1:7777] [--workers N] [--resync 30s]\n"
-          "       sesame up --git REPO [--branch main] [--path DIR] [--interval 30s] [--listen ...]",
-          "Applies DIR (with prune) and again within a second of every change to it,\n"
-          "reconciles the sandboxes, and shows them live. Objects changed out of band\n"
-          "are reported (`sesame get syncs`: OutOfSync) and re-applied, unless\n"
-          "--no-self-heal. Subdirectories are read with -R. Ctrl-C stops the\n"
-          "controller and leaves the sandboxes running; `sesame up DIR` again\n"
-          "re-adopts them.\n\n"
-          "With --git, a GitSync object is created: the branch's head is fetched every\n"
-          "--interval (or on `sesame sync`, POST /v1/sync) and --path in it applied\n"
-          "with prune; a fetch or parse error changes nothing and shows in\n"
-          "`sesame get syncs`.\n\n"
-          "Examples:\n  sesame up examples/\n  sesame up --git https://example.com/fleet.git --path sandboxes",
-          flags,
-          RunUp};
 }
 
 }  // namespace sesame::cli

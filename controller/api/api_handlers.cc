@@ -252,20 +252,6 @@ HttpResponse ApiHandlers::List(const HttpRequest& r, const std::string& kind, co
   return response;
 }
 
-std::string EventToJson(const store::Event& e) {
-  return json{{"kind", "Event"},
-              {"involvedObject",
-               {{"kind", e.object.kind}, {"namespace", e.object.namespace_}, {"name", e.object.name},
-                {"uid", e.object_uid}}},
-              {"type", e.type},
-              {"reason", e.reason},
-              {"message", e.message},
-              {"count", e.count},
-              {"firstTimestamp", FormatTime(e.first_timestamp, true)},
-              {"lastTimestamp", FormatTime(e.last_timestamp, true)}}
-      .dump();
-}
-
 HttpResponse ApiHandlers::Events(const HttpRequest& r, const std::string& ns) {
   store::EventFilter filter;
   filter.namespace_ = ns;

@@ -22,6 +22,7 @@
 #include "controller/api/watch_hub.h"
 #include "controller/metrics.h"
 #include "providers/provider.h"
+#include "controller/api/record_json.h"
 #include "store/store.h"
 
 namespace sesame::controller::api {
@@ -130,11 +131,6 @@ class ApiHandlers {
 // metadata.name=NAME (kInvalid for anything else).
 Result<store::ListOptions> ListOptionsFrom(const HttpRequest& r, const std::string& kind,
                                           const std::string& ns);
-
-// {"id","sandbox":{"namespace","name","uid"},"time","kind","operation","target","rule"}
-std::string ViolationToJson(const store::Violation& v);
-// {"kind":"Event","involvedObject":{...},"type","reason","message","count","firstTimestamp","lastTimestamp"}
-std::string EventToJson(const store::Event& e);
 
 // Stream frames of exec and attach: one byte of stream id, four bytes of
 // big-endian length, then the payload (as Docker multiplexes streams).

@@ -11,17 +11,6 @@ namespace sesame::controller::api {
 
 using nlohmann::json;
 
-std::string ViolationToJson(const store::Violation& v) {
-  return json{{"id", v.id},
-              {"sandbox", {{"namespace", v.sandbox.namespace_}, {"name", v.sandbox.name}, {"uid", v.sandbox_uid}}},
-              {"time", FormatTime(v.time, true)},
-              {"kind", v.kind},
-              {"operation", v.operation},
-              {"target", v.target},
-              {"rule", v.rule}}
-      .dump();
-}
-
 namespace {
 
 HttpResponse SettingsResponse(const security::AdminSettings& s) {

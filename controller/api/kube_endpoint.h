@@ -1,9 +1,9 @@
 #pragma once
 // The HTTPS endpoint for Kubernetes clients. kubectl and client-go send
 // bearer tokens only over TLS, so the controller also listens on loopback
-// with a self-signed certificate it makes once (OpenSSL) and keeps under
-// $SESAME_HOME/tls; the address and the certificate are recorded in the
-// store, where `sesame kubeconfig` reads them.
+// with a self-signed certificate (loopback_certificate.h); the address and
+// the certificate are recorded in the store, where `sesame kubeconfig`
+// reads them.
 
 #include <string>
 
@@ -11,17 +11,6 @@
 #include "store/store.h"
 
 namespace sesame::controller::api {
-
-struct TlsFiles {
-  std::string cert_path;  // PEM
-  std::string key_path;   // PEM, mode 0600
-  std::string cert_pem;
-};
-
-// The certificate and key under `dir` (created 0700), made anew when missing,
-// unreadable or expiring within 30 days. The certificate names 127.0.0.1,
-// ::1 and localhost and is its own CA.
-Result<TlsFiles> EnsureLoopbackCertificate(const std::string& dir);
 
 struct KubeEndpoint {
   std::string server;                   // "https://127.0.0.1:7778"

@@ -23,7 +23,7 @@ TEST(CmakeInstall, InstallsBinariesAndServiceFiles) {
   std::string prefix = dir.path() + "/prefix";
   auto install = testing::RunCommand({CMAKE_COMMAND, "--install", BUILD_DIR, "--prefix", prefix});
   ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
-  for (const char* bin : {"bin/sesame", "bin/sesame-supervisor"}) {
+  for (const char* bin : {"bin/sesame", "bin/sesame-full", "bin/sesame-supervisor"}) {
     auto status = std::filesystem::status(prefix + "/" + bin);
     EXPECT_TRUE(std::filesystem::is_regular_file(status)) << bin;
     EXPECT_NE(status.permissions() & std::filesystem::perms::owner_exec, std::filesystem::perms::none) << bin;
@@ -42,6 +42,12 @@ TEST(CmakeInstall, InstallsBinariesAndServiceFiles) {
   EXPECT_EQ(version.exit_code, 0) << version.err;
   auto gc = testing::RunCommand({prefix + "/bin/sesame", "gc", "--dry-run"}, {{"SESAME_HOME", dir.path() + "/home"}});
   EXPECT_EQ(gc.exit_code, 0) << gc.out << gc.err;
+  // A server's command runs the installed sesame-full (unreachable here: the answer says so).
+  auto remote = testing::RunCommand({prefix + "/bin/sesame", "--server", "http://127.0.0.1:1", "version"},
+                                    {{"SESAME_HOME", dir.path() + "/home"}});
+  EXPECT_EQ(remote.exit_code, 1);
+  EXPECT_EQ(remote.err.find("sesame-full"), std::string::npos) << remote.err;
+  EXPECT_NE(remote.err.find("127.0.0.1:1"), std::string::npos) << remote.err;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -243,9 +244,61 @@ TEST_F(SesameCliTest, LocalCommandsDoNotLoadLibcurl) {
     args.insert(args.begin(), SESAME_BINARY);
     auto run = testing::RunCommand(args, {{"SESAME_HOME", home_.path() + "/home"}, {"LD_DEBUG", "files"}});
     EXPECT_EQ(run.exit_code, 0) << args[1] << run.err;
-    EXPECT_NE(run.err.find("libstdc++"), std::string::npos) << "no loader trace: " << run.err;
+    EXPECT_NE(run.err.find("libc.so"), std::string::npos) << "no loader trace: " << run.err;
     EXPECT_EQ(run.err.find("libcurl"), std::string::npos) << args[1] << " loaded libcurl";
   }
+}
+
+// The local commands run in `sesame` itself, which loads neither
+// cpp-httplib nor OpenSSL nor the shared libstdc++ (it is linked in).
+TEST_F(SesameCliTest, LocalCommandsLoadNoHttpTlsOrCxxLibrary) {
+  std::string file = home_.Write("one.yaml", kGood);
+  for (std::vector<std::string> args : {std::vector<std::string>{"apply", "-f", file},
+                                        {"get", "sandboxes"}, {"describe", "sandbox", "one"},
+                                        {"get", "events"}, {"kubeconfig"}, {"version"}}) {
+    args.insert(args.begin(), SESAME_BINARY);
+    auto run = testing::RunCommand(args, {{"SESAME_HOME", home_.path() + "/home"}, {"LD_DEBUG", "files"}});
+    EXPECT_NE(run.err.find("libc.so"), std::string::npos) << "no loader trace: " << run.err;
+    for (const char* library : {"libcpp-httplib", "libssl", "libcrypto", "libstdc++", "sesame-full"}) {
+      EXPECT_EQ(run.err.find(library), std::string::npos) << args[1] << " loaded " << library;
+    }
+  }
+}
+
+// A command line that talks to a server runs `sesame-full` (beside
+// `sesame`), which has the HTTP client: the same command, the same answer.
+TEST_F(SesameCliTest, RemoteCommandsRunTheFullBinary) {
+  std::map<std::string, std::string> env = {{"SESAME_HOME", home_.path() + "/home"}};
+  auto traced = env;
+  traced["LD_DEBUG"] = "files";
+  auto run = testing::RunCommand({SESAME_BINARY, "--server", "http://127.0.0.1:1", "get", "sandboxes"}, traced);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  // Two programs ran in the process, the second with cpp-httplib.
+  size_t second = run.err.find("transferring control", run.err.find("transferring control") + 1);
+  ASSERT_NE(second, std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("libcpp-httplib", second), std::string::npos) << run.err;
+
+  auto flag = testing::RunCommand({SESAME_BINARY, "get", "sandboxes", "--server", "http://127.0.0.1:1"}, env);
+  EXPECT_EQ(flag.exit_code, 1);
+  EXPECT_EQ(flag.err.rfind("error: ", 0), 0u) << flag.err;
+  EXPECT_NE(flag.err.find("127.0.0.1:1"), std::string::npos) << flag.err;
+  env["SESAME_SERVER"] = "http://127.0.0.1:1";
+  auto from_env = testing::RunCommand({SESAME_BINARY, "get", "sandboxes"}, env);
+  EXPECT_EQ(from_env.exit_code, 1);
+  EXPECT_EQ(from_env.err, flag.err);
+}
+
+// Without `sesame-full` beside it, such a command says what is missing.
+TEST_F(SesameCliTest, AMissingFullBinaryIsNamed) {
+  std::filesystem::create_directories(home_.path() + "/bin");
+  std::string bin = std::filesystem::canonical(home_.path() + "/bin").string();
+  std::string alone = bin + "/sesame";
+  std::filesystem::copy_file(SESAME_BINARY, alone);
+  auto local = testing::RunCommand({alone, "version", "--client"}, {{"SESAME_HOME", home_.path() + "/home"}});
+  EXPECT_EQ(local.exit_code, 0) << local.err;
+  auto run = testing::RunCommand({alone, "controller"}, {{"SESAME_HOME", home_.path() + "/home"}});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.err, "error: this command needs " + bin + "/sesame-full (sesame's HTTP client and server), which is missing: install sesame again\n");
 }
 
 // Every example file a command's help names exists.
