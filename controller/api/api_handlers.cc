@@ -237,6 +237,7 @@ HttpResponse ApiHandlers::ListOrWatch(const HttpRequest& r, const std::string& k
 
 HttpResponse ApiHandlers::List(const HttpRequest& r, const std::string& kind, const std::string& ns,
                                const ListCache::Projection* projection) {
+  if (!ctx_.store) return ErrorResponse(503, "no store");
   // A list is always current; the version is only checked to be a number.
   if (auto version = r.QueryInteger("resourceVersion", 0, 0); !version.ok()) {
     return ErrorResponse(version.status());

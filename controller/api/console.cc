@@ -37,6 +37,9 @@ HttpResponse Json(int status, const json& body) {
   return r;
 }
 
+// The sandboxes table's list (console_rows.h), cached apart.
+const ListCache::Projection kConsoleRows{"console-rows", AppendConsoleRow};
+
 bool IsPage(const std::string& path) {
   static const std::regex kSandbox(R"(^/sandboxes/[a-z0-9-]+/[a-z0-9-]+$)");
   return path == "/" || path == "/violations" || path == "/syncs" || path == "/pools" || path == "/login" ||
@@ -127,25 +130,29 @@ std::optional<HttpResponse> Console::Handle(const HttpRequest& r,
   std::optional<HttpResponse> out;
   const std::string& path = r.path;
   if (r.method == "GET" && (IsPage(path) || (path == "/admin/sandbox" && WantsHtml(r.Header("accept"))))) {
-    out = Page();
-    // What every page asks first (its session) and the sandboxes page's
-    // longest wait (its list): the browser starts both with the page instead
-    // of after the scripts; api.js asks for the same URLs the same way and
-    // gets these answers.
-    std::string preload = "</console/session>; rel=preload; as=fetch; crossorigin=anonymous";
-    if (path == "/") preload += ", </console/sandboxes>; rel=preload; as=fetch; crossorigin=anonymous";
-    out->headers["Link"] = preload;
+    // The sandboxes page for a caller who reads every namespace carries its
+    // session and list as data, so nothing waits for two more requests.
+    if (path == "/" && allowed("")) out = PageWithData(r);
+    if (!out) {
+      out = Page();
+      // What every page asks first (its session) and the sandboxes page's
+      // longest wait (its list): the browser starts both with the page
+      // instead of after the scripts; api.js asks for the same URLs the same
+      // way and gets these answers.
+      std::string preload = "</console/session>; rel=preload; as=fetch; crossorigin=anonymous";
+      if (path == "/") preload += ", </console/sandboxes>; rel=preload; as=fetch; crossorigin=anonymous";
+      out->headers["Link"] = preload;
+    }
   } else if (r.method == "GET" && path.rfind(std::string(kAssetPrefix) + "/", 0) == 0) {
     out = AssetResponse(r, path.substr(std::string(kAssetPrefix).size()));
   } else if (path == "/console/sandboxes") {
     // The sandboxes table's first list, cut down (console_rows.h); its
     // changes come from the ordinary watch, from this list's version.
-    static const ListCache::Projection kRows{"console-rows", AppendConsoleRow};
     std::string ns = r.Query("namespace");
     if (r.method != "GET") out = ErrorResponse(405, "use GET /console/sandboxes");
     else if (!allowed(ns)) out = ErrorResponse(403, ns.empty() ? "this token may not list across namespaces"
                                                                : "this token may not act in namespace " + ns);
-    else out = handlers_.List(r, specs::kKindSandbox, ns, &kRows);
+    else out = handlers_.List(r, specs::kKindSandbox, ns, &kConsoleRows);
   } else if (path == "/console/session") {
     out = r.method == "GET" ? SessionInfo(r) : ErrorResponse(405, "use GET /console/session");
   } else if (path == "/console/login") {
@@ -183,6 +190,44 @@ HttpResponse Console::Page() const {
   r.body = body;
   r.headers["Cache-Control"] = "no-cache";
   return r;
+}
+
+namespace {
+
+// JSON text that can sit inside a <script> element: "<" (only ever inside
+// strings in JSON) as \u003c, so no "</script>" or "<!--" can end it.
+void AppendScriptSafe(std::string& out, std::string_view json_text) {
+  for (char c : json_text) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<HttpResponse> Console::PageWithData(const HttpRequest& r) const {
+  HttpRequest everything = r;  // the page's own query is no list filter
+  everything.query.clear();
+  HttpResponse list = handlers_.List(everything, specs::kKindSandbox, "", &kConsoleRows);
+  if (list.status != 200 || !list.shared_body) return std::nullopt;  // the page lists it itself
+  const std::string& sandboxes = *list.shared_body;
+  std::string session = SessionInfo(r).body;
+  HttpResponse out = Page();
+  std::string data = R"(<script type="application/json" id="console-data">{"session":)";
+  data.reserve(data.size() + session.size() + sandboxes.size() + 64);
+  AppendScriptSafe(data, session);
+  data += R"(,"sandboxes":)";
+  AppendScriptSafe(data, sandboxes);
+  data += "}</script>\n";
+  size_t end = out.body.rfind("</body>");
+  out.body.insert(end == std::string::npos ? out.body.size() : end, data);
+  // The caller's own data (and CSRF token): never stored, never shared.
+  out.headers["Cache-Control"] = "no-store";
+  out.headers["Vary"] = "Cookie, Authorization";
+  return out;
 }
 
 HttpResponse Console::AssetResponse(const HttpRequest& r, std::string path) const {

@@ -60,6 +60,10 @@ class Console {
 
  private:
   HttpResponse Page() const;
+  // The page with {"session": ..., "sandboxes": GET /console/sandboxes} in
+  // a JSON data block (id console-data), for the caller who asked for it;
+  // nullopt when the list fails.
+  std::optional<HttpResponse> PageWithData(const HttpRequest& r) const;
   HttpResponse AssetResponse(const HttpRequest& r, std::string path) const;
   HttpResponse SessionInfo(const HttpRequest& r) const;
   HttpResponse Login(const HttpRequest& r);

@@ -313,6 +313,14 @@ TEST_F(ApiTest, TokensScopeNamespaces) {
   EXPECT_EQ(client_->Get("/console/sandboxes?namespace=team-a", team)->status, 200);
   EXPECT_EQ(client_->Get("/console/sandboxes?namespace=team-b", team)->status, 403);
   EXPECT_EQ(client_->Get("/console/sandboxes", admin)->status, 200);
+  // The sandboxes page holds its data only for a caller who reads every
+  // namespace; the others (and a caller without a token) get the bare page.
+  const std::string kData = "id=\"console-data\"";
+  auto bare = client_->Get("/");
+  ASSERT_EQ(bare->status, 200);
+  EXPECT_EQ(bare->body.find(kData), std::string::npos);
+  EXPECT_EQ(client_->Get("/", team)->body.find(kData), std::string::npos);
+  EXPECT_NE(client_->Get("/", admin)->body.find(kData), std::string::npos);
 }
 
 TEST(ApiServerTest, RefusesAPublicAddressWithoutTokens) {
@@ -481,7 +489,7 @@ TEST_F(ApiTest, ConsoleListHoldsWhatTheTableShowsAtTheListsVersion) {
   o->status = json{{"conditions", {{{"message", "a long explanation"}, {"reason", "Started"}, {"status", "True"},
                                     {"type", "Ready"}},
                                    {{"status", "True"}, {"type", "Provisioned"}}}},
-                   {"endpoints", {{{"port", 8080}, {"url", "http://127.0.0.1:1234"}}}},
+                   {"endpoints", {{{"port", 8080}, {"url", "http://127.0.0.1:1234/</script><!--"}}}},
                    {"expiresAt", "2030-01-01T00:00:00Z"},
                    {"phase", "Running"},
                    {"providerRef", {{"id", "abc"}, {"provider", "filesystem"}}},
@@ -503,12 +511,27 @@ TEST_F(ApiTest, ConsoleListHoldsWhatTheTableShowsAtTheListsVersion) {
       {"spec", {{"provider", full["spec"].at("provider")}, {"suspend", false}}},
       {"status",
        {{"phase", "Running"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
-        {"endpoints", {{{"port", 8080}, {"url", "http://127.0.0.1:1234"}}}},
+        {"endpoints", {{{"port", 8080}, {"url", "http://127.0.0.1:1234/</script><!--"}}}},
         {"expiresAt", "2030-01-01T00:00:00Z"}, {"providerRef", {{"provider", "filesystem"}}}, {"restarts", 2}}}};
   EXPECT_EQ(rows["items"][0], expected);
   EXPECT_EQ(json::parse(client_->Get("/console/sandboxes?namespace=team-b")->body)["items"].size(), 0u);
   EXPECT_EQ(json::parse(client_->Get("/console/sandboxes?namespace=team-a")->body)["items"].size(), 1u);
   EXPECT_EQ(client_->Post("/console/sandboxes", "", "application/json")->status, 405);
+  // The sandboxes page holds the same list and the session in a data block
+  // that no text of the list can close, and is never stored.
+  auto page = client_->Get("/");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Cache-Control"), "no-store");
+  const std::string open = R"(<script type="application/json" id="console-data">)";
+  size_t from = page->body.find(open);
+  ASSERT_NE(from, std::string::npos) << page->body;
+  from += open.size();
+  size_t to = page->body.find("</script>", from);
+  ASSERT_NE(to, std::string::npos);
+  auto data = json::parse(page->body.substr(from, to - from));
+  EXPECT_EQ(data["sandboxes"], rows);
+  EXPECT_EQ(data["session"]["grants"][0]["namespace"], "*");
+  EXPECT_EQ(page->body.find("<!--", from), std::string::npos);
   // A write makes both lists new; each keeps its own form.
   o = store_->Get({specs::kKindSandbox, "team-a", "web"});
   o->metadata.labels["app"] = "changed";

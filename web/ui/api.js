@@ -74,6 +74,10 @@ export function prefetch(path) {
   p.catch(() => {});
   early.set(path, p);
 }
+// An answer the page already holds (see app.js), taken like a prefetch.
+export function provide(path, value) {
+  early.set(path, Promise.resolve(value));
+}
 function takeEarly(path) {
   const p = early.get(path);
   early.delete(path);

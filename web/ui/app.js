@@ -1,6 +1,6 @@
 // The console's shell: the session, the navigation, the theme, and one view
 // at a time, chosen by the URL (pages are real URLs the server also serves).
-import { api, loadSession, prefetch, session } from './api.js';
+import { api, loadSession, prefetch, provide, session } from './api.js';
 import { clear, h } from './dom.js';
 import * as sandboxes from './sandboxes.js';
 
@@ -84,12 +84,22 @@ async function start() {
     localStorage.setItem('sesame-theme', theme);
     applyTheme(theme);
   });
-  // The sandboxes list does not wait for the session: on the first page
-  // both requests travel at once (a token scoped to namespaces, which
-  // cannot list them all, just lists again per namespace).
-  if (location.pathname === '/') prefetch(sandboxes.LIST);
+  // The sandboxes page, for a caller who reads every namespace, comes with
+  // its session and list inside (a JSON data block). Otherwise the list
+  // does not wait for the session: both requests travel at once (a token
+  // scoped to namespaces, which cannot list them all, lists again per
+  // namespace).
+  const data = document.getElementById('console-data');
   try {
-    await loadSession();
+    if (data) {
+      const { session: own, sandboxes: list } = JSON.parse(data.textContent);
+      data.remove();
+      Object.assign(session, own);
+      provide(sandboxes.LIST, list);
+    } else {
+      if (location.pathname === '/') prefetch(sandboxes.LIST);
+      await loadSession();
+    }
   } catch (e) {
     clear(document.getElementById('main')).append(h('p', { class: 'notice error' }, `The controller did not answer: ${e.message}`));
     return;
