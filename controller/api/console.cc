@@ -135,13 +135,10 @@ std::optional<HttpResponse> Console::Handle(const HttpRequest& r,
     if (path == "/" && allowed("")) out = PageWithData(r);
     if (!out) {
       out = Page();
-      // What every page asks first (its session) and the sandboxes page's
-      // longest wait (its list): the browser starts both with the page
-      // instead of after the scripts; api.js asks for the same URLs the same
-      // way and gets these answers.
-      std::string preload = "</console/session>; rel=preload; as=fetch; crossorigin=anonymous";
-      if (path == "/") preload += ", </console/sandboxes>; rel=preload; as=fetch; crossorigin=anonymous";
-      out->headers["Link"] = preload;
+      // What every page asks first (its session): the browser starts it
+      // with the page instead of after the scripts; api.js asks for the
+      // same URL the same way and gets this answer.
+      out->headers["Link"] = "</console/session>; rel=preload; as=fetch; crossorigin=anonymous";
     }
   } else if (r.method == "GET" && path.rfind(std::string(kAssetPrefix) + "/", 0) == 0) {
     out = AssetResponse(r, path.substr(std::string(kAssetPrefix).size()));

@@ -66,15 +66,9 @@ export async function api(method, path, { body, type, accept = 'application/json
   return parsed;
 }
 
-// GETs started before the view that uses them (while the session loads),
-// taken once by listAndWatch.
+// Answers the page already holds (see app.js), taken once by listAndWatch
+// instead of a GET.
 const early = new Map();
-export function prefetch(path) {
-  const p = api('GET', path);
-  p.catch(() => {});
-  early.set(path, p);
-}
-// An answer the page already holds (see app.js), taken like a prefetch.
 export function provide(path, value) {
   early.set(path, Promise.resolve(value));
 }

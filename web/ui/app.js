@@ -1,6 +1,6 @@
 // The console's shell: the session, the navigation, the theme, and one view
 // at a time, chosen by the URL (pages are real URLs the server also serves).
-import { api, loadSession, prefetch, provide, session } from './api.js';
+import { api, loadSession, provide, session } from './api.js';
 import { clear, h } from './dom.js';
 import * as sandboxes from './sandboxes.js';
 
@@ -85,10 +85,8 @@ async function start() {
     applyTheme(theme);
   });
   // The sandboxes page, for a caller who reads every namespace, comes with
-  // its session and list inside (a JSON data block). Otherwise the list
-  // does not wait for the session: both requests travel at once (a token
-  // scoped to namespaces, which cannot list them all, lists again per
-  // namespace).
+  // its session and list inside (a JSON data block); otherwise the session
+  // was preloaded with the page, and the page lists per namespace.
   const data = document.getElementById('console-data');
   try {
     if (data) {
@@ -97,7 +95,6 @@ async function start() {
       Object.assign(session, own);
       provide(sandboxes.LIST, list);
     } else {
-      if (location.pathname === '/') prefetch(sandboxes.LIST);
       await loadSession();
     }
   } catch (e) {

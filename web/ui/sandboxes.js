@@ -7,7 +7,7 @@ import * as editor from './apply_editor.js';
 const PHASES = ['Pending', 'Provisioning', 'Running', 'Succeeded', 'Failed', 'Suspended', 'Expired', 'Terminating'];
 
 // The sandboxes as the table needs them (GET /console/sandboxes: each one
-// cut down to the fields read here); app.js starts this request early.
+// cut down to the fields read here); the page may hold it already (app.js).
 export const LIST = '/console/sandboxes';
 
 export function phaseOf(o) {
