@@ -3,13 +3,15 @@
 // and the habit that goes with it: every member a mutex protects says so
 // (GUARDED_BY), every private helper that expects the lock held says so
 // (REQUIRES), and a Guarded<T> holds a value that is only reachable with
-// its lock taken. With GCC the annotations compile to nothing; the clang
-// build of scripts/fuzz turns violations into errors.
+// its lock taken. With GCC the annotations compile to nothing;
+// scripts/check-thread-safety (run by scripts/test) and the clang build of
+// scripts/fuzz turn violations into errors.
 //
 //   Mutex mutex_;
 //   int count_ GUARDED_BY(mutex_) = 0;
 //   void Bump() { MutexLock lock(mutex_); ++count_; }
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <utility>
@@ -54,9 +56,29 @@ class SCOPED_CAPABILITY MutexLock {
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;
 
+  // The predicates run with the lock held, but in a lambda of their own
+  // the analysis cannot see that: they begin with mutex.AssertHeld().
   template <typename Predicate>
   void Wait(std::condition_variable_any& cv, Predicate done) {
     cv.wait(mutex_, std::move(done));
+  }
+  // False when the time ran out with `done` still false.
+  template <typename Rep, typename Period, typename Predicate>
+  bool WaitFor(std::condition_variable_any& cv, std::chrono::duration<Rep, Period> timeout,
+               Predicate done) {
+    return cv.wait_for(mutex_, timeout, std::move(done));
+  }
+  template <typename Clock, typename Duration, typename Predicate>
+  bool WaitUntil(std::condition_variable_any& cv,
+                 const std::chrono::time_point<Clock, Duration>& deadline, Predicate done) {
+    return cv.wait_until(mutex_, deadline, std::move(done));
+  }
+  // Without a predicate: one wake-up (or a spurious one); the caller loops.
+  void Wait(std::condition_variable_any& cv) { cv.wait(mutex_); }
+  template <typename Clock, typename Duration>
+  void WaitUntil(std::condition_variable_any& cv,
+                 const std::chrono::time_point<Clock, Duration>& deadline) {
+    cv.wait_until(mutex_, deadline);
   }
 
  private:

@@ -52,7 +52,7 @@ ChangeSignal::~ChangeSignal() {
 
 void ChangeSignal::Bump() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     ++sequence_;
   }
   changed_.notify_all();
@@ -66,15 +66,18 @@ void ChangeSignal::Committed() {
 void ChangeSignal::Wake() { Bump(); }
 
 uint64_t ChangeSignal::Sequence() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!listening_) StartListening();
   return sequence_;
 }
 
 uint64_t ChangeSignal::Wait(uint64_t seen, Millis timeout) {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   if (!listening_) StartListening();
-  changed_.wait_for(lock, timeout, [&] { return sequence_ != seen; });
+  lock.WaitFor(changed_, timeout, [&] {
+    mutex_.AssertHeld();  // WaitFor calls this with the lock held
+    return sequence_ != seen;
+  });
   return sequence_;
 }
 
@@ -134,10 +137,10 @@ void ChangeSignal::Poke() {
   if (dir_.empty()) return;
   std::string own;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     own = socket_name_;
   }
-  std::lock_guard lock(poke_mutex_);
+  MutexLock lock(poke_mutex_);
   DIR* dir = ::opendir(dir_.c_str());
   if (dir == nullptr) return;  // nobody has listened yet
   if (!poke_socket_.valid()) poke_socket_.Reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));

@@ -14,10 +14,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/time.h"
 #include "common/unique_fd.h"
 
@@ -50,7 +50,7 @@ class ChangeSignal {
   uint64_t Wait(uint64_t seen, Millis timeout);
 
  private:
-  void StartListening();  // requires mutex_
+  void StartListening() REQUIRES(mutex_);
   void Listen();          // the listener thread
   void Bump();
   void Poke();
@@ -59,17 +59,17 @@ class ChangeSignal {
   const std::function<int64_t()> data_version_;
   const Millis fallback_period_;
 
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  uint64_t sequence_ = 0;  // guarded by mutex_
-  bool listening_ = false;  // guarded by mutex_
-  std::string socket_name_;  // this listener's file in dir_; guarded by mutex_
+  Mutex mutex_;
+  std::condition_variable_any changed_;
+  uint64_t sequence_ GUARDED_BY(mutex_) = 0;
+  bool listening_ GUARDED_BY(mutex_) = false;
+  std::string socket_name_ GUARDED_BY(mutex_);  // this listener's file in dir_
   UniqueFd socket_;          // bound listener
   UniqueFd stop_;            // eventfd: ends the listener thread
   std::thread listener_;
 
-  std::mutex poke_mutex_;
-  UniqueFd poke_socket_;  // unbound, for sending; guarded by poke_mutex_
+  Mutex poke_mutex_;
+  UniqueFd poke_socket_ GUARDED_BY(poke_mutex_);  // unbound, for sending
 };
 
 }  // namespace sesame::store
