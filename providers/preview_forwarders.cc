@@ -12,7 +12,7 @@ Result<int> PreviewForwarders::HostPort(const std::string& sandbox, pid_t init_p
   if (port <= 0 || port > 65535) return InvalidError("no such port: " + std::to_string(port));
   // Forwarders into a namespace that is gone, stopped outside the lock.
   std::map<int, std::unique_ptr<security::PortForwarder>> stale;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   Namespace& ns = sandboxes_[sandbox];
   if (ns.init_pid != init_pid) {
     stale.swap(ns.ports);
@@ -44,7 +44,7 @@ Result<int> PreviewForwarders::HostPort(const std::string& sandbox, pid_t init_p
 void PreviewForwarders::Forget(const std::string& sandbox) {
   Namespace gone;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = sandboxes_.find(sandbox);
     if (it == sandboxes_.end()) return;
     gone = std::move(it->second);

@@ -17,9 +17,9 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "security/port_forward.h"
 
@@ -38,8 +38,8 @@ class PreviewForwarders {
     pid_t init_pid = 0;
     std::map<int, std::unique_ptr<security::PortForwarder>> ports;
   };
-  std::mutex mutex_;
-  std::map<std::string, Namespace> sandboxes_;  // guarded by mutex_
+  Mutex mutex_;
+  std::map<std::string, Namespace> sandboxes_ GUARDED_BY(mutex_);
 };
 
 // "http://127.0.0.1:<host port>" for `port` of the sandbox, through

@@ -45,7 +45,7 @@ bool ViolationFileReader::Changed() {
 }
 
 Result<std::vector<ViolationRecord>> ViolationFileReader::Drain() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!Changed()) return std::vector<ViolationRecord>{};
   return Scan();
 }

@@ -13,11 +13,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "providers/provider.h"
 
@@ -36,7 +36,7 @@ class ViolationFileReader {
   ViolationFileReader& operator=(const ViolationFileReader&) = delete;
 
   // Thread-safe.
-  Result<std::vector<ViolationRecord>> Drain();
+  Result<std::vector<ViolationRecord>> Drain() EXCLUDES(mutex_);
 
  private:
   struct Seen {
@@ -46,17 +46,17 @@ class ViolationFileReader {
 
   // Whether anything changed under the root since the last call (true
   // when that cannot be known: no inotify, or a watch that failed).
-  bool Changed();
+  bool Changed() REQUIRES(mutex_);
   // Reads every sandbox's file (the work Drain did on every call before).
-  std::vector<ViolationRecord> Scan();
+  std::vector<ViolationRecord> Scan() REQUIRES(mutex_);
 
   const std::string state_root_;
   const KeyOf key_of_;
-  std::mutex mutex_;
-  std::map<std::string, Seen> seen_;  // by uid; guarded by mutex_
-  int inotify_ = -1;                  // guarded by mutex_
-  bool root_watched_ = false;         // guarded by mutex_
-  bool ancestor_watched_ = false;     // a directory above the missing root; guarded by mutex_
+  Mutex mutex_;
+  std::map<std::string, Seen> seen_ GUARDED_BY(mutex_);  // by uid
+  int inotify_ GUARDED_BY(mutex_) = -1;
+  bool root_watched_ GUARDED_BY(mutex_) = false;
+  bool ancestor_watched_ GUARDED_BY(mutex_) = false;  // a directory above the missing root
 };
 
 }  // namespace sesame::providers

@@ -2,10 +2,10 @@
 #include "providers/daytona/daytona_provider.h"
 
 #include <cstdlib>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/mutex.h"
 #include "providers/daytona/toolbox_client.h"
 #include "providers/http/cloud_support.h"
 #include "providers/http/http_status.h"
@@ -145,8 +145,8 @@ class DaytonaProvider final : public Provider {
   DaytonaOptions options_;
   std::function<void(Millis)> sleep_;
   std::unique_ptr<http::HttpClient> http_;
-  std::mutex mu_;
-  std::map<std::string, Known> known_;  // GUARDED_BY(mu_), by sandbox id
+  Mutex mu_;
+  std::map<std::string, Known> known_ GUARDED_BY(mu_);  // by sandbox id
   http::RecentlyAbsent absent_;
 };
 
@@ -189,7 +189,7 @@ Result<Observed> DaytonaProvider::ToObserved(const json& s) {
   o.last_activity = ParseTime(Str(s, "lastActivityAt"));
   o.message = "daytona state " + state;
   if (!Str(s, "errorReason").empty()) o.message += ": " + Str(s, "errorReason");
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (!Str(s, "toolboxProxyUrl").empty()) known_[o.id].toolbox_url = Str(s, "toolboxProxyUrl");
   return o;
 }
@@ -201,7 +201,7 @@ void DaytonaProvider::Enrich(Observed& o, const json& labels) {
   for (int port : http::DecodePorts(Str(labels, "sesame.ports"))) {
     std::string url;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       url = known_[o.id].previews[port];
     }
     if (url.empty()) {
@@ -211,14 +211,14 @@ void DaytonaProvider::Enrich(Observed& o, const json& labels) {
       json p = json::parse(r->body, nullptr, false);
       if (!p.is_object()) continue;
       url = Str(p, "url");
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       known_[o.id].previews[port] = url;
     }
     if (!url.empty()) o.endpoints.push_back({port, url});
   }
   bool checked;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     checked = known_[o.id].session_checked;
   }
   if (checked) return;
@@ -230,7 +230,7 @@ void DaytonaProvider::Enrich(Observed& o, const json& labels) {
     }
   }
   if (argv.empty() || LaunchSession(o, argv, false).ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     known_[o.id].session_checked = true;
   }
 }
@@ -345,7 +345,7 @@ Result<Observed> DaytonaProvider::Create(const SandboxRequest& request) {
   if (o->state == ResourceState::kRunning && !spec.command.empty()) {
     SESAME_RETURN_IF_ERROR(LaunchSession(*o, spec.command, false));
   } else if (o->state == ResourceState::kRunning || spec.command.empty()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     known_[o->id].session_checked = true;
   }
   return o;
@@ -355,7 +355,7 @@ Result<ToolboxClient> DaytonaProvider::Toolbox(const Observed& o) {
   SESAME_RETURN_IF_ERROR(CheckKey());
   std::string url;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     url = known_[o.id].toolbox_url;
   }
   if (url.empty()) {
@@ -366,7 +366,7 @@ Result<ToolboxClient> DaytonaProvider::Toolbox(const Observed& o) {
     if (!s.is_object()) return Malformed("the sandbox is not a JSON object");
     url = Str(s, "toolboxProxyUrl");
     if (url.empty()) return Malformed("the sandbox has no toolboxProxyUrl");
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     known_[o.id].toolbox_url = url;
   }
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -380,7 +380,7 @@ Status DaytonaProvider::LaunchSession(const Observed& o, const std::vector<std::
   std::string script = http::SessionScript(command, force);
   SESAME_RETURN_IF_ERROR(
       tb->Execute("nohup bash -c " + http::ShellQuote(script) + " > /dev/null 2>&1 &"));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   known_[o.id].session_checked = true;
   return Status::Ok();
 }
@@ -413,7 +413,7 @@ Status DaytonaProvider::Update(const Observed& current, const SandboxRequest& re
     }
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     known_[current.id].previews.clear();
   }
   // Last: the labels record the fingerprints of what was applied.
@@ -429,7 +429,7 @@ Status DaytonaProvider::Lifecycle(const Observed& current, const std::string& op
   if (!r.ok()) return r.status();
   if (!r->ok()) return ApiError(*r, (op == "stop" ? "stopping " : "starting ") + current.id);
   if (op == "start") {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     known_[current.id].session_checked = true;  // a resumed session is not relaunched
   }
   return Status::Ok();
@@ -446,7 +446,7 @@ Status DaytonaProvider::Delete(const Observed& current) {
   auto r = Call("DELETE", "/sandbox/" + http::UrlEncode(current.id));
   if (!r.ok()) return r.status();
   if (r->ok() || r->status == 404) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     known_.erase(current.id);
     return Status::Ok();
   }

@@ -201,7 +201,7 @@ bool NeverStarted(const Observed& o) { return o.state == ResourceState::kCreatin
 Result<std::optional<Observed>> DockerProvider::Observe(const std::string& uid) {
   std::string cached;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = ids_.find(uid);
     if (it != ids_.end()) cached = it->second;
   }
@@ -215,7 +215,7 @@ Result<std::optional<Observed>> DockerProvider::Observe(const std::string& uid) 
   Result<std::vector<json>> found = FindByUid(uid);
   if (!found.ok()) return found.status();
   if (found->empty()) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     ids_.erase(uid);
     return std::optional<Observed>();
   }
@@ -230,7 +230,7 @@ Result<std::optional<Observed>> DockerProvider::Observe(const std::string& uid) 
     o->message += (o->message.empty() ? "" : "; ") + std::to_string(found->size()) +
                   " containers carry this uid";
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   ids_[uid] = id;
   return std::optional<Observed>(*std::move(o));
 }
@@ -286,7 +286,7 @@ Result<Observed> DockerProvider::Create(const SandboxRequest& request) {
     SESAME_RETURN_IF_ERROR(StartContainer(id));  // its guard too
   }
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     ids_[request.uid] = id;
   }
   return ObserveContainer(id, /*with_activity=*/false);
@@ -361,7 +361,7 @@ Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& reques
     params.runtime_wrapper = runtime->wrapper;
   }
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     params.disk_limit = disk_limit_supported_;
     if (request.spec.resources.disk && !disk_limit_supported_) params.disk_note = disk_note_;
   }
@@ -381,7 +381,7 @@ Result<std::string> DockerProvider::CreateContainer(const SandboxRequest& reques
     }
     std::string message = EngineMessage(r->body);
     if (Contains(message, "storage-opt") || Contains(message, "StorageOpt")) {
-      std::lock_guard<std::mutex> lock(mutex_);
+      MutexLock lock(mutex_);
       disk_limit_supported_ = false;
       disk_note_ = "disk limit not applied: the storage driver refused it (" + message + ")";
       params.disk_limit = false;
@@ -420,7 +420,7 @@ Status DockerProvider::StartContainer(const std::string& id) {
 
 Result<HostFacts> DockerProvider::Facts() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     if (facts_) return *facts_;
   }
   HttpRequest info;
@@ -428,7 +428,7 @@ Result<HostFacts> DockerProvider::Facts() {
   Result<json> j = CallJson(info, "reading engine info");
   if (!j.ok()) return j.status();
   HostFacts f{j->value("MemTotal", int64_t{0}), j->value("NCPU", int64_t{0})};
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   facts_ = f;
   return f;
 }
@@ -540,7 +540,7 @@ Status DockerProvider::Delete(const Observed& current) {
     ForgetSecurity(current.uid);
     RuntimesOf(options_).Remove(current.uid);
     state_.Remove(current.uid);
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     ids_.erase(current.uid);
   }
   return Status::Ok();

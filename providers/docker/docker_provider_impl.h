@@ -4,12 +4,12 @@
 // logs, attach, files). Private to providers/docker.
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "common/mutex.h"
 #include "providers/docker/container_config.h"
 #include "providers/docker/docker_provider.h"
 #include "providers/docker/engine_client.h"
@@ -116,11 +116,11 @@ class DockerProvider final : public Provider {
   const DockerOptions options_;
   EngineClient client_;
   StateStore state_;
-  std::mutex mutex_;
-  std::map<std::string, std::string> ids_;  // uid -> container id; guarded by mutex_
-  std::optional<HostFacts> facts_;          // guarded by mutex_
-  bool disk_limit_supported_ = true;        // guarded by mutex_
-  std::string disk_note_;                   // guarded by mutex_
+  Mutex mutex_;
+  std::map<std::string, std::string> ids_ GUARDED_BY(mutex_);  // uid -> container id
+  std::optional<HostFacts> facts_ GUARDED_BY(mutex_);
+  bool disk_limit_supported_ GUARDED_BY(mutex_) = true;
+  std::string disk_note_ GUARDED_BY(mutex_);
   ViolationFileReader violations_;          // hardened sandboxes' refusals
   PreviewForwarders previews_;              // hardened sandboxes' dynamic previews
   EventWatcher events_;                     // drift at once

@@ -25,7 +25,7 @@ EngineClient::~EngineClient() {
 
 void* EngineClient::TakeHandle() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     if (!idle_handles_.empty()) {
       void* h = idle_handles_.back();
       idle_handles_.pop_back();
@@ -37,7 +37,7 @@ void* EngineClient::TakeHandle() {
 }
 
 void EngineClient::ReturnHandle(void* handle) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (idle_handles_.size() < kMaxIdleHandles) {
     idle_handles_.push_back(handle);
   } else {
@@ -47,7 +47,7 @@ void EngineClient::ReturnHandle(void* handle) {
 
 Result<std::string> EngineClient::ApiVersion() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     if (api_version_) return *api_version_;
   }
   HttpRequest ping;
@@ -66,7 +66,7 @@ Result<std::string> EngineClient::ApiVersion() {
         .WithReason("EngineTooOld");
   }
   std::string chosen = CompareVersions(server, kMaxApiVersion) < 0 ? server : kMaxApiVersion;
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   api_version_ = chosen;
   return chosen;
 }

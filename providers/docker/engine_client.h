@@ -16,12 +16,12 @@
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "common/time.h"
 
@@ -77,9 +77,9 @@ class EngineClient {
 
   const std::string socket_path_;
   const Millis default_timeout_;
-  std::mutex mutex_;
-  std::optional<std::string> api_version_;  // guarded by mutex_
-  std::vector<void*> idle_handles_;         // CURL*, guarded by mutex_
+  Mutex mutex_;
+  std::optional<std::string> api_version_ GUARDED_BY(mutex_);
+  std::vector<void*> idle_handles_ GUARDED_BY(mutex_);  // CURL*
 };
 
 // The "message" of an engine error body, or the body itself.

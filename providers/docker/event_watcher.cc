@@ -76,14 +76,14 @@ EventWatcher::~EventWatcher() {
   wake_.notify_all();
   std::thread thread;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     thread = std::move(thread_);
   }
   if (thread.joinable()) thread.join();
 }
 
 void EventWatcher::SetListener(ChangeListener listener) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   bool start = listener && !thread_.joinable();
   listener_ = std::move(listener);
   if (start) thread_ = std::thread([this] { Run(); });
@@ -91,13 +91,13 @@ void EventWatcher::SetListener(ChangeListener listener) {
 
 void EventWatcher::Deliver(const ContainerEvent& event) {
   // Under the lock: once SetListener(nullptr) returns, no call is running.
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (listener_) listener_(event.key, event.uid);
 }
 
 bool EventWatcher::Wait(Millis d) {
-  std::unique_lock lock(mutex_);
-  wake_.wait_for(lock, d, [&] { return stopping_.load(); });
+  MutexLock lock(mutex_);
+  lock.WaitFor(wake_, d, [&] { return stopping_.load(); });
   return !stopping_;
 }
 

@@ -14,12 +14,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/time.h"
 #include "providers/docker/engine_client.h"
 #include "providers/provider.h"
@@ -71,13 +71,13 @@ class EventWatcher {
 
   EngineClient client_;
   const std::string owner_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  ChangeListener listener_;  // guarded by mutex_
+  Mutex mutex_;
+  std::condition_variable_any wake_;
+  ChangeListener listener_ GUARDED_BY(mutex_);
   std::atomic<bool> stopping_{false};
   std::atomic<int> connections_{0};
   int64_t last_seen_nano_ = 0;  // the Run thread's own
-  std::thread thread_;           // started with the first listener; guarded by mutex_
+  std::thread thread_ GUARDED_BY(mutex_);  // started with the first listener
 };
 
 }  // namespace sesame::providers::docker

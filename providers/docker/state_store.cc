@@ -58,7 +58,7 @@ std::optional<ContainerRecord> StateStore::Load(const std::string& uid) const {
 
 std::optional<ContainerRecord> StateStore::Get(const std::string& uid,
                                                const std::string& container_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = records_.find(uid);
   if (it == records_.end()) {
     std::optional<ContainerRecord> loaded = Load(uid);
@@ -70,7 +70,7 @@ std::optional<ContainerRecord> StateStore::Get(const std::string& uid,
 }
 
 Status StateStore::Put(const std::string& uid, const ContainerRecord& record) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   records_[uid] = record;
   if (root_.empty()) return Status::Ok();
   if (!SafeUid(uid)) return InvalidError("unusable uid for a state file: " + uid);
@@ -101,7 +101,7 @@ Status StateStore::Put(const std::string& uid, const ContainerRecord& record) {
 }
 
 std::optional<specs::ObjectKey> StateStore::ClaimedBy(const std::string& uid) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = records_.find(uid);
   if (it != records_.end()) return it->second.claimed_by;
   std::optional<ContainerRecord> loaded = Load(uid);
@@ -109,7 +109,7 @@ std::optional<specs::ObjectKey> StateStore::ClaimedBy(const std::string& uid) {
 }
 
 void StateStore::Remove(const std::string& uid) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   records_.erase(uid);
   if (root_.empty() || !SafeUid(uid)) return;
   std::error_code ec;

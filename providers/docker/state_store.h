@@ -15,10 +15,10 @@
 // Thread-safe.
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "common/time.h"
 #include "specs/object.h"
@@ -63,8 +63,8 @@ class StateStore {
   std::optional<ContainerRecord> Load(const std::string& uid) const;
 
   const std::string root_;
-  std::mutex mutex_;
-  std::map<std::string, ContainerRecord> records_;  // guarded by mutex_
+  Mutex mutex_;
+  std::map<std::string, ContainerRecord> records_ GUARDED_BY(mutex_);
 };
 
 }  // namespace sesame::providers::docker

@@ -2,10 +2,10 @@
 #include "providers/e2b/e2b_provider.h"
 
 #include <cstdlib>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/mutex.h"
 #include "providers/e2b/envd_client.h"
 #include "providers/http/cloud_support.h"
 #include "providers/http/http_status.h"
@@ -89,7 +89,7 @@ class E2bProvider final : public Provider {
   Result<std::string> PreviewUrl(const Observed& current, int port) override {
     std::string domain;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       domain = KnownFor(current.id).domain;
     }
     if (domain.empty()) domain = options_.domain;
@@ -129,12 +129,12 @@ class E2bProvider final : public Provider {
   Result<EnvdTarget> Target(const Observed& o);
   Status LaunchSession(const Observed& o, const std::vector<std::string>& command, bool force);
   void EnsureSession(Observed& o, const json& metadata);
-  Known& KnownFor(const std::string& id) { return known_[id]; }  // REQUIRES mu_
+  Known& KnownFor(const std::string& id) REQUIRES(mu_) { return known_[id]; }
 
   E2bOptions options_;
   std::unique_ptr<http::HttpClient> http_;
-  std::mutex mu_;
-  std::map<std::string, Known> known_;  // GUARDED_BY(mu_), by sandbox id
+  Mutex mu_;
+  std::map<std::string, Known> known_ GUARDED_BY(mu_);  // by sandbox id
   http::RecentlyAbsent absent_;
 };
 
@@ -181,7 +181,7 @@ Result<Observed> E2bProvider::ToObserved(const json& s) {
   std::vector<int> ports = http::DecodePorts(Str(metadata, "sesame_ports"));
   std::string domain = Str(s, "domain");
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     Known& k = KnownFor(o.id);
     if (domain.empty()) domain = k.domain.empty() ? options_.domain : k.domain;
     k.domain = domain;
@@ -285,7 +285,7 @@ Result<Observed> E2bProvider::Create(const SandboxRequest& request) {
   if (!o.ok()) return o.status();
   o->started_at = Clock::Real().Now();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     known_[o->id].timeout_seconds = timeout;
   }
   if (!request.spec.command.empty()) {
@@ -297,7 +297,7 @@ Result<Observed> E2bProvider::Create(const SandboxRequest& request) {
 Result<EnvdTarget> E2bProvider::Target(const Observed& o) {
   std::string token, domain;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     Known& k = KnownFor(o.id);
     token = k.token;
     domain = k.domain;
@@ -310,7 +310,7 @@ Result<EnvdTarget> E2bProvider::Target(const Observed& o) {
     if (!detail.is_object()) return Malformed("the sandbox detail is not a JSON object");
     token = Str(detail, "envdAccessToken");
     if (!Str(detail, "domain").empty()) domain = Str(detail, "domain");
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     KnownFor(o.id).token = token;
     KnownFor(o.id).domain = domain;
   }
@@ -331,7 +331,7 @@ Status E2bProvider::LaunchSession(const Observed& o, const std::vector<std::stri
   ProcessSpec spec{{"-l", "-c", http::SessionScript(command, force)}, {}, kSessionTag, Millis(0)};
   auto started = envd.Run(spec, none, /*detach=*/true, {});
   if (!started.ok()) return started.status();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   KnownFor(o.id).session_checked = true;
   return Status::Ok();
 }
@@ -341,7 +341,7 @@ Status E2bProvider::LaunchSession(const Observed& o, const std::vector<std::stri
 void E2bProvider::EnsureSession(Observed& o, const json& metadata) {
   if (o.state != ResourceState::kRunning || Str(metadata, "sesame_session") != "1") return;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (KnownFor(o.id).session_checked) return;
   }
   json command = json::parse(Str(metadata, "sesame_command"), nullptr, false);
@@ -365,10 +365,10 @@ Status E2bProvider::Update(const Observed& current, const SandboxRequest& reques
                   json{{"timeout", timeout}}.dump());
     if (!r.ok()) return r.status();
     if (!r->ok()) return ApiError(*http_, *r, "setting the timeout of " + current.id);
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     KnownFor(current.id).timeout_seconds = timeout;
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Known& k = KnownFor(current.id);
   for (const char* f : {"lifetime", "ports"}) {
     auto it = request.field_hashes.find(f);
@@ -394,7 +394,7 @@ Status E2bProvider::Resume(const Observed& current) {
   SESAME_RETURN_IF_ERROR(CheckKey());
   long timeout;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     timeout = KnownFor(current.id).timeout_seconds;
   }
   if (timeout <= 0) timeout = options_.default_timeout_seconds;
@@ -404,7 +404,7 @@ Status E2bProvider::Resume(const Observed& current) {
   if (!r->ok()) return ApiError(*http_, *r, "resuming " + current.id);
   json s = json::parse(r->body, nullptr, false);
   if (s.is_object() && !Str(s, "envdAccessToken").empty()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     KnownFor(current.id).token = Str(s, "envdAccessToken");
   }
   return Status::Ok();
@@ -424,7 +424,7 @@ Status E2bProvider::Delete(const Observed& current) {
   auto r = Call("DELETE", "/sandboxes/" + http::UrlEncode(current.id));
   if (!r.ok()) return r.status();
   if (r->ok() || r->status == 404) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     known_.erase(current.id);
     return Status::Ok();
   }

@@ -115,13 +115,13 @@ bool FieldChanged(const std::map<std::string, std::string>& want,
 }
 
 void RecentlyAbsent::Note(const std::string& uid) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   noted_[uid] = std::chrono::steady_clock::now();
 }
 
 bool RecentlyAbsent::Take(const std::string& uid) {
   constexpr auto kFresh = std::chrono::seconds(2);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = noted_.find(uid);
   bool fresh = it != noted_.end() && std::chrono::steady_clock::now() - it->second < kFresh;
   if (it != noted_.end()) noted_.erase(it);

@@ -6,13 +6,13 @@
 
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/time.h"
 #include "providers/provider.h"
 
@@ -74,8 +74,8 @@ class RecentlyAbsent {
   bool Take(const std::string& uid);
 
  private:
-  std::mutex mu_;
-  std::map<std::string, std::chrono::steady_clock::time_point> noted_;  // guarded by mu_
+  Mutex mu_;
+  std::map<std::string, std::chrono::steady_clock::time_point> noted_ GUARDED_BY(mu_);
 };
 
 }  // namespace sesame::providers::http

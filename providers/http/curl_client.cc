@@ -10,10 +10,10 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <random>
 #include <thread>
 
+#include "common/mutex.h"
 #include "providers/http/curl_transfer.h"
 #include "providers/http/http_client.h"
 #include "providers/http/token_bucket.h"
@@ -122,8 +122,8 @@ class CurlHttpClient final : public HttpClient {
   TokenBucket bucket_;
   std::atomic<long> requests_{0};
   std::atomic<long> next_id_{1};
-  std::mutex rng_mu_;
-  std::mt19937_64 rng_{JitterSeed()};  // GUARDED_BY(rng_mu_)
+  Mutex rng_mu_;
+  std::mt19937_64 rng_ GUARDED_BY(rng_mu_) = std::mt19937_64(JitterSeed());
 };
 
 Millis CurlHttpClient::Backoff(int attempt) {
@@ -131,7 +131,7 @@ Millis CurlHttpClient::Backoff(int attempt) {
   long base = options_.initial_backoff.count();
   for (int i = 0; i < attempt && base < options_.max_backoff.count(); ++i) base *= 2;
   base = std::min(base, static_cast<long>(options_.max_backoff.count()));
-  std::lock_guard<std::mutex> lock(rng_mu_);
+  MutexLock lock(rng_mu_);
   std::uniform_int_distribution<long> dist(base / 2, std::max(base / 2, base));
   return Millis(dist(rng_));
 }

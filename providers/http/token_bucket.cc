@@ -16,7 +16,7 @@ TokenBucket::TokenBucket(double rate, int burst, const Clock& clock,
 
 Millis TokenBucket::Reserve() {
   if (rate_ <= 0) return Millis(0);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto now = clock_.SteadyNow();
   double elapsed = std::chrono::duration<double>(now - last_).count();
   if (elapsed > 0) {

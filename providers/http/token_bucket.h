@@ -3,8 +3,8 @@
 // Refills at `rate` tokens per second up to `burst`. Thread-safe.
 
 #include <functional>
-#include <mutex>
 
+#include "common/mutex.h"
 #include "common/time.h"
 
 namespace sesame::providers::http {
@@ -23,9 +23,9 @@ class TokenBucket {
   const double burst_;
   const Clock& clock_;
   std::function<void(Millis)> sleep_;
-  std::mutex mu_;
-  double tokens_;  // GUARDED_BY(mu_); negative: reserved ahead
-  std::chrono::steady_clock::time_point last_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  double tokens_ GUARDED_BY(mu_);  // negative: reserved ahead
+  std::chrono::steady_clock::time_point last_ GUARDED_BY(mu_);
 };
 
 }  // namespace sesame::providers::http

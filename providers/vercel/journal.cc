@@ -50,7 +50,7 @@ Status Journal::Put(const JournalEntry& e) {
             {"runtime", e.runtime},   {"vcpus", e.vcpus},       {"timeoutMs", e.timeout_ms},
             {"ports", e.ports},       {"hashes", e.hashes},     {"command", e.command},
             {"sessionCmdId", e.session_cmd_id}};
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::error_code ec;
   fs::create_directories(dir_, ec);
   std::string tmp = Path(e.uid) + ".tmp";
@@ -67,7 +67,7 @@ Status Journal::Put(const JournalEntry& e) {
 std::optional<JournalEntry> Journal::Get(const std::string& uid) { return ReadEntry(Path(uid)); }
 
 Status Journal::Remove(const std::string& uid) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::error_code ec;
   fs::remove(Path(uid), ec);
   return Status::Ok();

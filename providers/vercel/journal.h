@@ -3,11 +3,11 @@
 // directory, replaced atomically (write + rename). Holds no secrets.
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "specs/object.h"
 
@@ -38,7 +38,7 @@ class Journal {
  private:
   std::string Path(const std::string& uid) const { return dir_ + "/" + uid + ".json"; }
   std::string dir_;
-  std::mutex mu_;  // serialises file replacement
+  Mutex mu_;  // serialises file replacement
 };
 
 }  // namespace sesame::providers::vercel
