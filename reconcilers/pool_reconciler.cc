@@ -106,7 +106,7 @@ ReconcileOutcome PoolReconciler::ReconcilePool(const specs::ObjectKey& key) {
     for (const auto& o : warm) {
       if (Status s = remove(o); !s.ok()) return {s, std::nullopt};
     }
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     figures_.erase(key.ToString());
     counted_.erase(key.ToString());
     return {};
@@ -176,7 +176,7 @@ ReconcileOutcome PoolReconciler::ReconcilePool(const specs::ObjectKey& key) {
     SetCondition(status.conditions, {"QuotaExceeded", "True", "QuotaExceeded", refused, std::nullopt, gen}, now);
   }
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     figures_[key.ToString()] = {key.namespace_, key.name, ready, claimed, spec->replicas};
   }
   std::string encoded = specs::EncodePoolStatus(status);
@@ -202,7 +202,7 @@ std::optional<Millis> PoolReconciler::RefillDeferral(const specs::ObjectKey& poo
     return !o.metadata.deletion_timestamp && HasCondition(o, specs::kClaimedCondition, "True") &&
            !HasAnyCondition(o, "Ready");
   });
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!starting) {
     deferred_since_.erase(pool.ToString());
     return std::nullopt;
@@ -220,7 +220,7 @@ std::optional<Millis> PoolReconciler::RefillDeferral(const specs::ObjectKey& poo
 void PoolReconciler::CountClaims(const specs::ObjectKey& pool, const std::vector<specs::Object>& claiming) {
   std::vector<std::pair<std::string, bool>> fresh;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     std::set<std::string>& seen = counted_[pool.ToString()];
     std::set<std::string> present;
     for (const auto& o : claiming) {
@@ -238,7 +238,7 @@ void PoolReconciler::CountClaims(const specs::ObjectKey& pool, const std::vector
 }
 
 std::vector<PoolFigures> PoolReconciler::Figures() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<PoolFigures> out;
   for (const auto& [key, f] : figures_) out.push_back(f);
   return out;

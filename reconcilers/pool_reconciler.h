@@ -24,12 +24,12 @@
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/time.h"
 #include "reconcilers/sandbox_reconciler.h"
 #include "specs/object.h"
@@ -81,10 +81,10 @@ class PoolReconciler {
   store::Store& store_;
   const Clock& clock_;
   std::function<void(const std::string&, const std::string&, const std::string&)> on_claim_;
-  mutable std::mutex mutex_;
-  std::map<std::string, PoolFigures> figures_;       // by pool key; guarded by mutex_
-  std::map<std::string, std::set<std::string>> counted_;  // uids counted per pool; guarded by mutex_
-  std::map<std::string, Time> deferred_since_;  // pools whose refill waits; guarded by mutex_
+  mutable Mutex mutex_;
+  std::map<std::string, PoolFigures> figures_ GUARDED_BY(mutex_);  // by pool key
+  std::map<std::string, std::set<std::string>> counted_ GUARDED_BY(mutex_);  // uids counted per pool
+  std::map<std::string, Time> deferred_since_ GUARDED_BY(mutex_);  // pools whose refill waits
 };
 
 }  // namespace sesame::reconcilers

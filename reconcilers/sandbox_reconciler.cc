@@ -43,8 +43,7 @@ ReconcileOutcome SandboxReconciler::Reconcile(const specs::ObjectKey& key) {
   if (!object.ok()) {
     if (object.status().code() == Code::kNotFound) {
       workspaces_.Forget(key.ToString());
-      std::lock_guard lock(decoded_mutex_);
-      decoded_.erase(key.ToString());
+      decoded_.With([&](auto& decoded) { decoded.erase(key.ToString()); });
       return {};
     }
     return {object.status(), std::nullopt};
@@ -61,12 +60,10 @@ int64_t SandboxReconciler::TemplateVersion(const specs::Object& object, const st
 Result<std::shared_ptr<const SandboxReconciler::Decoded>> SandboxReconciler::Decode(
     const specs::Object& object) {
   std::string key = specs::KeyOf(object).ToString();
-  std::shared_ptr<const Decoded> hit;
-  {
-    std::lock_guard lock(decoded_mutex_);
-    auto it = decoded_.find(key);
-    if (it != decoded_.end()) hit = it->second;
-  }
+  std::shared_ptr<const Decoded> hit = decoded_.With([&](auto& decoded) {
+    auto it = decoded.find(key);
+    return it != decoded.end() ? it->second : nullptr;
+  });
   // Every write bumps the object's version; only the template can have
   // changed underneath.
   if (hit && hit->object_version == object.metadata.resource_version &&
@@ -84,12 +81,13 @@ Result<std::shared_ptr<const SandboxReconciler::Decoded>> SandboxReconciler::Dec
               TemplateVersion(object, sandbox->spec.template_ref) +
                   PoolVersion(store_, object, sandbox->spec.pool_ref),
               *sandbox, WithWarmMarker(object, providers::FieldHashes(sandbox->spec))});
-  std::lock_guard lock(decoded_mutex_);
-  // Bounded: with more objects than this, an arbitrary one is decoded
-  // again at its next reconcile. Unbounded, it held several KB per stored
-  // object for as long as the controller ran.
-  if (decoded_.size() >= kMaxDecoded && !decoded_.contains(key)) decoded_.erase(decoded_.begin());
-  decoded_[key] = fresh;
+  decoded_.With([&](auto& decoded) {
+    // Bounded: with more objects than this, an arbitrary one is decoded
+    // again at its next reconcile. Unbounded, it held several KB per stored
+    // object for as long as the controller ran.
+    if (decoded.size() >= kMaxDecoded && !decoded.contains(key)) decoded.erase(decoded.begin());
+    decoded[key] = fresh;
+  });
   return fresh;
 }
 

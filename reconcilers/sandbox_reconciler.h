@@ -10,11 +10,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 #include <optional>
 #include <string>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "common/time.h"
 #include "providers/provider.h"
@@ -115,8 +115,8 @@ class SandboxReconciler {
   ReconcilerOptions options_;
   mutable WorkspaceRegistry workspaces_;  // a cache, synchronized inside
   static constexpr size_t kMaxDecoded = 1024;
-  std::mutex decoded_mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const Decoded>> decoded_;  // by ObjectKey::ToString; guarded by decoded_mutex_
+  // By ObjectKey::ToString.
+  Guarded<std::unordered_map<std::string, std::shared_ptr<const Decoded>>> decoded_;
 };
 
 }  // namespace sesame::reconcilers

@@ -17,7 +17,7 @@ std::string WorkspaceDir(const std::string& home, const specs::Sandbox& sandbox)
 
 void WorkspaceRegistry::Record(const specs::Sandbox& sandbox) {
   std::string key = specs::ObjectKey{specs::kKindSandbox, sandbox.metadata.namespace_, sandbox.metadata.name}.ToString();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   // Default workspaces live under $SESAME_HOME, which every sandbox hides.
   if (sandbox.spec.workspace.path.empty()) {
     custom_.erase(key);
@@ -27,14 +27,17 @@ void WorkspaceRegistry::Record(const specs::Sandbox& sandbox) {
 }
 
 void WorkspaceRegistry::Forget(const std::string& key) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   custom_.erase(key);
 }
 
 Result<std::vector<std::string>> WorkspaceRegistry::Others(store::Store& store, const std::string& key) {
-  std::unique_lock lock(mutex_);
-  if (!loaded_) {
-    lock.unlock();
+  bool loaded;
+  {
+    MutexLock lock(mutex_);
+    loaded = loaded_;
+  }
+  if (!loaded) {
     store::ListOptions options;
     options.kind = specs::kKindSandbox;
     auto objects = store.List(options);
@@ -49,9 +52,9 @@ Result<std::vector<std::string>> WorkspaceRegistry::Others(store::Store& store, 
       auto sandbox = ResolveSandbox(store, object);
       if (sandbox.ok()) Record(*sandbox);
     }
-    lock.lock();
-    loaded_ = true;
   }
+  MutexLock lock(mutex_);
+  loaded_ = true;
   std::vector<std::string> dirs;
   for (const auto& [other, dir] : custom_) {
     if (other != key) dirs.push_back(dir);

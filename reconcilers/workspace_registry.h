@@ -7,10 +7,10 @@
 // Thread safety: all methods may be called from several threads at once.
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "specs/sandbox.h"
 #include "store/store.h"
@@ -37,9 +37,9 @@ class WorkspaceRegistry {
 
  private:
   const std::string home_;
-  std::mutex mutex_;
-  bool loaded_ = false;                        // guarded by mutex_
-  std::map<std::string, std::string> custom_;  // key -> dir; guarded by mutex_
+  Mutex mutex_;
+  bool loaded_ GUARDED_BY(mutex_) = false;
+  std::map<std::string, std::string> custom_ GUARDED_BY(mutex_);  // key -> dir
 };
 
 }  // namespace sesame::reconcilers
