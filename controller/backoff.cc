@@ -21,7 +21,7 @@ Backoff::Backoff(BackoffPolicy policy, RandomSource random)
     : policy_(policy), random_(random ? std::move(random) : DefaultRandom()) {}
 
 Millis Backoff::Delay(const std::string& key, std::optional<Millis> retry_after) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   int& failures = failures_[key];
   Millis delay = Compute(failures);
   if (failures < std::numeric_limits<int>::max()) ++failures;
@@ -30,12 +30,12 @@ Millis Backoff::Delay(const std::string& key, std::optional<Millis> retry_after)
 }
 
 void Backoff::Forget(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   failures_.erase(key);
 }
 
 int Backoff::NumRequeues(const std::string& key) const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = failures_.find(key);
   return it == failures_.end() ? 0 : it->second;
 }

@@ -15,11 +15,11 @@
 // honoured as a lower bound and may exceed the cap.
 
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
+#include "common/mutex.h"
 #include "common/time.h"
 
 namespace sesame::controller {
@@ -59,12 +59,12 @@ class Backoff {
 
  private:
   // The delay for a key that has already failed `failures` times.
-  Millis Compute(int failures);
+  Millis Compute(int failures) REQUIRES(mutex_);
 
   const BackoffPolicy policy_;
-  mutable std::mutex mutex_;
-  RandomSource random_;                              // Guarded by mutex_.
-  std::unordered_map<std::string, int> failures_;    // Guarded by mutex_.
+  mutable Mutex mutex_;
+  RandomSource random_ GUARDED_BY(mutex_);
+  std::unordered_map<std::string, int> failures_ GUARDED_BY(mutex_);
 };
 
 }  // namespace sesame::controller

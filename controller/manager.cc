@@ -38,7 +38,7 @@ Manager::Manager(store::Store& store, reconcilers::SandboxReconciler& reconciler
   if (options_.lease_holder.empty()) options_.lease_holder = DefaultHolder();
   RegisterPoolMetrics(metrics_, pools_);
   metrics_.AddGauge("sesame_workqueue_depth", "Keys waiting in the work queue.", {}, [this] {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     double depth = queue_ ? static_cast<double>(queue_->Len()) : 0;
     return std::vector<std::pair<LabelValues, double>>{{{}, depth}};
   });
@@ -51,7 +51,7 @@ Manager::~Manager() {
 
 void Manager::OnProviderChange(const specs::ObjectKey& key) {
   if (!leader_ || key.name.empty()) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (queue_) queue_->Add(KeyString(key));
 }
 
@@ -67,14 +67,14 @@ std::optional<specs::ObjectKey> Manager::ParseKeyString(const std::string& text)
 void Manager::Stop() {
   stopping_ = true;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (queue_) queue_->ShutDown();
   }
   store_.WakeWaiters();
 }
 
 WorkQueue& Manager::queue() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return *queue_;
 }
 
@@ -109,7 +109,7 @@ Status Manager::Run() {
   }
   while (WaitForLease()) {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       queue_ = std::make_unique<WorkQueue>();
       if (stopping_) break;
     }
@@ -248,7 +248,7 @@ void Manager::Observe(const std::string& key, const ReconcileResult& result) {
   std::string message = result.error.empty() ? "" : "reconcile " + key + " failed (" + label + "): " + result.error;
   bool repeated = false;
   {
-    std::lock_guard lock(errors_mutex_);
+    MutexLock lock(errors_mutex_);
     auto it = last_errors_.find(key);
     repeated = !message.empty() && it != last_errors_.end() && it->second == message;
     if (message.empty()) {

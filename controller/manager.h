@@ -11,10 +11,10 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "common/time.h"
 #include "controller/metrics.h"
@@ -87,12 +87,12 @@ class Manager {
   reconcilers::PoolReconciler pools_;
   ManagerOptions options_;
   // A fresh queue for each term as leader (a shut-down queue stays down).
-  std::unique_ptr<WorkQueue> queue_;  // Guarded by mutex_.
+  std::unique_ptr<WorkQueue> queue_ GUARDED_BY(mutex_);
   // Reconciles since memory was last given back (see Lead).
   std::atomic<uint64_t> reconciled_since_release_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> leader_{false};
-  std::mutex mutex_;
+  Mutex mutex_;
   // A fingerprint of what a reconcile reads of each Sandbox besides its
   // status (uid, generation, metadata), by key; only the watcher thread
   // uses it.
@@ -103,8 +103,8 @@ class Manager {
   // The last error logged per key: the same error again (a missing image
   // at every resync) goes to the debug log, a new one or a recovery is
   // logged once.
-  std::mutex errors_mutex_;
-  std::map<std::string, std::string> last_errors_;  // Guarded by errors_mutex_.
+  Mutex errors_mutex_;
+  std::map<std::string, std::string> last_errors_ GUARDED_BY(errors_mutex_);
 };
 
 }  // namespace sesame::controller

@@ -50,19 +50,19 @@ void MetricFamily::RenderHeader(std::string& out, const char* type) const {
 
 void Counter::Add(const LabelValues& values, double delta) {
   if (!Fits(values) || delta < 0) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   series_[values] += delta;
 }
 
 double Counter::Value(const LabelValues& values) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = series_.find(values);
   return it == series_.end() ? 0 : it->second;
 }
 
 void Counter::Render(std::string& out) const {
   RenderHeader(out, "counter");
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& [labels, value] : series_) {
     out += name_ + LabelText(labels) + " " + FormatMetricValue(value) + "\n";
   }
@@ -70,7 +70,7 @@ void Counter::Render(std::string& out) const {
 
 void Gauge::Set(const LabelValues& values, double value) {
   if (!Fits(values) || collect_) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   series_[values] = value;
 }
 
@@ -83,7 +83,7 @@ void Gauge::Render(std::string& out) const {
       if (Fits(labels)) series[labels] += value;
     }
   } else {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     series = series_;
   }
   for (const auto& [labels, value] : series) {
@@ -103,7 +103,7 @@ void Histogram::Observe(const LabelValues& values, double value) {
   if (!Fits(values)) return;
   size_t bucket = 0;
   while (bucket < bounds_.size() && value > bounds_[bucket]) ++bucket;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   Series& s = series_[values];
   if (s.buckets.empty()) s.buckets.assign(bounds_.size() + 1, 0);
   s.buckets[bucket]++;
@@ -112,14 +112,14 @@ void Histogram::Observe(const LabelValues& values, double value) {
 }
 
 uint64_t Histogram::Count(const LabelValues& values) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = series_.find(values);
   return it == series_.end() ? 0 : it->second.count;
 }
 
 void Histogram::Render(std::string& out) const {
   RenderHeader(out, "histogram");
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& [labels, s] : series_) {
     uint64_t cumulative = 0;
     for (size_t i = 0; i <= bounds_.size(); ++i) {
@@ -135,7 +135,7 @@ void Histogram::Render(std::string& out) const {
 
 template <typename T, typename... Args>
 T& Metrics::Add(const std::string& name, Args&&... args) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& family : families_) {
     if (family->name() != name) continue;
     if (auto* same = dynamic_cast<T*>(family.get())) return *same;
@@ -164,7 +164,7 @@ Histogram& Metrics::AddHistogram(const std::string& name, const std::string& hel
 std::string Metrics::Render() const {
   std::vector<const MetricFamily*> families;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const auto& f : families_) families.push_back(f.get());
   }
   std::string out;

@@ -23,10 +23,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace sesame::controller {
 
@@ -67,8 +68,8 @@ class Counter final : public MetricFamily {
   void Render(std::string& out) const override;
 
  private:
-  mutable std::mutex mutex_;
-  std::map<LabelValues, double> series_;  // Guarded by mutex_.
+  mutable Mutex mutex_;
+  std::map<LabelValues, double> series_ GUARDED_BY(mutex_);
 };
 
 // A value that goes up and down, set directly or read at scrape time.
@@ -87,8 +88,8 @@ class Gauge final : public MetricFamily {
 
  private:
   const Collect collect_;
-  mutable std::mutex mutex_;
-  std::map<LabelValues, double> series_;  // Guarded by mutex_.
+  mutable Mutex mutex_;
+  std::map<LabelValues, double> series_ GUARDED_BY(mutex_);
 };
 
 // Observations counted into fixed, cumulative buckets, with their sum.
@@ -112,8 +113,8 @@ class Histogram final : public MetricFamily {
     double sum = 0;
   };
   const std::vector<double> bounds_;
-  mutable std::mutex mutex_;
-  std::map<LabelValues, Series> series_;  // Guarded by mutex_.
+  mutable Mutex mutex_;
+  std::map<LabelValues, Series> series_ GUARDED_BY(mutex_);
 };
 
 class Metrics {
@@ -139,8 +140,8 @@ class Metrics {
   template <typename T, typename... Args>
   T& Add(const std::string& name, Args&&... args);
 
-  mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<MetricFamily>> families_;  // Guarded by mutex_.
+  mutable Mutex mutex_;
+  std::vector<std::unique_ptr<MetricFamily>> families_ GUARDED_BY(mutex_);
 };
 
 // A number as the text format writes it: integers without a fraction,

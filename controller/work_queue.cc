@@ -9,7 +9,7 @@ WorkQueue::WorkQueue(std::unique_ptr<Backoff> backoff) : backoff_(std::move(back
 WorkQueue::~WorkQueue() { ShutDown(); }
 
 void WorkQueue::Add(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (AddLocked(key)) cv_.notify_one();
 }
 
@@ -28,7 +28,7 @@ void WorkQueue::AddAfter(const std::string& key, Millis delay) {
     return;
   }
   SteadyTime deadline = std::chrono::steady_clock::now() + delay;
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (shutting_down_) return;
   auto it = deadlines_.find(key);
   if (it != deadlines_.end()) {
@@ -55,18 +55,18 @@ void WorkQueue::Forget(const std::string& key) { backoff_->Forget(key); }
 int WorkQueue::NumRequeues(const std::string& key) const { return backoff_->NumRequeues(key); }
 
 std::optional<std::string> WorkQueue::Get() {
-  std::unique_lock<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   while (true) {
     if (shutting_down_) return std::nullopt;
     if (PromoteDueLocked(std::chrono::steady_clock::now()) > 1) cv_.notify_all();
     if (!queue_.empty()) break;
     if (waiting_.empty()) {
-      cv_.wait(lock);
+      lock.Wait(cv_);
     } else {
-      // A copy: wait_until reads the deadline after waking, when the set
+      // A copy: WaitUntil reads the deadline after waking, when the set
       // node may have been erased by another thread.
       const SteadyTime deadline = waiting_.begin()->first;
-      cv_.wait_until(lock, deadline);
+      lock.WaitUntil(cv_, deadline);
     }
   }
   std::string key = std::move(queue_.front());
@@ -87,7 +87,7 @@ int WorkQueue::PromoteDueLocked(SteadyTime now) {
 }
 
 void WorkQueue::Done(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (processing_.erase(key) == 0) return;
   if (dirty_.count(key) && !shutting_down_) {
     queue_.push_back(key);
@@ -96,7 +96,7 @@ void WorkQueue::Done(const std::string& key) {
 }
 
 void WorkQueue::ShutDown() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   shutting_down_ = true;
   waiting_.clear();
   deadlines_.clear();
@@ -104,12 +104,12 @@ void WorkQueue::ShutDown() {
 }
 
 bool WorkQueue::ShuttingDown() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   return shutting_down_;
 }
 
 size_t WorkQueue::Len() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (shutting_down_) return queue_.size();
   // Delayed adds that are due but not yet promoted by a Get() count too.
   size_t len = queue_.size();

@@ -31,7 +31,6 @@
 #include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,6 +38,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/mutex.h"
 #include "common/time.h"
 #include "controller/backoff.h"
 
@@ -99,26 +99,26 @@ class WorkQueue {
   using SteadyTime = std::chrono::steady_clock::time_point;
 
   // Add() with mutex_ held; returns whether the key became ready.
-  bool AddLocked(const std::string& key);
+  bool AddLocked(const std::string& key) REQUIRES(mutex_);
   // Moves the delayed adds whose deadline is at or before `now` into the
   // queue; returns how many keys became ready.
-  int PromoteDueLocked(SteadyTime now);
+  int PromoteDueLocked(SteadyTime now) REQUIRES(mutex_);
 
   const std::unique_ptr<Backoff> backoff_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable cv_;
+  mutable Mutex mutex_;
+  std::condition_variable_any cv_;
   // Keys ready to be handed out, in order; each is also in dirty_.
-  std::deque<std::string> queue_;                     // Guarded by mutex_.
+  std::deque<std::string> queue_ GUARDED_BY(mutex_);
   // Keys that need processing: those in queue_, and those being processed
   // that were added again since Get() handed them out.
-  std::unordered_set<std::string> dirty_;             // Guarded by mutex_.
+  std::unordered_set<std::string> dirty_ GUARDED_BY(mutex_);
   // Keys handed out by Get() and not yet Done().
-  std::unordered_set<std::string> processing_;        // Guarded by mutex_.
+  std::unordered_set<std::string> processing_ GUARDED_BY(mutex_);
   // Delayed adds: key -> deadline, and the same ordered by deadline.
-  std::unordered_map<std::string, SteadyTime> deadlines_;  // Guarded by mutex_.
-  std::set<std::pair<SteadyTime, std::string>> waiting_;   // Guarded by mutex_.
-  bool shutting_down_ = false;                        // Guarded by mutex_.
+  std::unordered_map<std::string, SteadyTime> deadlines_ GUARDED_BY(mutex_);
+  std::set<std::pair<SteadyTime, std::string>> waiting_ GUARDED_BY(mutex_);
+  bool shutting_down_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace sesame::controller

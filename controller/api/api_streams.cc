@@ -1,8 +1,8 @@
 // The streaming routes: watch, logs, exec/attach, and files.
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
+#include "common/mutex.h"
 #include "controller/api/api_errors.h"
 #include "controller/api/api_handlers.h"
 #include "providers/detach_input.h"
@@ -194,10 +194,10 @@ HttpResponse ApiHandlers::Exec(const HttpRequest& r, const std::string& ns, cons
   response.stream = [h, request, input, typed, attach](const ChunkWriter& write) {
     // The provider writes from its output loop while its stdin feeder asks
     // whether the client is still there: one lock around the writer.
-    std::mutex write_mu;
+    Mutex write_mu;
     bool gone = false;
     auto send = [&](std::string_view data) {
-      std::lock_guard<std::mutex> lock(write_mu);
+      MutexLock lock(write_mu);
       if (!gone && !write(data)) {
         gone = true;
         if (typed) typed->queue().Close();

@@ -46,7 +46,7 @@ std::string CookieValue(const std::string& header, const std::string& name) {
 ConsoleSessions::Opened ConsoleSessions::Open(const std::string& token) {
   Opened opened{RandomHex(32), RandomHex(32)};
   auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     it = it->second.expires <= now ? sessions_.erase(it) : std::next(it);
   }
@@ -63,7 +63,7 @@ ConsoleSessions::Opened ConsoleSessions::Open(const std::string& token) {
 
 std::optional<ConsoleSessions::Session> ConsoleSessions::Find(const std::string& id) const {
   if (id.empty()) return std::nullopt;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   // Compared in constant time like tokens: the id is the credential.
   for (const auto& [key, entry] : sessions_) {
     if (ConstantTimeEquals(key, id) && entry.expires > std::chrono::steady_clock::now()) return entry.session;
@@ -72,7 +72,7 @@ std::optional<ConsoleSessions::Session> ConsoleSessions::Find(const std::string&
 }
 
 void ConsoleSessions::Close(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   sessions_.erase(id);
 }
 

@@ -9,9 +9,10 @@
 
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
+
+#include "common/mutex.h"
 
 namespace sesame::controller::api {
 
@@ -43,8 +44,8 @@ class ConsoleSessions {
     Session session;
     std::chrono::steady_clock::time_point expires;
   };
-  mutable std::mutex mu_;
-  std::map<std::string, Entry> sessions_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::map<std::string, Entry> sessions_ GUARDED_BY(mu_);
 };
 
 // The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".

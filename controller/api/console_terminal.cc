@@ -1,5 +1,6 @@
 #include "controller/api/console_terminal.h"
 
+#include "common/mutex.h"
 #include "controller/api/api_errors.h"
 #include "controller/api/console_sessions.h"
 #include "reconcilers/sandbox_handle.h"
@@ -24,10 +25,10 @@ HttpResponse TerminalBroker::Open(const std::string& ns, const std::string& name
   response.stream = [h, input](const ChunkWriter& write) {
     // The provider calls these from two threads (its stdin feeder and its
     // output loop): one lock around the writer.
-    std::mutex write_mu;
+    Mutex write_mu;
     bool closed = false;
     auto send = [&](std::string_view data) {
-      std::lock_guard<std::mutex> lock(write_mu);
+      MutexLock lock(write_mu);
       if (closed) return false;
       if (!write(data)) {
         closed = true;

@@ -48,7 +48,7 @@ Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store, c
                                                           const Projection* projection) {
   std::string key = FilterKey(options, projection);
   auto cached = [&](int64_t now) -> std::shared_ptr<const std::string> {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = entries_.find(key);
     if (it == entries_.end() || it->second.resource_version != now) return nullptr;
     it->second.used = std::chrono::steady_clock::now();
@@ -58,18 +58,18 @@ Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store, c
   auto now = store.CurrentResourceVersion();
   if (!now.ok()) return now.status();
   if (auto hit = cached(*now)) return hit;
-  std::lock_guard build(build_mutex_);
+  MutexLock build(build_mutex_);
   if (auto hit = cached(*now)) return hit;  // built while this request waited
   size_t hint = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (auto it = entries_.find(key); it != entries_.end()) hint = it->second.body->size();
   }
   int64_t rv = 0;
   auto body = BuildAt(store, options, hint + hint / 8, projection, &rv);
   if (!body.ok()) return body.status();
   auto shared = std::make_shared<const std::string>(std::move(body).value());
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (entries_.size() >= kMaxEntries) entries_.clear();
   entries_[key] = {rv, shared, std::chrono::steady_clock::now()};
   if (!dropper_.joinable()) dropper_ = std::thread([this] { DropIdle(); });
@@ -78,7 +78,7 @@ Result<std::shared_ptr<const std::string>> ListCache::Get(store::Store& store, c
 
 ListCache::~ListCache() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   stop_.notify_all();
@@ -86,8 +86,11 @@ ListCache::~ListCache() {
 }
 
 void ListCache::DropIdle() {
-  std::unique_lock lock(mutex_);
-  while (!stop_.wait_for(lock, kIdle, [this] { return stopping_; })) {
+  MutexLock lock(mutex_);
+  while (!lock.WaitFor(stop_, kIdle, [this] {
+    mutex_.AssertHeld();  // WaitFor calls this with the lock held
+    return stopping_;
+  })) {
     auto idle_since = std::chrono::steady_clock::now() - kIdle;
     std::erase_if(entries_, [&](const auto& entry) { return entry.second.used < idle_since; });
   }

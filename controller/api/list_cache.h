@@ -14,11 +14,11 @@
 #include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -57,14 +57,14 @@ class ListCache {
     std::chrono::steady_clock::time_point used;
   };
   // Drops the entries not used in kIdle, until the cache is destroyed.
-  void DropIdle();
+  void DropIdle() EXCLUDES(mutex_);
 
-  std::mutex build_mutex_;  // one build at a time: concurrent misses wait for it
-  std::mutex mutex_;
-  std::map<std::string, Entry> entries_;  // by filter; guarded by mutex_
-  std::condition_variable stop_;
-  bool stopping_ = false;  // guarded by mutex_
-  std::thread dropper_;    // started by the first build, under mutex_
+  Mutex build_mutex_;  // one build at a time: concurrent misses wait for it
+  Mutex mutex_;
+  std::map<std::string, Entry> entries_ GUARDED_BY(mutex_);  // by filter
+  std::condition_variable_any stop_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::thread dropper_ GUARDED_BY(mutex_);  // started by the first build
 };
 
 }  // namespace sesame::controller::api

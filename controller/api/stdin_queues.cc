@@ -16,7 +16,7 @@ constexpr auto kInputTick = std::chrono::milliseconds(200);
 
 StdinQueue::Pushed StdinQueue::Push(std::string data, bool end) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (closed_ || ended_) return Pushed::kClosed;
     if (pending_ + data.size() > kMaxPending) return Pushed::kFull;
     pending_ += data.size();
@@ -28,8 +28,11 @@ StdinQueue::Pushed StdinQueue::Push(std::string data, bool end) {
 }
 
 bool StdinQueue::Read(std::string& chunk) {
-  std::unique_lock<std::mutex> lock(mu_);
-  wake_.wait_for(lock, kInputTick, [&] { return closed_ || ended_ || !input_.empty(); });
+  MutexLock lock(mu_);
+  lock.WaitFor(wake_, kInputTick, [&] {
+    mu_.AssertHeld();  // WaitFor calls this with the lock held
+    return closed_ || ended_ || !input_.empty();
+  });
   chunk.clear();
   if (closed_) return false;
   if (input_.empty()) return !ended_;  // nothing yet: an empty chunk
@@ -41,7 +44,7 @@ bool StdinQueue::Read(std::string& chunk) {
 
 void StdinQueue::Close() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     closed_ = true;
   }
   wake_.notify_all();
@@ -49,7 +52,7 @@ void StdinQueue::Close() {
 
 StdinQueues::Registration::~Registration() {
   queue_->Close();
-  std::lock_guard<std::mutex> lock(owner_.mu_);
+  MutexLock lock(owner_.mu_);
   owner_.open_.erase(id_);
 }
 
@@ -57,7 +60,7 @@ std::shared_ptr<StdinQueues::Registration> StdinQueues::Open(const std::string& 
   auto queue = std::make_shared<StdinQueue>();
   std::string id = RandomHex(16);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (open_.size() >= kMaxOpen) return nullptr;
     open_[id] = {owner, queue};
   }
@@ -69,7 +72,7 @@ HttpResponse StdinQueues::Input(
     const std::function<std::optional<HttpResponse>(const std::string& owner)>& refuse) {
   Entry entry;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = open_.find(id);
     if (it != open_.end()) entry = it->second;
   }

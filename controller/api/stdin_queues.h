@@ -12,10 +12,10 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/mutex.h"
 #include "controller/api/http_types.h"
 
 namespace sesame::controller::api {
@@ -36,12 +36,12 @@ class StdinQueue {
   void Close();
 
  private:
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<std::string> input_;  // GUARDED_BY(mu_)
-  size_t pending_ = 0;             // GUARDED_BY(mu_): bytes in input_
-  bool ended_ = false;             // GUARDED_BY(mu_)
-  bool closed_ = false;            // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::condition_variable_any wake_;
+  std::deque<std::string> input_ GUARDED_BY(mu_);
+  size_t pending_ GUARDED_BY(mu_) = 0;  // bytes in input_
+  bool ended_ GUARDED_BY(mu_) = false;
+  bool closed_ GUARDED_BY(mu_) = false;
 };
 
 class StdinQueues {
@@ -81,8 +81,8 @@ class StdinQueues {
     std::string owner;
     std::shared_ptr<StdinQueue> queue;
   };
-  std::mutex mu_;
-  std::map<std::string, Entry> open_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, Entry> open_ GUARDED_BY(mu_);
 };
 
 }  // namespace sesame::controller::api

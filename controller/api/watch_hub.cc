@@ -33,7 +33,7 @@ WatchHub::WatchHub(store::Store& store, size_t window) : store_(store), window_(
 
 WatchHub::~WatchHub() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   store_.WakeWaiters();
@@ -44,12 +44,12 @@ void WatchHub::Run() {
   uint64_t seq = store_.ChangeSequence();
   int64_t last;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     last = last_;
   }
   while (true) {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (stopping_) return;
     }
     auto changes = store_.ChangesSince(last, kPage);
@@ -57,7 +57,7 @@ void WatchHub::Run() {
       // Fell behind the log (it cannot, short of a stall): start over at
       // the current version; watchers behind it read the log themselves.
       auto rv = store_.CurrentResourceVersion();
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       lines_.clear();
       base_ = last_ = last = rv.ok() ? *rv : last;
       continue;
@@ -68,7 +68,7 @@ void WatchHub::Run() {
       for (const auto& c : *changes) encoded.push_back(MakeWatchLine(c));  // outside the lock
       last = changes->back().resource_version;
       {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         for (auto& l : encoded) lines_.push_back(std::move(l));
         last_ = last;
         while (lines_.size() > window_) {
@@ -100,7 +100,7 @@ Status WatchHub::Follow(const store::ListOptions& options, int64_t from,
                         const std::function<bool(const WatchLine&)>& send,
                         const std::function<bool()>& alive) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!started_) {
       started_ = true;
       // The window starts at the current version: nothing older is kept.
@@ -118,14 +118,17 @@ Status WatchHub::Follow(const store::ListOptions& options, int64_t from,
     batch.clear();
     bool in_window;
     {
-      std::unique_lock lock(mutex_);
+      MutexLock lock(mutex_);
       int64_t newest = seen;
       in_window = CopyAfter(seen, options, batch, &newest);
       if (in_window && batch.empty()) {
         // Nothing new for this watcher: wait for the hub to grow.
         seen = newest;
         auto wake = std::min(until, last_alive + kAliveCheck);
-        grown_.wait_until(lock, wake, [&] { return stopping_ || last_ > seen; });
+        lock.WaitUntil(grown_, wake, [&] {
+          mutex_.AssertHeld();  // WaitUntil calls this with the lock held
+          return stopping_ || last_ > seen;
+        });
         if (stopping_) return Status::Ok();
       } else if (in_window) {
         seen = newest;
@@ -136,7 +139,7 @@ Status WatchHub::Follow(const store::ListOptions& options, int64_t from,
       auto changes = store_.ChangesSince(seen, kPage);
       if (!changes.ok()) return changes.status();
       if (changes->empty()) {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         seen = std::max(seen, base_);  // nothing of this watcher's before the window
       }
       for (const auto& c : *changes) {

@@ -15,10 +15,10 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "store/store.h"
 
 namespace sesame::controller::api {
@@ -51,26 +51,27 @@ class WatchHub {
   // notice a client that went away (returning false ends the follow).
   Status Follow(const store::ListOptions& options, int64_t from,
                 std::chrono::steady_clock::time_point until,
-                const std::function<bool(const WatchLine&)>& send, const std::function<bool()>& alive);
+                const std::function<bool(const WatchLine&)>& send, const std::function<bool()>& alive)
+      EXCLUDES(mutex_);
 
  private:
   void Run();
   // Lines after `from` that the window holds, when it reaches back that
-  // far (else false). Requires mutex_.
+  // far (else false).
   bool CopyAfter(int64_t from, const store::ListOptions& options, std::vector<WatchLine>& out,
-                 int64_t* newest);
+                 int64_t* newest) REQUIRES(mutex_);
 
   store::Store& store_;
   const size_t window_;
-  std::mutex mutex_;
-  std::condition_variable grown_;
-  std::deque<WatchLine> lines_;  // oldest first; guarded by mutex_
+  Mutex mutex_;
+  std::condition_variable_any grown_;
+  std::deque<WatchLine> lines_ GUARDED_BY(mutex_);  // oldest first
   // Every change with base_ < resourceVersion <= last_ is in lines_.
-  int64_t base_ = 0;  // guarded by mutex_
-  int64_t last_ = 0;  // guarded by mutex_
-  bool started_ = false;  // guarded by mutex_
-  bool stopping_ = false;  // guarded by mutex_
-  std::thread thread_;
+  int64_t base_ GUARDED_BY(mutex_) = 0;
+  int64_t last_ GUARDED_BY(mutex_) = 0;
+  bool started_ GUARDED_BY(mutex_) = false;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::thread thread_ GUARDED_BY(mutex_);  // started by the first Follow
 };
 
 }  // namespace sesame::controller::api
