@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "cli/git_command.h"
+#include "common/mutex.h"
 #include "specs/manifest.h"
 
 namespace sesame::cli {
@@ -236,27 +237,27 @@ Status GitSync::CheckDrift() {
 }
 
 void GitSync::Start() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] { Loop(); });
 }
 
 void GitSync::Trigger() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   triggered_ = true;
   wake_.notify_all();
 }
 
 void GitSync::Notice(const store::WatchEvent& change) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   changes_.push_back(change);
   wake_.notify_all();
 }
 
 void GitSync::Stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
     wake_.notify_all();
   }
@@ -269,8 +270,11 @@ void GitSync::Loop() {
     std::vector<store::WatchEvent> changes;
     bool fetch = false;
     {
-      std::unique_lock lock(mutex_);
-      wake_.wait_until(lock, next_fetch, [this] { return stopping_ || triggered_ || !changes_.empty(); });
+      MutexLock lock(mutex_);
+      lock.WaitUntil(wake_, next_fetch, [this] {
+        mutex_.AssertHeld();  // WaitUntil calls this with the lock held
+        return stopping_ || triggered_ || !changes_.empty();
+      });
       if (stopping_) return;
       fetch = triggered_ || std::chrono::steady_clock::now() >= next_fetch;
       triggered_ = false;

@@ -17,12 +17,12 @@
 
 #include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "cli/manifest_sync.h"
+#include "common/mutex.h"
 #include "common/status.h"
 #include "common/time.h"
 #include "specs/gitsync.h"
@@ -91,11 +91,11 @@ class GitSync {
   ManifestSync sync_;            // only touched by the loop
   specs::GitSyncStatus status_;  // only touched by the loop
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool triggered_ = false;                  // Guarded by mutex_.
-  bool stopping_ = false;                   // Guarded by mutex_.
-  std::vector<store::WatchEvent> changes_;  // Guarded by mutex_.
+  Mutex mutex_;
+  std::condition_variable_any wake_;
+  bool triggered_ GUARDED_BY(mutex_) = false;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::vector<store::WatchEvent> changes_ GUARDED_BY(mutex_);
   std::thread thread_;
 };
 

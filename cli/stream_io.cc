@@ -68,12 +68,12 @@ void PrefixedOutput::Add(int fd, std::string& pending, std::string_view data) {
     start = nl + 1;
   }
   pending.erase(0, end + 1);
-  std::lock_guard guard(lock_);
+  MutexLock guard(lock_);
   WriteAll(fd, lines);
 }
 
 void PrefixedOutput::Flush() {
-  std::lock_guard guard(lock_);
+  MutexLock guard(lock_);
   if (!out_.empty()) WriteAll(STDOUT_FILENO, prefix_ + out_ + "\n");
   if (!err_.empty()) WriteAll(STDERR_FILENO, prefix_ + err_ + "\n");
   out_.clear();

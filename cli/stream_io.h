@@ -4,9 +4,9 @@
 #include <signal.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "common/mutex.h"
 #include "providers/provider.h"
 
 struct termios;
@@ -22,7 +22,7 @@ providers::Streams TerminalStreams(bool with_stdin);
 // Flush (or the destructor).
 class PrefixedOutput {
  public:
-  PrefixedOutput(std::string prefix, std::mutex& lock) : prefix_(std::move(prefix)), lock_(lock) {}
+  PrefixedOutput(std::string prefix, Mutex& lock) : prefix_(std::move(prefix)), lock_(lock) {}
   ~PrefixedOutput() { Flush(); }
   providers::Streams Streams();
   void Flush();
@@ -30,7 +30,7 @@ class PrefixedOutput {
  private:
   void Add(int fd, std::string& pending, std::string_view data);
   std::string prefix_;
-  std::mutex& lock_;
+  Mutex& lock_;
   std::string out_, err_;
 };
 

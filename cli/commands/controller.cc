@@ -3,13 +3,13 @@
 #include <malloc.h>
 
 #include <memory>
-#include <mutex>
 
 #include "cli/command.h"
 #include "cli/controller_flags.h"
 #include "cli/start_api.h"
 #include "cli/git_sync_controller.h"
 #include "common/logging.h"
+#include "common/mutex.h"
 
 namespace sesame::cli {
 
@@ -30,9 +30,9 @@ int RunController(Context& ctx, const ParsedFlags& flags) {
   if (!flags.Get("token-file").empty()) private_paths.push_back(flags.Get("token-file"));
   auto runtime = ctx.runtime(flags.Get("db"), private_paths);
   if (!runtime.ok()) return ctx.Fail(runtime.status());
-  std::mutex log_mutex;
+  Mutex log_mutex;
   auto log = [&ctx, &log_mutex](const std::string& line) {
-    std::lock_guard lock(log_mutex);
+    MutexLock lock(log_mutex);
     LogInfo(line);  // spdlog: --log-format, --log-level
   };
   options->log = log;

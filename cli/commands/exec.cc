@@ -1,9 +1,9 @@
 // sesame exec NAME... [-i] [-t] -- CMD ARGS...
-#include <mutex>
 
 #include "cli/command.h"
 #include "cli/kinds.h"
 #include "cli/stream_io.h"
+#include "common/mutex.h"
 
 namespace sesame::cli {
 namespace {
@@ -34,7 +34,7 @@ int RunExec(Context& ctx, const ParsedFlags& flags) {
   }
   // In each sandbox in turn, every line naming its sandbox; the exit code
   // is the highest of them (1 for one that could not run).
-  std::mutex lock;
+  Mutex lock;
   int worst = kExitOk;
   for (const auto& name : *names) {
     Result<int> code = kExitOk;

@@ -1,10 +1,10 @@
 // sesame logs NAME... [-f] [--since 5m] [--tail N] [--previous]
-#include <mutex>
 #include <thread>
 
 #include "cli/command.h"
 #include "cli/kinds.h"
 #include "cli/stream_io.h"
+#include "common/mutex.h"
 #include "common/number.h"
 #include "specs/quantity.h"
 
@@ -40,7 +40,7 @@ int RunLogs(Context& ctx, const ParsedFlags& flags) {
   // Several sandboxes: every line names its sandbox. Followed, they are
   // read at once, each on a connection of its own (a server connection
   // carries one request at a time).
-  std::mutex lock;
+  Mutex lock;
   std::vector<Status> results(names->size());
   auto one = [&](size_t i, Client& c) {
     PrefixedOutput output("[sandbox/" + (*names)[i] + "] ", lock);

@@ -15,11 +15,11 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "cli/command.h"
 #include "cli/kinds.h"
+#include "common/mutex.h"
 #include "common/number.h"
 #include "common/thread_group.h"
 #include "common/unique_fd.h"
@@ -153,7 +153,7 @@ int RunPortForward(Context& ctx, const ParsedFlags& flags) {
     listeners.push_back(std::move(listener).value());
   }
   ctx.out.flush();
-  std::mutex client_lock;  // one request at a time on the client's connection
+  Mutex client_lock;  // one request at a time on the client's connection
   ThreadGroup relays;      // one per connection, joined as they end
   for (size_t i = 0; i < pairs.size(); ++i) {
     acceptors.emplace_back([&, i] {
@@ -167,12 +167,12 @@ int RunPortForward(Context& ctx, const ParsedFlags& flags) {
         // reached another way.
         Result<std::string> url = InternalError("unset");
         {
-          std::lock_guard guard(client_lock);
+          MutexLock guard(client_lock);
           url = (*client)->PortUrl(ns, *name, pairs[i].remote);
         }
         auto target = url.ok() ? Connect(*url) : Result<UniqueFd>(url.status());
         if (!target.ok()) {
-          std::lock_guard guard(client_lock);
+          MutexLock guard(client_lock);
           ctx.err << "error: port " << pairs[i].remote << ": " << target.status().message() << "\n";
           ctx.err.flush();
           continue;  // the connection closes

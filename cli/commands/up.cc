@@ -16,6 +16,7 @@
 #include "cli/git_sync_controller.h"
 #include "cli/printer.h"
 #include "cli/template_lookup.h"
+#include "common/mutex.h"
 
 namespace sesame::cli {
 namespace {
@@ -96,12 +97,12 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   auto client = ctx.client();
   if (!client.ok()) return ctx.Fail(client.status());
 
-  std::vector<std::string> recent;
-  std::mutex recent_mutex;
+  Guarded<std::vector<std::string>> recent;
   auto remember = [&](const std::string& line) {
-    std::lock_guard lock(recent_mutex);
-    recent.push_back(line);
-    if (recent.size() > 8) recent.erase(recent.begin());
+    recent.With([&](auto& lines) {
+      lines.push_back(line);
+      if (lines.size() > 8) lines.erase(lines.begin());
+    });
   };
   // Shown in the live view (which prints each line once when stdout is not
   // a terminal); warnings also go to the log on stderr.
@@ -150,13 +151,12 @@ int RunUp(Context& ctx, const ParsedFlags& flags) {
   while (!stopping) {
     if (sync) sync->Poll();
     if (std::chrono::steady_clock::now() >= next_draw) {
-      std::vector<std::string> lines;
-      {
-        std::lock_guard lock(recent_mutex);
-        lines = recent;
+      std::vector<std::string> lines = recent.With([](auto& kept) {
+        std::vector<std::string> copy = kept;
         // Without a terminal each line is printed once.
-        if (!isatty(STDOUT_FILENO)) recent.clear();
-      }
+        if (!isatty(STDOUT_FILENO)) kept.clear();
+        return copy;
+      });
       view.Refresh(lines);
       next_draw = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     }
