@@ -109,6 +109,9 @@ class SubsetReader {
   // The block mapping key at pos_, if the line has one: with the position
   // of its ':'.
   bool ScanKey(Scalar* key, size_t* colon);
+  // Whether a key from `key_start` to its ':' at `colon` is too long for
+  // this reader (see the definition).
+  bool IsLongKey(size_t key_start, size_t colon) const;
   void Emit(const Scalar& s) { builder_.Scalar(s.mark, s.value, s.kind); }
 
   Line NextContentLine();
@@ -238,6 +241,15 @@ void SubsetReader::ParseBlockNode(int parent_indent, bool multiline_flow) {
   ParseInlineValue(false);
 }
 
+// YAML limits implicit keys, in block and flow mappings alike, to 1024
+// characters up to their ':'; yaml-cpp then no longer sees the key and
+// reports an error. Keys anywhere near that long are left to yaml-cpp, with
+// a margin, so that the two readers never disagree on where the limit is.
+bool SubsetReader::IsLongKey(size_t key_start, size_t colon) const {
+  constexpr size_t kLongKey = 1000;
+  return colon - key_start >= kLongKey;
+}
+
 bool SubsetReader::ScanKey(Scalar* key, size_t* colon) {
   char c = text_[pos_];
   if (c == '[' || c == '{' || IsSequenceEntry(pos_)) return false;
@@ -245,8 +257,7 @@ bool SubsetReader::ScanKey(Scalar* key, size_t* colon) {
   size_t p = key->end;
   while (Peek(p) == ' ') ++p;
   if (Peek(p) != ':' || !(Peek(p + 1) == ' ' || IsLineEnd(p + 1))) return false;
-  // YAML limits implicit keys to 1024 characters: leave longer ones to yaml-cpp.
-  if (key->end - pos_ > 1024) Fail();
+  if (IsLongKey(pos_, p)) Fail();
   *colon = p;
   return true;
 }
@@ -390,11 +401,13 @@ void SubsetReader::ParseFlowMapping(bool multiline) {
     return builder_.End();
   }
   for (;;) {
+    size_t key_start = pos_;
     Scalar key = ScanScalar(pos_, true);
     Emit(key);
     pos_ = key.end;
     while (Peek(pos_) == ' ') ++pos_;
     if (Peek(pos_) != ':') Fail();
+    if (IsLongKey(key_start, pos_)) Fail();
     ++pos_;
     // After a plain key, ':' needs a space; "a":1 is JSON, and fine.
     if (key.kind != Kind::kString && Peek(pos_) != ' ') Fail();

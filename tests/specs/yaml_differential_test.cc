@@ -70,5 +70,18 @@ TEST(YamlDifferentialTest, EdgesOfTheSubset) {
   }
 }
 
+// YAML's 1024-character limit on implicit keys, in block and flow mappings
+// (the flow case was found by fuzz_yaml_readers: the subset reader read a
+// 1,030-character flow key that yaml-cpp refuses).
+TEST(YamlDifferentialTest, KeysAroundTheImplicitKeyLimit) {
+  for (size_t length : {990u, 1000u, 1023u, 1024u, 1025u, 1030u}) {
+    std::string key(length, 'k');
+    for (const std::string& text : {key + ": v\n", "a: {" + key + ": v}\n", "a: [1, {" + key + ": v}]\n",
+                                    "a: {" + key + "   : v}\n"}) {
+      EXPECT_EQ(CompareYamlReaders(text), std::nullopt) << length << ": " << text.substr(0, 8);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sesame::specs::testing
