@@ -72,13 +72,15 @@ EventWatcher::EventWatcher(const std::string& socket_path, std::string owner)
     : client_(socket_path, Millis(10000)), owner_(std::move(owner)) {}
 
 EventWatcher::~EventWatcher() {
-  stopping_ = true;
-  wake_.notify_all();
   std::thread thread;
   {
+    // Set under the lock: a waiter between its check of stopping_ and its
+    // wait would otherwise miss the notification and sleep out its delay.
     MutexLock lock(mutex_);
+    stopping_ = true;
     thread = std::move(thread_);
   }
+  wake_.notify_all();
   if (thread.joinable()) thread.join();
 }
 
