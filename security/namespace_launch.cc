@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -94,6 +95,23 @@ void SetCommandLine(const char* title) {
   std::strncpy(start, title, size - 1);
 }
 
+// Async-signal-safe: empties the inheritable and ambient capability sets.
+// A process that leaves root drops its permitted and effective sets, but
+// the inheritable set stays as its launcher left it (bubblewrap fills it
+// with the capabilities it was asked to keep for the helper). It cannot be
+// used once bounding and permitted sets are empty and no_new_privs is set,
+// yet no process of a sandbox should carry any. Lowering the set needs no
+// privilege. 0 or an errno.
+int ClearInheritableCapabilities() {
+  ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (::syscall(SYS_capget, &header, data) != 0) return errno;
+  data[0].inheritable = data[1].inheritable = 0;
+  if (::syscall(SYS_capset, &header, data) != 0) return errno;
+  return 0;
+}
+
 int ExitCode(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -109,6 +127,7 @@ int ExitCode(int status) {
     ForwardToAll(SIGKILL);
     ::_exit(126);
   }
+  (void)ClearInheritableCapabilities();
   // The uid change cleared the parent-death signal: the sandbox still dies
   // with its parent (the supervisor, or bwrap).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -168,6 +187,7 @@ int ApplyWorkerPlan(const WorkerPlan& plan, int control_fd, const char** what) {
   const SandboxIdentity& id = plan.identity;
   if (::setresgid(id.gid, id.gid, id.gid) != 0) return *what = "setresgid", errno;
   if (::setresuid(id.uid, id.uid, id.uid) != 0) return *what = "setresuid", errno;
+  if (int e = ClearInheritableCapabilities(); e != 0) return *what = "clearing the inheritable capabilities", e;
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return *what = "no_new_privs", errno;
   if (int e = RestrictSelf(ruleset); e != 0) return *what = "landlock", e;
   int listener = InstallFilter(plan.seccomp);
