@@ -10,6 +10,7 @@
 
 #include "cli/git_command.h"
 #include "common/mutex.h"
+#include "specs/gitsync.h"
 #include "specs/manifest.h"
 
 namespace sesame::cli {
@@ -173,7 +174,7 @@ void GitSync::Record(const specs::GitSyncStatus& s) {
 }
 
 void GitSync::OnDrift(const specs::GitSyncStatus& s, bool record) {
-  Event(true, "OutOfSync", specs::DescribeOutOfSync(s.out_of_sync));
+  Event(true, specs::kSyncOutOfSync, specs::DescribeOutOfSync(s.out_of_sync));
   // Recorded before any healing, so that a watcher of the object sees it.
   if (record) Record(s);
 }
@@ -183,7 +184,7 @@ Status GitSync::Fail(specs::GitSyncStatus& s, const Status& error) {
   s.message = error.message();
   s.failures++;
   report_("sync " + key_.name + " failed (nothing changed): " + s.message);
-  if (s.failures == 1) Event(true, "SyncFailed", s.message);
+  if (s.failures == 1) Event(true, specs::kSyncFailedReason, s.message);
   status_ = s;
   Record(s);
   return error;
@@ -202,7 +203,7 @@ Status GitSync::SyncOnce() {
     if (!applied.ok()) return Fail(s, applied);
     if (*head != status_.revision) {
       report_("sync " + key_.name + " applied " + head->substr(0, 12));
-      Event(false, "Synced", "applied " + head->substr(0, 12));
+      Event(false, specs::kSyncSynced, "applied " + head->substr(0, 12));
     }
     s.revision = *head;
   } else {

@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "specs/codec.h"
+#include "specs/gitsync.h"
 #include "specs/object_json.h"
+#include "specs/status_vocabulary.h"
 
 namespace sesame::cli {
 
@@ -99,7 +101,7 @@ Result<std::vector<specs::OutOfSyncObject>> ManifestSync::FindDrift() {
   for (const auto& o : desired_) {
     auto got = store_.Get(specs::KeyOf(o));
     if (got.ok() && got->metadata.deletion_timestamp) {
-      drift.push_back({o.kind, o.metadata.namespace_, o.metadata.name, "Deleting", {}});
+      drift.push_back({o.kind, o.metadata.namespace_, o.metadata.name, specs::kDriftDeleting, {}});
       continue;
     }
     if (got.ok()) live[specs::KeyOf(o)] = *got;
@@ -115,10 +117,10 @@ Result<std::vector<specs::OutOfSyncObject>> ManifestSync::FindDrift() {
     specs::OutOfSyncObject item{o.key.kind, o.key.namespace_, o.key.name, "", {}};
     switch (o.action) {
       case store::ApplyAction::kUnchanged: continue;
-      case store::ApplyAction::kCreated: item.reason = "Missing"; break;
-      case store::ApplyAction::kPruned: item.reason = "Extra"; break;
+      case store::ApplyAction::kCreated: item.reason = specs::kDriftMissing; break;
+      case store::ApplyAction::kPruned: item.reason = specs::kDriftExtra; break;
       case store::ApplyAction::kConfigured:
-        item.reason = "Modified";
+        item.reason = specs::kDriftModified;
         if (live.count(o.key)) item.fields = ChangedFields(live[o.key], o.object);
         break;
     }
@@ -150,7 +152,7 @@ Status ManifestSync::CheckDrift(specs::GitSyncStatus* status,
   // Objects being deleted stay out of sync until they are gone.
   std::vector<specs::OutOfSyncObject> left;
   for (const auto& o : *drift) {
-    if (o.reason == "Deleting") left.push_back(o);
+    if (o.reason == specs::kDriftDeleting) left.push_back(o);
   }
   status->out_of_sync = left;
   status->phase = left.empty() ? specs::kSyncSynced : specs::kSyncOutOfSync;
@@ -178,7 +180,7 @@ bool ManifestSync::ConcernsHealth(const store::WatchEvent& change) const {
 }
 
 std::string ManifestSync::Health() {
-  if (!has_source_) return "Unknown";
+  if (!has_source_) return specs::kSyncHealthUnknown;
   bool progressing = false;
   for (const auto& o : desired_) {
     if (o.kind != specs::kKindSandbox) continue;
@@ -189,12 +191,12 @@ std::string ManifestSync::Health() {
     }
     auto status = specs::DecodeSandboxStatus(live->status);
     if (!status.ok()) continue;
-    if (status->phase == specs::Phase::kFailed) return "Degraded";
-    const specs::Condition* ready = status->FindCondition("Ready");
+    if (status->phase == specs::Phase::kFailed) return specs::kSyncDegraded;
+    const specs::Condition* ready = status->FindCondition(specs::ConditionType::kReady);
     bool done = status->phase == specs::Phase::kSucceeded || status->phase == specs::Phase::kSuspended;
-    if (!done && (ready == nullptr || ready->status != "True")) progressing = true;
+    if (!done && (ready == nullptr || ready->status != specs::kConditionTrue)) progressing = true;
   }
-  return progressing ? "Progressing" : "Healthy";
+  return progressing ? specs::kSyncProgressing : specs::kSyncHealthy;
 }
 
 }  // namespace sesame::cli

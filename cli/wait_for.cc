@@ -69,7 +69,8 @@ class Waiting {
       Finish(it, Status::Ok());
       return;
     }
-    bool wants_ready = condition_.condition == "Ready" && condition_.status == "True";
+    bool wants_ready = condition_.condition == specs::ToString(specs::ConditionType::kReady) &&
+                       condition_.status == specs::kConditionTrue;
     if (it->second.suspended && it->second.observed && wants_ready) {
       Finish(it, TerminalError(DisplayName(key) + " is suspended (spec.suspend: true), so it will not become "
                                "Ready; `sesame resume " + key.name + "` starts it again"));

@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "cli/client.h"
+#include "specs/status_vocabulary.h"
 
 namespace sesame::cli {
 
 struct WaitCondition {
   bool for_delete = false;
-  std::string condition = "Ready";  // a condition type
-  std::string status = "True";
+  std::string condition = specs::ToString(specs::ConditionType::kReady);  // a condition type
+  std::string status = specs::kConditionTrue;
 };
 
 // "condition=Ready", "condition=Ready=False", "delete".

@@ -62,6 +62,10 @@ struct SecurityReport {
 
 // Progress of the runtimes and dependency installs of a sandbox with
 // runtimes.mise: auto, for the RuntimeReady condition.
+// The phases of RuntimeReport the controller tells apart.
+inline constexpr char kRuntimeReady[] = "Ready";
+inline constexpr char kRuntimeFailed[] = "Failed";
+
 struct RuntimeReport {
   // Detecting | Installing | InstallingDependencies | Ready | Failed
   std::string phase;
@@ -71,7 +75,7 @@ struct RuntimeReport {
   // What is being installed; for Failed the failing command and the last
   // lines of its output.
   std::string message;
-  bool ready() const { return phase == "Ready"; }
+  bool ready() const { return phase == kRuntimeReady; }
 };
 
 enum class ResourceState {

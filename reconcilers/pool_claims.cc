@@ -5,6 +5,7 @@
 #include "specs/codec.h"
 #include "specs/pool.h"
 #include "specs/quota_usage.h"
+#include "specs/status_vocabulary.h"
 
 namespace sesame::reconcilers {
 
@@ -59,7 +60,7 @@ void RecordClaimEvent(store::Store& store, const specs::Object& object,
                       const specs::SandboxStatus& status, Time now) {
   const specs::Condition* claimed = status.FindCondition(specs::kClaimedCondition);
   if (claimed == nullptr) return;
-  RecordObjectEvent(store, object, claimed->status != "True", claimed->reason, claimed->message, now);
+  RecordObjectEvent(store, object, claimed->status != specs::kConditionTrue, claimed->reason, claimed->message, now);
 }
 
 Result<bool> ClaimedUids::OwnedByAnotherKey(const std::string& uid) {

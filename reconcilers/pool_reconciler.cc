@@ -7,6 +7,7 @@
 #include "reconcilers/status.h"
 #include "specs/codec.h"
 #include "specs/pool.h"
+#include "specs/status_vocabulary.h"
 
 namespace sesame::reconcilers {
 
@@ -25,7 +26,8 @@ bool HasAnyCondition(const specs::Object& o, const char* type) {
 }
 
 bool Ready(const specs::Object& o) {
-  return HasCondition(o, "Ready", "True") && !HasCondition(o, "RuntimeReady", "False");
+  return HasCondition(o, specs::ToString(specs::ConditionType::kReady), specs::kConditionTrue) &&
+         !HasCondition(o, specs::ToString(specs::ConditionType::kRuntimeReady), specs::kConditionFalse);
 }
 
 // POOL-xxxxxxxx: random, so that a name freed by a claim is not reused for
@@ -115,7 +117,7 @@ ReconcileOutcome PoolReconciler::ReconcilePool(const specs::ObjectKey& key) {
   if (!spec.ok()) return {Status(Code::kTerminal, spec.status().message()), std::nullopt};
   CountClaims(key, claiming);
   int64_t claimed = std::count_if(claiming.begin(), claiming.end(), [](const specs::Object& o) {
-    return !o.metadata.deletion_timestamp && HasCondition(o, specs::kClaimedCondition, "True");
+    return !o.metadata.deletion_timestamp && HasCondition(o, specs::kClaimedCondition, specs::kConditionTrue);
   });
 
   // Warm sandboxes of an older template go; the rest are kept up to the
@@ -152,10 +154,10 @@ ReconcileOutcome PoolReconciler::ReconcilePool(const specs::ObjectKey& key) {
     ++created;
   }
   if (created > 0) {
-    RecordEvent(*pool, false, "Filling", "created " + std::to_string(created) + " warm sandbox" +
+    RecordEvent(*pool, false, specs::kPoolFilling, "created " + std::to_string(created) + " warm sandbox" +
                                              (created == 1 ? "" : "es"));
   }
-  if (!refused.empty()) RecordEvent(*pool, true, "QuotaExceeded", refused);
+  if (!refused.empty()) RecordEvent(*pool, true, specs::kQuotaExceeded, refused);
 
   int64_t ready = std::count_if(good.begin(), good.end(), Ready);
   auto old_status = specs::DecodePoolStatus(pool->status);
@@ -167,13 +169,15 @@ ReconcileOutcome PoolReconciler::ReconcilePool(const specs::ObjectKey& key) {
   int64_t gen = pool->metadata.generation;
   std::string count = std::to_string(ready) + " of " + std::to_string(want) + " warm sandboxes ready";
   SetCondition(status.conditions,
-               {"Ready", ready >= want ? "True" : "False", ready >= want ? "Filled" : "Filling", count,
+               {specs::ToString(specs::ConditionType::kReady), specs::ConditionStatus(ready >= want),
+                ready >= want ? specs::kPoolFilled : specs::kPoolFilling, count,
                 std::nullopt, gen},
                now);
   if (refused.empty()) {
-    std::erase_if(status.conditions, [](const specs::Condition& c) { return c.type == "QuotaExceeded"; });
+    std::erase_if(status.conditions, [](const specs::Condition& c) { return c.type == specs::kQuotaExceeded; });
   } else {
-    SetCondition(status.conditions, {"QuotaExceeded", "True", "QuotaExceeded", refused, std::nullopt, gen}, now);
+    SetCondition(status.conditions,
+                 {specs::kQuotaExceeded, specs::kConditionTrue, specs::kQuotaExceeded, refused, std::nullopt, gen}, now);
   }
   {
     MutexLock lock(mutex_);
@@ -199,8 +203,8 @@ std::optional<Millis> PoolReconciler::RefillDeferral(const specs::ObjectKey& poo
                                                      const std::vector<specs::Object>& claiming) {
   // Claimed in the store, but no reconcile has written its status yet.
   bool starting = std::any_of(claiming.begin(), claiming.end(), [](const specs::Object& o) {
-    return !o.metadata.deletion_timestamp && HasCondition(o, specs::kClaimedCondition, "True") &&
-           !HasAnyCondition(o, "Ready");
+    return !o.metadata.deletion_timestamp && HasCondition(o, specs::kClaimedCondition, specs::kConditionTrue) &&
+           !HasAnyCondition(o, specs::ToString(specs::ConditionType::kReady));
   });
   MutexLock lock(mutex_);
   if (!starting) {
@@ -226,8 +230,8 @@ void PoolReconciler::CountClaims(const specs::ObjectKey& pool, const std::vector
     for (const auto& o : claiming) {
       present.insert(o.metadata.uid);
       if (seen.count(o.metadata.uid)) continue;
-      bool claimed = HasCondition(o, specs::kClaimedCondition, "True");
-      if (!claimed && !HasCondition(o, specs::kClaimedCondition, "False")) continue;
+      bool claimed = HasCondition(o, specs::kClaimedCondition, specs::kConditionTrue);
+      if (!claimed && !HasCondition(o, specs::kClaimedCondition, specs::kConditionFalse)) continue;
       seen.insert(o.metadata.uid);
       fresh.emplace_back(o.metadata.uid, claimed);
     }

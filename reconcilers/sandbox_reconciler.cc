@@ -175,7 +175,7 @@ ReconcileOutcome SandboxReconciler::ReconcileObject(const specs::Object& object)
       RecordEvent(object, false, ctx.action.ReasonText(), EventMessage(ctx));
     } else {
       RecordEvent(object, true,
-                  ctx.result.reason().empty() ? std::string(ToString(ctx.action.type)) + "Failed"
+                  ctx.result.reason().empty() ? std::string(ToString(ctx.action.type)) + specs::ToString(specs::Reason::kFailed)
                                               : ctx.result.reason(),
                   ctx.result.message());
     }
@@ -210,8 +210,9 @@ void SandboxReconciler::RecordRuntimeEvent(const specs::Object& object, const Co
   const providers::RuntimeReport& r = *ctx.observed->runtime;
   const specs::Condition* before = ctx.sandbox.status.FindCondition(specs::ConditionType::kRuntimeReady);
   if (before && before->reason == r.reason && before->message == r.message) return;
-  std::string reason = r.reason == "Ready" || r.reason == "Failed" ? "Runtime" + r.reason : r.reason;
-  RecordEvent(object, r.phase == "Failed", reason, r.message);
+  bool plain = r.reason == providers::kRuntimeReady || r.reason == providers::kRuntimeFailed;
+  std::string reason = plain ? "Runtime" + r.reason : r.reason;
+  RecordEvent(object, r.phase == providers::kRuntimeFailed, reason, r.message);
 }
 
 namespace {

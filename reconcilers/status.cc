@@ -89,7 +89,7 @@ Derived Derive(const StatusInput& in) {
       phase = retrying ? Phase::kPending : Phase::kFailed;
     }
     std::string reason = in.result.reason().empty()
-                             ? ToString(in.action->type) + std::string("Failed")
+                             ? std::string(ToString(in.action->type)) + ToString(Reason::kFailed)
                              : in.result.reason();
     return {phase, false, reason, in.result.message()};
   }

@@ -30,6 +30,18 @@ inline constexpr char kSyncRequestedAnnotation[] = "sesame.dev/sync-requested-at
 inline constexpr char kSyncSynced[] = "Synced";
 inline constexpr char kSyncOutOfSync[] = "OutOfSync";
 inline constexpr char kSyncFailed[] = "Failed";
+// Health of the sandboxes a sync applied (GitSyncStatus::health).
+inline constexpr char kSyncHealthy[] = "Healthy";
+inline constexpr char kSyncProgressing[] = "Progressing";
+inline constexpr char kSyncDegraded[] = "Degraded";
+inline constexpr char kSyncHealthUnknown[] = "Unknown";
+// Why an object is out of sync (OutOfSyncObject::reason).
+inline constexpr char kDriftMissing[] = "Missing";
+inline constexpr char kDriftModified[] = "Modified";
+inline constexpr char kDriftExtra[] = "Extra";
+inline constexpr char kDriftDeleting[] = "Deleting";
+// Reasons of a sync's events.
+inline constexpr char kSyncFailedReason[] = "SyncFailed";
 
 struct GitSyncSpec {
   std::string repo;  // a URL git understands, or a local path

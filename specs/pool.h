@@ -35,6 +35,12 @@ inline constexpr char kPoolTemplateAnnotation[] = "sesame.dev/pool-template";
 // The condition a Sandbox with poolRef carries: True (reason Claimed) when
 // it took a warm sandbox, False (reason PoolEmpty) when it was created cold.
 inline constexpr char kClaimedCondition[] = "Claimed";
+// A pool's conditions: Ready (reason Filled, or Filling while warm
+// sandboxes are missing), and QuotaExceeded (reason QuotaExceeded) while a
+// quota refuses some.
+inline constexpr char kPoolFilled[] = "Filled";
+inline constexpr char kPoolFilling[] = "Filling";
+inline constexpr char kQuotaExceeded[] = "QuotaExceeded";
 
 struct SandboxPoolSpec {
   int64_t replicas = 0;

@@ -72,7 +72,10 @@ std::optional<Phase> ParsePhase(std::string_view text);
 std::optional<ConditionType> ParseConditionType(std::string_view text);
 std::optional<Reason> ParseReason(std::string_view text);
 
-// "True" / "False", a condition's status.
-inline const char* ConditionStatus(bool b) { return b ? "True" : "False"; }
+// A condition's status.
+inline constexpr char kConditionTrue[] = "True";
+inline constexpr char kConditionFalse[] = "False";
+inline constexpr char kConditionUnknown[] = "Unknown";
+inline const char* ConditionStatus(bool b) { return b ? kConditionTrue : kConditionFalse; }
 
 }  // namespace sesame::specs

@@ -15,6 +15,7 @@
 #include "specs/gitsync.h"
 #include "specs/manifest.h"
 #include "specs/pool.h"
+#include "specs/status_vocabulary.h"
 
 namespace sesame::controller::api {
 
@@ -489,7 +490,7 @@ std::vector<std::pair<LabelValues, double>> ApiHandlers::SandboxCounts() {
     auto status = specs::DecodeSandboxStatus(o.status);
     std::string phase = o.metadata.deletion_timestamp ? specs::ToString(specs::Phase::kTerminating)
                         : status.ok()                ? specs::ToString(status->phase)
-                                                     : "Unknown";
+                                                     : specs::kConditionUnknown;
     std::string provider = status.ok() && status->provider_ref ? status->provider_ref->provider : "";
     if (provider.empty()) {
       // Not created yet: the provider the spec (or its template) names.

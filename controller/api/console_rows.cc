@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "specs/status_vocabulary.h"
+
 namespace sesame::controller::api {
 namespace {
 
@@ -40,8 +42,9 @@ void AppendConsoleRow(std::string_view object_json, std::string& out) {
   if (auto provider = ref.find("provider"); provider != ref.end()) s["providerRef"] = {{"provider", *provider}};
   if (auto conditions = status.find("conditions"); conditions != status.end() && conditions->is_array()) {
     for (const json& c : *conditions) {
-      if (c.is_object() && c.value("type", "") == "Ready") {
-        s["conditions"] = json::array({{{"type", "Ready"}, {"status", c.value("status", "Unknown")}}});
+      const char* ready = specs::ToString(specs::ConditionType::kReady);
+      if (c.is_object() && c.value("type", "") == ready) {
+        s["conditions"] = json::array({{{"type", ready}, {"status", c.value("status", specs::kConditionUnknown)}}});
       }
     }
   }

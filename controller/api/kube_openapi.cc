@@ -8,6 +8,7 @@
 #include "controller/api/kube_internal.h"
 #include "controller/api/openapi_v2_protobuf.h"
 #include "specs/json_schema.h"
+#include "specs/status_vocabulary.h"
 
 namespace sesame::controller::api {
 
@@ -22,7 +23,7 @@ json SandboxStatusSchema() {
   json condition = {{"type", "object"},
                     {"properties",
                      {{"type", {{"type", "string"}, {"description", "Ready, Provisioned, RuntimeReady, SecurityEnforced or Expired."}}},
-                      {"status", {{"type", "string"}, {"enum", {"True", "False", "Unknown"}}}},
+                      {"status", {{"type", "string"}, {"enum", {specs::kConditionTrue, specs::kConditionFalse, specs::kConditionUnknown}}}},
                       {"reason", {{"type", "string"}}},
                       {"message", {{"type", "string"}}},
                       {"lastTransitionTime", {{"type", "string"}, {"format", "date-time"}}},
