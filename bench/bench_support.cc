@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/mutex.h"
 #include "specs/manifest.h"
 
 namespace sesame::bench {
@@ -55,7 +56,7 @@ std::string FormatSummary(const Summary& s, const char* unit) {
 namespace {
 
 // The live TempHome, for the signal thread.
-std::mutex g_home_mutex;
+Mutex g_home_mutex;
 std::string g_home;
 
 // With read(2): a /proc file of a process that exits meanwhile fails with
@@ -113,7 +114,7 @@ void HandleTerminationSignals() {
     std::thread([set] {
       int sig = 0;
       sigwait(&set, &sig);
-      std::lock_guard lock(g_home_mutex);
+      MutexLock lock(g_home_mutex);
       if (!g_home.empty()) CleanUp(g_home);
       std::fprintf(stderr, "interrupted: cleaned up\n");
       _exit(130);
@@ -129,12 +130,12 @@ TempHome::TempHome() {
   path_ = tmpl;
   ::setenv("SESAME_HOME", path_.c_str(), 1);
   HandleTerminationSignals();
-  std::lock_guard lock(g_home_mutex);
+  MutexLock lock(g_home_mutex);
   g_home = path_;
 }
 
 TempHome::~TempHome() {
-  std::lock_guard lock(g_home_mutex);
+  MutexLock lock(g_home_mutex);
   CleanUp(path_);
   g_home.clear();
 }

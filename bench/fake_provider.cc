@@ -1,9 +1,10 @@
 #include "bench/fake_provider.h"
+#include "common/mutex.h"
 
 namespace sesame::bench {
 
 size_t FakeProvider::size() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return resources_.size();
 }
 
@@ -14,7 +15,7 @@ providers::Capabilities FakeProvider::capabilities() const {
 }
 
 Result<providers::Observed> FakeProvider::Create(const providers::SandboxRequest& request) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(request.uid);
   if (it != resources_.end()) return it->second;  // adopt, as the contract asks
   providers::Observed o;
@@ -30,21 +31,21 @@ Result<providers::Observed> FakeProvider::Create(const providers::SandboxRequest
 }
 
 Result<std::optional<providers::Observed>> FakeProvider::Observe(const std::string& uid) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(uid);
   if (it == resources_.end()) return std::optional<providers::Observed>();
   return std::optional<providers::Observed>(it->second);
 }
 
 Result<std::vector<providers::Observed>> FakeProvider::ListOwned() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<providers::Observed> all;
   for (const auto& [uid, o] : resources_) all.push_back(o);
   return all;
 }
 
 Status FakeProvider::Update(const providers::Observed& current, const providers::SandboxRequest& request) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(current.uid);
   if (it == resources_.end()) return NotFoundError("no fake resource " + current.uid);
   it->second.field_hashes = request.field_hashes;
@@ -52,7 +53,7 @@ Status FakeProvider::Update(const providers::Observed& current, const providers:
 }
 
 Status FakeProvider::Delete(const providers::Observed& current) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   resources_.erase(current.uid);
   return Status::Ok();
 }

@@ -11,9 +11,9 @@
 // Thread-safe.
 
 #include <map>
-#include <mutex>
 #include <string>
 
+#include "common/mutex.h"
 #include "providers/provider.h"
 
 namespace sesame::bench {
@@ -56,9 +56,9 @@ class FakeProvider final : public providers::Provider {
   static Status Unsupported() { return UnsupportedError("the benchmark's fake provider cannot do this"); }
 
   const std::string name_;
-  std::mutex mutex_;
-  std::map<std::string, providers::Observed> resources_;  // by uid; Guarded by mutex_.
-  int64_t next_id_ = 1;                                   // Guarded by mutex_.
+  Mutex mutex_;
+  std::map<std::string, providers::Observed> resources_ GUARDED_BY(mutex_);  // by uid
+  int64_t next_id_ GUARDED_BY(mutex_) = 1;
 };
 
 }  // namespace sesame::bench

@@ -1,5 +1,6 @@
 #include "bench/ready_watcher.h"
 
+#include "common/mutex.h"
 #include "specs/codec.h"
 
 namespace sesame::bench {
@@ -7,8 +8,8 @@ namespace sesame::bench {
 bool StatusIsReady(const std::string& status_json) {
   auto status = specs::DecodeSandboxStatus(status_json);
   if (!status.ok()) return false;
-  const specs::Condition* ready = status->FindCondition("Ready");
-  return ready != nullptr && ready->status == "True";
+  const specs::Condition* ready = status->FindCondition(specs::ConditionType::kReady);
+  return ready != nullptr && ready->status == specs::kConditionTrue;
 }
 
 Result<std::unique_ptr<ReadyWatcher>> ReadyWatcher::Start(const std::string& db_path,
@@ -67,9 +68,9 @@ void ReadyWatcher::ReadChanges(TimePoint now) {
 void ReadyWatcher::Note(const store::Object& object, TimePoint now) {
   auto status = specs::DecodeSandboxStatus(object.status);
   if (!status.ok()) return;
-  const specs::Condition* ready = status->FindCondition("Ready");
-  std::lock_guard lock(mutex_);
-  if (ready != nullptr && ready->status == "True") {
+  const specs::Condition* ready = status->FindCondition(specs::ConditionType::kReady);
+  MutexLock lock(mutex_);
+  if (ready != nullptr && ready->status == specs::kConditionTrue) {
     if (ready_.emplace(specs::KeyOf(object), now).second) changed_.notify_all();
   } else if (status->phase == specs::Phase::kFailed) {
     failed_.emplace(specs::KeyOf(object), ready != nullptr ? ready->message : "");
@@ -77,10 +78,12 @@ void ReadyWatcher::Note(const store::Object& object, TimePoint now) {
   }
 }
 
-Result<bool> ReadyWatcher::WaitFor(std::unique_lock<std::mutex>& lock,
-                                   std::chrono::milliseconds timeout,
+Result<bool> ReadyWatcher::WaitFor(MutexLock& lock, std::chrono::milliseconds timeout,
                                    const std::function<bool()>& done) {
-  bool finished = changed_.wait_for(lock, timeout, [&] { return done() || !failed_.empty(); });
+  bool finished = lock.WaitFor(changed_, timeout, [&] {
+    mutex_.AssertHeld();
+    return done() || !failed_.empty();
+  });
   if (!failed_.empty()) {
     const auto& [key, message] = *failed_.begin();
     return UnavailableError(key.ToString() + " failed: " + message);
@@ -90,16 +93,22 @@ Result<bool> ReadyWatcher::WaitFor(std::unique_lock<std::mutex>& lock,
 
 Result<ReadyWatcher::TimePoint> ReadyWatcher::WaitReady(const store::ObjectKey& key,
                                                         std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  auto done = WaitFor(lock, timeout, [&] { return ready_.contains(key); });
+  MutexLock lock(mutex_);
+  auto done = WaitFor(lock, timeout, [&] {
+    mutex_.AssertHeld();
+    return ready_.contains(key);
+  });
   if (!done.ok()) return done.status();
   if (!*done) return UnavailableError(key.ToString() + " did not get Ready in time");
   return ready_.at(key);
 }
 
 Status ReadyWatcher::WaitReadyCount(size_t count, std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  auto done = WaitFor(lock, timeout, [&] { return ready_.size() >= count; });
+  MutexLock lock(mutex_);
+  auto done = WaitFor(lock, timeout, [&] {
+    mutex_.AssertHeld();
+    return ready_.size() >= count;
+  });
   if (!done.ok()) return done.status();
   if (!*done) {
     return UnavailableError("only " + std::to_string(ready_.size()) + " of " + std::to_string(count) +
@@ -109,12 +118,12 @@ Status ReadyWatcher::WaitReadyCount(size_t count, std::chrono::milliseconds time
 }
 
 size_t ReadyWatcher::ReadyCount() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return ready_.size();
 }
 
 std::optional<ReadyWatcher::TimePoint> ReadyWatcher::LastReady() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::optional<TimePoint> last;
   for (const auto& [key, t] : ready_) {
     if (!last || t > *last) last = t;

@@ -14,11 +14,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -55,9 +55,9 @@ class ReadyWatcher {
   void ReadChanges(TimePoint now);
   void Note(const store::Object& object, TimePoint now);
   // Waits until `done` (true) or the timeout (false); an error when a
-  // sandbox has failed. Requires mutex_ held through `lock`.
-  Result<bool> WaitFor(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds timeout,
-                       const std::function<bool()>& done);
+  // sandbox has failed. `lock` holds mutex_.
+  Result<bool> WaitFor(MutexLock& lock, std::chrono::milliseconds timeout, const std::function<bool()>& done)
+      REQUIRES(mutex_);
 
   const std::unique_ptr<store::Store> store_;  // used by the thread only
   const std::chrono::microseconds poll_;
@@ -65,10 +65,10 @@ class ReadyWatcher {
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::map<store::ObjectKey, TimePoint> ready_;     // Guarded by mutex_.
-  std::map<store::ObjectKey, std::string> failed_;  // Ready message; Guarded by mutex_.
+  Mutex mutex_;
+  std::condition_variable_any changed_;
+  std::map<store::ObjectKey, TimePoint> ready_ GUARDED_BY(mutex_);
+  std::map<store::ObjectKey, std::string> failed_ GUARDED_BY(mutex_);  // Ready message
 };
 
 // Whether a stored status (canonical JSON) has the condition Ready=True.

@@ -1,4 +1,5 @@
 #include "bench/timing_provider.h"
+#include "common/mutex.h"
 
 namespace sesame::bench {
 
@@ -7,13 +8,13 @@ Result<providers::Observed> TimingProvider::Create(const providers::SandboxReque
   timing.start = std::chrono::steady_clock::now();
   Result<providers::Observed> created = inner_->Create(request);
   timing.end = std::chrono::steady_clock::now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   creates_.emplace(request.key, timing);
   return created;
 }
 
 std::optional<CreateTiming> TimingProvider::CreateTimingOf(const specs::ObjectKey& key) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = creates_.find(key);
   if (it == creates_.end()) return std::nullopt;
   return it->second;

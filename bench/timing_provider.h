@@ -9,9 +9,9 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 
+#include "common/mutex.h"
 #include "providers/provider.h"
 
 namespace sesame::bench {
@@ -68,8 +68,8 @@ class TimingProvider final : public providers::Provider {
 
  private:
   std::unique_ptr<providers::Provider> inner_;
-  std::mutex mutex_;
-  std::map<specs::ObjectKey, CreateTiming> creates_;  // Guarded by mutex_.
+  Mutex mutex_;
+  std::map<specs::ObjectKey, CreateTiming> creates_ GUARDED_BY(mutex_);
 };
 
 }  // namespace sesame::bench

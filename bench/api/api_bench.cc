@@ -30,7 +30,6 @@
 #include <functional>
 #include <optional>
 #include <map>
-#include <mutex>
 #include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -38,6 +37,7 @@
 
 #include "bench/bench_support.h"
 #include "bench/fake_provider.h"
+#include "common/mutex.h"
 #include "controller/api/api_handlers.h"
 #include "controller/api/api_server.h"
 #include "controller/manager.h"
@@ -130,7 +130,7 @@ bool WatchBurst(int port, store::Store& store, const std::function<void()>& noti
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   int64_t from = *store.CurrentResourceVersion();
-  std::mutex mutex;
+  Mutex mutex;
   std::map<int64_t, SteadyClock::time_point> committed;  // Guarded by mutex.
   std::vector<std::vector<std::pair<int64_t, SteadyClock::time_point>>> received(watchers);
   std::vector<int> duplicates(watchers, 0);
@@ -183,7 +183,7 @@ bool WatchBurst(int port, store::Store& store, const std::function<void()>& noti
     o.metadata.resource_version = 0;
     current = store.Update(o);
     if (current.ok()) {
-      std::lock_guard lock(mutex);
+      MutexLock lock(mutex);
       committed[current->metadata.resource_version] = SteadyClock::now();
     }
   }

@@ -4,7 +4,8 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <mutex>
+
+#include "common/mutex.h"
 
 namespace sesame {
 namespace {
@@ -13,19 +14,22 @@ namespace {
 class Gate {
  public:
   void Wait() {
-    std::unique_lock lock(mutex_);
-    opened_cv_.wait(lock, [&] { return open_; });
+    MutexLock lock(mutex_);
+    lock.Wait(opened_cv_, [&] {
+      mutex_.AssertHeld();
+      return open_;
+    });
   }
   void Open() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     open_ = true;
     opened_cv_.notify_all();
   }
 
  private:
-  std::mutex mutex_;
-  std::condition_variable opened_cv_;
-  bool open_ = false;
+  Mutex mutex_;
+  std::condition_variable_any opened_cv_;
+  bool open_ GUARDED_BY(mutex_) = false;
 };
 
 TEST(ThreadGroupTest, JoinAllWaitsForEveryThread) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/mutex.h"
+
 namespace sesame::conformance {
 
 const std::vector<std::string>& Rows() {
@@ -19,13 +21,13 @@ Matrix& Matrix::Get() {
 }
 
 void Matrix::Set(const std::string& column, const std::string& row, Cell cell) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (std::find(columns_.begin(), columns_.end(), column) == columns_.end()) columns_.push_back(column);
   cells_[column][row] = std::move(cell);
 }
 
 std::string Matrix::Render() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::ostringstream out;
   out << "| |";
   for (const std::string& c : columns_) out << " " << c << " |";

@@ -5,9 +5,10 @@
 // Printed as a Markdown table when the suite ends.
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace sesame::conformance {
 
@@ -29,9 +30,9 @@ class Matrix {
   std::string Render() const;
 
  private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> columns_;                        // guarded by mutex_
-  std::map<std::string, std::map<std::string, Cell>> cells_;  // guarded by mutex_
+  mutable Mutex mutex_;
+  std::vector<std::string> columns_ GUARDED_BY(mutex_);
+  std::map<std::string, std::map<std::string, Cell>> cells_ GUARDED_BY(mutex_);
 };
 
 }  // namespace sesame::conformance

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <thread>
 
 #include "controller/manager.h"

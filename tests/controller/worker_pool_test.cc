@@ -8,10 +8,11 @@
 #include <condition_variable>
 #include <future>
 #include <map>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace sesame::controller {
 namespace {
@@ -25,29 +26,32 @@ class Log {
  public:
   // Records a reconcile of `key`; returns its 1-based attempt number.
   int Record(const std::string& key) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     times_[key].push_back(steady_clock::now());
     cv_.notify_all();
     return static_cast<int>(times_[key].size());
   }
   // Waits until `key` has been reconciled `n` times; false on timeout.
   bool WaitFor(const std::string& key, size_t n) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return cv_.wait_for(lock, kPatience, [&] { return times_[key].size() >= n; });
+    MutexLock lock(mutex_);
+    return lock.WaitFor(cv_, kPatience, [&] {
+      mutex_.AssertHeld();
+      return times_[key].size() >= n;
+    });
   }
   size_t Count(const std::string& key) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     return times_[key].size();
   }
   steady_clock::time_point Time(const std::string& key, size_t i) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     return times_[key].at(i);
   }
 
  private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::map<std::string, std::vector<steady_clock::time_point>> times_;
+  Mutex mutex_;
+  std::condition_variable_any cv_;
+  std::map<std::string, std::vector<steady_clock::time_point>> times_ GUARDED_BY(mutex_);
 };
 
 class WorkerPoolTest : public ::testing::Test {
@@ -64,21 +68,24 @@ class WorkerPoolTest : public ::testing::Test {
   // has been handed to the queue (the observer runs just before that).
   ReconcileObserver Observer() {
     return [this](const std::string& key, const ReconcileResult&) {
-      std::lock_guard<std::mutex> lock(mutex_);
+      MutexLock lock(mutex_);
       ++observed_[key];
       cv_.notify_all();
     };
   }
   bool WaitObserved(const std::string& key, int n) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return cv_.wait_for(lock, kPatience, [&] { return observed_[key] >= n; });
+    MutexLock lock(mutex_);
+    return lock.WaitFor(cv_, kPatience, [&] {
+      mutex_.AssertHeld();
+      return observed_[key] >= n;
+    });
   }
 
   WorkQueue queue_{QuickBackoff()};
   Log log_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::map<std::string, int> observed_;
+  Mutex mutex_;
+  std::condition_variable_any cv_;
+  std::map<std::string, int> observed_ GUARDED_BY(mutex_);
 };
 
 TEST_F(WorkerPoolTest, SuccessReconcilesOnceAndForgets) {

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/mutex.h"
 #include "providers/filesystem/process.h"
 #include "tests/providers/temp_dir.h"
 
@@ -61,18 +62,18 @@ struct Captured {
   std::string out, err;
   Streams streams;
   explicit Captured(std::vector<std::string> input = {}) : input_(std::move(input)) {
-    streams.on_stdout = [this](std::string_view s) { std::lock_guard l(mu_); out += s; };
-    streams.on_stderr = [this](std::string_view s) { std::lock_guard l(mu_); err += s; };
+    streams.on_stdout = [this](std::string_view s) { MutexLock l(mu_); out += s; };
+    streams.on_stderr = [this](std::string_view s) { MutexLock l(mu_); err += s; };
     streams.read_stdin = [this](std::string& chunk) {
       if (next_ == input_.size()) return false;
       chunk = input_[next_++];
       return true;
     };
   }
-  std::string Out() { std::lock_guard l(mu_); return out; }
+  std::string Out() { MutexLock l(mu_); return out; }
 
  private:
-  std::mutex mu_;
+  Mutex mu_;
   std::vector<std::string> input_;
   size_t next_ = 0;
 };

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/mutex.h"
+
 namespace sesame::testing {
 
 using providers::Observed;
@@ -14,12 +16,12 @@ FakeProvider::FakeProvider(std::string name, const Clock& clock)
 }
 
 void FakeProvider::set_capabilities(providers::Capabilities caps) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   caps_ = std::move(caps);
 }
 
 void FakeProvider::FailNext(const std::string& operation, Status error) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (error.ok()) {
     failures_.erase(operation);
   } else {
@@ -28,17 +30,17 @@ void FakeProvider::FailNext(const std::string& operation, Status error) {
 }
 
 void FakeProvider::set_preview_url(int port, std::string url) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   preview_urls_[port] = std::move(url);
 }
 
 void FakeProvider::Put(Observed resource) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   resources_[resource.uid] = std::move(resource);
 }
 
 void FakeProvider::Exit(const std::string& uid, int code) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(uid);
   if (it == resources_.end()) return;
   it->second.state = ResourceState::kExited;
@@ -48,24 +50,24 @@ void FakeProvider::Exit(const std::string& uid, int code) {
 }
 
 void FakeProvider::Vanish(const std::string& uid) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   resources_.erase(uid);
 }
 
 void FakeProvider::Touch(const std::string& uid) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(uid);
   if (it != resources_.end()) it->second.last_activity = clock_.Now();
 }
 
 int FakeProvider::Calls(const std::string& operation) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = calls_.find(operation);
   return it == calls_.end() ? 0 : it->second;
 }
 
 int FakeProvider::Observes(const std::string& uid) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = observes_.find(uid);
   return it == observes_.end() ? 0 : it->second;
 }
@@ -77,39 +79,39 @@ int FakeProvider::Actions() const {
 }
 
 std::optional<Observed> FakeProvider::Find(const std::string& uid) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(uid);
   if (it == resources_.end()) return std::nullopt;
   return it->second;
 }
 
 std::optional<providers::SandboxRequest> FakeProvider::LastRequest(const std::string& uid) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = requests_.find(uid);
   if (it == requests_.end()) return std::nullopt;
   return it->second;
 }
 
 size_t FakeProvider::size() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return resources_.size();
 }
 
 Status FakeProvider::Enter(const std::string& operation) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   ++calls_[operation];
   auto it = failures_.find(operation);
   return it == failures_.end() ? Status::Ok() : it->second;
 }
 
 providers::Capabilities FakeProvider::capabilities() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return caps_;
 }
 
 Result<Observed> FakeProvider::Create(const providers::SandboxRequest& request) {
   SESAME_RETURN_IF_ERROR(Enter("Create"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   requests_[request.uid] = request;
   auto it = resources_.find(request.uid);
   if (it != resources_.end()) return it->second;  // adopt
@@ -129,7 +131,7 @@ Result<Observed> FakeProvider::Create(const providers::SandboxRequest& request) 
 
 Result<std::optional<Observed>> FakeProvider::Observe(const std::string& uid) {
   SESAME_RETURN_IF_ERROR(Enter("Observe"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   ++observes_[uid];
   auto it = resources_.find(uid);
   if (it == resources_.end()) return std::optional<Observed>();
@@ -138,7 +140,7 @@ Result<std::optional<Observed>> FakeProvider::Observe(const std::string& uid) {
 
 Result<std::vector<Observed>> FakeProvider::ListOwned() {
   SESAME_RETURN_IF_ERROR(Enter("ListOwned"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<Observed> out;
   for (const auto& [uid, o] : resources_) out.push_back(o);
   return out;
@@ -146,7 +148,7 @@ Result<std::vector<Observed>> FakeProvider::ListOwned() {
 
 Status FakeProvider::Update(const Observed& current, const providers::SandboxRequest& request) {
   SESAME_RETURN_IF_ERROR(Enter("Update"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(current.uid);
   if (it == resources_.end()) return NotFoundError(current.id + " is gone");
   requests_[current.uid] = request;
@@ -156,7 +158,7 @@ Status FakeProvider::Update(const Observed& current, const providers::SandboxReq
 
 Status FakeProvider::Suspend(const Observed& current) {
   SESAME_RETURN_IF_ERROR(Enter("Suspend"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(current.uid);
   if (it == resources_.end()) return NotFoundError(current.id + " is gone");
   it->second.state = ResourceState::kSuspended;
@@ -165,7 +167,7 @@ Status FakeProvider::Suspend(const Observed& current) {
 
 Status FakeProvider::Resume(const Observed& current) {
   SESAME_RETURN_IF_ERROR(Enter("Resume"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(current.uid);
   if (it == resources_.end()) return NotFoundError(current.id + " is gone");
   it->second.state = ResourceState::kRunning;
@@ -175,7 +177,7 @@ Status FakeProvider::Resume(const Observed& current) {
 
 Status FakeProvider::Restart(const Observed& current, const providers::SandboxRequest& request) {
   SESAME_RETURN_IF_ERROR(Enter("Restart"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = resources_.find(current.uid);
   if (it == resources_.end()) return NotFoundError(current.id + " is gone");
   requests_[current.uid] = request;
@@ -191,7 +193,7 @@ Status FakeProvider::Restart(const Observed& current, const providers::SandboxRe
 
 Status FakeProvider::Delete(const Observed& current) {
   SESAME_RETURN_IF_ERROR(Enter("Delete"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   resources_.erase(current.uid);
   return Status::Ok();
 }
@@ -218,7 +220,7 @@ Result<std::string> FakeProvider::ReadFile(const Observed&, const std::string& p
   if (path.find("..") != std::string::npos) {
     return Status(Code::kPermissionDenied, path + " escapes the workspace");
   }
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = files_.find(path);
   if (it == files_.end()) return NotFoundError(path + " not found");
   return it->second;
@@ -229,14 +231,14 @@ Status FakeProvider::WriteFile(const Observed&, const std::string& path, const s
   if (path.find("..") != std::string::npos) {
     return Status(Code::kPermissionDenied, path + " escapes the workspace");
   }
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   files_[path] = content;
   return Status::Ok();
 }
 
 Result<std::string> FakeProvider::PreviewUrl(const Observed&, int port) {
   SESAME_RETURN_IF_ERROR(Enter("PreviewUrl"));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = preview_urls_.find(port);
   if (it == preview_urls_.end()) return UnsupportedError("fake: no preview for port " + std::to_string(port));
   return it->second;

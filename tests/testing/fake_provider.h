@@ -8,11 +8,11 @@
 // map. Thread-safe.
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/time.h"
 #include "providers/provider.h"
 
@@ -85,16 +85,16 @@ class FakeProvider final : public providers::Provider {
 
   const std::string name_;
   const Clock& clock_;
-  mutable std::mutex mutex_;
-  providers::Capabilities caps_;                            // Guarded by mutex_.
-  std::map<std::string, providers::Observed> resources_;    // by uid; Guarded by mutex_.
-  std::map<std::string, providers::SandboxRequest> requests_;  // by uid; Guarded by mutex_.
-  std::map<std::string, std::string> files_;                // by path; Guarded by mutex_.
-  std::map<std::string, int> calls_;                        // Guarded by mutex_.
-  std::map<std::string, int> observes_;                     // by uid; Guarded by mutex_.
-  std::map<std::string, Status> failures_;                  // Guarded by mutex_.
-  std::map<int, std::string> preview_urls_;                 // by port; Guarded by mutex_.
-  int64_t next_id_ = 1;                                     // Guarded by mutex_.
+  mutable Mutex mutex_;
+  providers::Capabilities caps_ GUARDED_BY(mutex_);
+  std::map<std::string, providers::Observed> resources_ GUARDED_BY(mutex_);  // by uid
+  std::map<std::string, providers::SandboxRequest> requests_ GUARDED_BY(mutex_);  // by uid
+  std::map<std::string, std::string> files_ GUARDED_BY(mutex_);  // by path
+  std::map<std::string, int> calls_ GUARDED_BY(mutex_);
+  std::map<std::string, int> observes_ GUARDED_BY(mutex_);  // by uid
+  std::map<std::string, Status> failures_ GUARDED_BY(mutex_);
+  std::map<int, std::string> preview_urls_ GUARDED_BY(mutex_);  // by port
+  int64_t next_id_ GUARDED_BY(mutex_) = 1;
   bool new_id_on_restart_ = false;
 };
 

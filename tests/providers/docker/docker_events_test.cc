@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/unique_fd.h"
 #include "providers/docker/container_config.h"
 #include "providers/docker/event_watcher.h"
@@ -93,7 +93,7 @@ class FlakyEventEngine {
     thread_.join();
   }
   std::vector<std::string> event_requests() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return requests_;
   }
 
@@ -110,7 +110,7 @@ class FlakyEventEngine {
         reply = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK";
       } else if (line.find("/events") != std::string::npos) {
         {
-          std::lock_guard lock(mutex_);
+          MutexLock lock(mutex_);
           requests_.push_back(line);
         }
         ++served;
@@ -127,7 +127,7 @@ class FlakyEventEngine {
   std::string path_;
   UniqueFd fd_;
   std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
+  Mutex mutex_;
   std::vector<std::string> requests_;
   std::thread thread_;
 };
@@ -136,20 +136,20 @@ TEST(DockerEventsTest, ABrokenStreamIsOpenedAgainFromTheLastEventSeen) {
   sesame::testing::TempDir dir;
   FlakyEventEngine engine(dir.path() + "/engine.sock");
   EventWatcher watcher(dir.path() + "/engine.sock", "");
-  std::mutex mutex;
+  Mutex mutex;
   std::vector<std::string> uids;
   watcher.SetListener([&](const specs::ObjectKey& key, const std::string& uid) {
     EXPECT_EQ(key.name, "box");
-    std::lock_guard lock(mutex);
+    MutexLock lock(mutex);
     uids.push_back(uid);
   });
   ASSERT_TRUE(sesame::testing::Eventually(
       [&] {
-        std::lock_guard lock(mutex);
+        MutexLock lock(mutex);
         return uids.size() >= 3;
       },
       30000));
-  std::lock_guard lock(mutex);
+  MutexLock lock(mutex);
   EXPECT_EQ(uids[0], "uid-1");
   EXPECT_EQ(uids[1], "uid-2");
   std::vector<std::string> requests = engine.event_requests();

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "tests/providers/docker/engine_fixture.h"
 
 namespace sesame::providers::docker::testing {
@@ -19,21 +19,21 @@ class DockerStreamsTest : public EngineTest {};
 
 // Output collected from a provider's stream callbacks.
 struct Collected {
-  std::mutex mutex;
+  Mutex mutex;
   std::string out, err;
   Streams streams;
   Collected() {
     streams.on_stdout = [this](std::string_view d) {
-      std::lock_guard<std::mutex> lock(mutex);
+      MutexLock lock(mutex);
       out.append(d);
     };
     streams.on_stderr = [this](std::string_view d) {
-      std::lock_guard<std::mutex> lock(mutex);
+      MutexLock lock(mutex);
       err.append(d);
     };
   }
   std::string Out() {
-    std::lock_guard<std::mutex> lock(mutex);
+    MutexLock lock(mutex);
     return out;
   }
 };

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/mutex.h"
 #include "common/time.h"
 
 namespace sesame::fakes {
@@ -44,21 +45,21 @@ DaytonaFake::DaytonaFake(std::string api_key) : api_key_(std::move(api_key)) {
 }
 
 std::vector<DaytonaSandbox> DaytonaFake::sandboxes() const {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   std::vector<DaytonaSandbox> out;
   for (const auto& [id, s] : sandboxes_) out.push_back(s);
   return out;
 }
 
 std::optional<DaytonaSandbox> DaytonaFake::sandbox(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   auto it = sandboxes_.find(id);
   if (it == sandboxes_.end()) return std::nullopt;
   return it->second;
 }
 
 std::string DaytonaFake::Add(DaytonaSandbox s) {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   char buf[48];
   std::snprintf(buf, sizeof buf, "d%04d-5f2e-4c1a", next_id_++);
   s.id = buf;
@@ -68,7 +69,7 @@ std::string DaytonaFake::Add(DaytonaSandbox s) {
 }
 
 void DaytonaFake::SetFile(const std::string& id, const std::string& path, const std::string& content) {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   sandboxes_[id].files[path] = content;
 }
 
@@ -129,7 +130,7 @@ void DaytonaFake::Api() {
     size_t offset = req.has_param("cursor") ? std::stoul(req.get_param_value("cursor")) : 0;
     std::vector<DaytonaSandbox> match;
     {
-      std::lock_guard<std::mutex> lock(state_mu_);
+      MutexLock lock(state_mu_);
       for (auto& [id, s] : sandboxes_) {
         if (s.state == "pending_build") s.state = "started";  // builds finish by the next look
         bool ok = true;
@@ -153,7 +154,7 @@ void DaytonaFake::Api() {
   });
   server().Delete(R"(/api/sandbox/([^/]+))", [this, authed, to_json](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto it = sandboxes_.find(req.matches[1]);
     if (it == sandboxes_.end()) return ApiError(req, res, 404, "Not Found", "Sandbox with ID or name " + std::string(req.matches[1]) + " not found");
     it->second.state = "destroyed";
@@ -165,35 +166,37 @@ void DaytonaFake::Api() {
                 [this, authed, to_json](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
     std::string id = req.matches[1], op = req.matches[2];
-    std::unique_lock<std::mutex> lock(state_mu_);
-    auto it = sandboxes_.find(id);
-    if (it == sandboxes_.end()) return ApiError(req, res, 404, "Not Found", "Sandbox with ID or name " + id + " not found");
-    DaytonaSandbox& s = it->second;
-    if (op == "start") {
-      s.state = "started";
-    } else if (op == "stop") {
-      if (s.state != "started") return ApiError(req, res, 400, "Bad Request", "Sandbox is not started");
-      s.state = "stopped";
-    } else if (op == "resize") {
-      json b = json::parse(req.body, nullptr, false);
-      if (!b.is_object()) return ApiError(req, res, 400, "Bad Request", "Invalid JSON body");
-      if (b.value("disk", s.disk) < s.disk) return ApiError(req, res, 400, "Bad Request", "Disk size can only be increased");
-      s.cpu = b.value("cpu", s.cpu);
-      s.memory = b.value("memory", s.memory);
-      s.disk = b.value("disk", s.disk);
-    } else {
-      s.auto_stop = std::stoi(req.matches[3]);
-      res.status = 201;
+    DaytonaSandbox copy;
+    {
+      MutexLock lock(state_mu_);
+      auto it = sandboxes_.find(id);
+      if (it == sandboxes_.end()) return ApiError(req, res, 404, "Not Found", "Sandbox with ID or name " + id + " not found");
+      DaytonaSandbox& s = it->second;
+      if (op == "start") {
+        s.state = "started";
+      } else if (op == "stop") {
+        if (s.state != "started") return ApiError(req, res, 400, "Bad Request", "Sandbox is not started");
+        s.state = "stopped";
+      } else if (op == "resize") {
+        json b = json::parse(req.body, nullptr, false);
+        if (!b.is_object()) return ApiError(req, res, 400, "Bad Request", "Invalid JSON body");
+        if (b.value("disk", s.disk) < s.disk) return ApiError(req, res, 400, "Bad Request", "Disk size can only be increased");
+        s.cpu = b.value("cpu", s.cpu);
+        s.memory = b.value("memory", s.memory);
+        s.disk = b.value("disk", s.disk);
+      } else {
+        s.auto_stop = std::stoi(req.matches[3]);
+        res.status = 201;
+      }
+      copy = s;
     }
-    DaytonaSandbox copy = s;
-    lock.unlock();
     res.set_content(to_json(copy).dump(), "application/json");
   });
   server().Put(R"(/api/sandbox/([^/]+)/labels)", [this, authed](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
     json b = json::parse(req.body, nullptr, false);
     if (!b.is_object() || !b.contains("labels")) return ApiError(req, res, 400, "Bad Request", "labels must be an object");
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto it = sandboxes_.find(req.matches[1]);
     if (it == sandboxes_.end()) return ApiError(req, res, 404, "Not Found", "Sandbox not found");
     it->second.labels = b["labels"].get<std::map<std::string, std::string>>();
@@ -227,7 +230,7 @@ void DaytonaFake::Toolbox() {
     if (id.empty()) return;
     json b = json::parse(req.body, nullptr, false);
     if (!b.is_object() || b.value("command", "").empty()) return ToolboxError(req, res, 400, "BAD_REQUEST", "command is required");
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     sandboxes_[id].executed.push_back(b["command"]);
     res.set_content(json{{"exitCode", 0}, {"result", ""}}.dump(), "application/json");
   });
@@ -246,7 +249,7 @@ void DaytonaFake::Toolbox() {
     if (id.empty()) return;
     json b = json::parse(req.body, nullptr, false);
     if (!b.is_object() || b.value("command", "").empty()) return ToolboxError(req, res, 400, "BAD_REQUEST", "command is required");
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     std::string cid = "cmd-" + std::to_string(commands_.size() + 1);
     commands_[cid] = {b["command"], exec(sandboxes_[id], b["command"]), 0};
     res.status = 202;
@@ -254,7 +257,7 @@ void DaytonaFake::Toolbox() {
   });
   server().Get(R"(/toolbox/([^/]+)/process/session/([^/]+)/command/([^/]+))", [this, authed](const httplib::Request& req, httplib::Response& res) {
     if (authed(req, res).empty()) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto it = commands_.find(req.matches[3]);
     if (it == commands_.end()) return ToolboxError(req, res, 404, "NOT_FOUND", "command not found");
     json c = {{"id", it->first}, {"command", it->second.command}};
@@ -263,7 +266,7 @@ void DaytonaFake::Toolbox() {
   });
   server().Get(R"(/toolbox/([^/]+)/process/session/([^/]+)/command/([^/]+)/logs)", [this, authed](const httplib::Request& req, httplib::Response& res) {
     if (authed(req, res).empty()) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto it = commands_.find(req.matches[3]);
     if (it == commands_.end()) return ToolboxError(req, res, 404, "NOT_FOUND", "command not found");
     const ExecOutput& o = it->second.output;
@@ -275,7 +278,7 @@ void DaytonaFake::Toolbox() {
   server().Get(R"(/toolbox/([^/]+)/files/download)", [this, authed](const httplib::Request& req, httplib::Response& res) {
     std::string id = authed(req, res);
     if (id.empty()) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto& files = sandboxes_[id].files;
     auto it = files.find(req.get_param_value("path"));
     if (it == files.end()) return ToolboxError(req, res, 404, "NOT_FOUND", "file not found");
@@ -285,7 +288,7 @@ void DaytonaFake::Toolbox() {
     std::string id = authed(req, res);
     if (id.empty()) return;
     if (!req.has_file("file") || !req.has_param("path")) return ToolboxError(req, res, 400, "BAD_REQUEST", "file and path are required");
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     sandboxes_[id].files[req.get_param_value("path")] = req.get_file_value("file").content;
     res.status = 200;
   });

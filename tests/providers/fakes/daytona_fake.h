@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "tests/providers/fakes/e2b_fake.h"  // ExecOutput
 #include "tests/providers/fakes/fake_server.h"
 
@@ -50,10 +51,10 @@ class DaytonaFake : public FakeServer {
   void Api();
   void Toolbox();
   std::string api_key_;
-  mutable std::mutex state_mu_;
-  std::map<std::string, DaytonaSandbox> sandboxes_;  // GUARDED_BY(state_mu_)
-  std::map<std::string, Command> commands_;          // GUARDED_BY(state_mu_), by cmdId
-  int next_id_ = 1;                                   // GUARDED_BY(state_mu_)
+  mutable Mutex state_mu_;
+  std::map<std::string, DaytonaSandbox> sandboxes_ GUARDED_BY(state_mu_);
+  std::map<std::string, Command> commands_ GUARDED_BY(state_mu_);  // by cmdId
+  int next_id_ GUARDED_BY(state_mu_) = 1;
 };
 
 }  // namespace sesame::fakes

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/mutex.h"
 #include "common/time.h"
 #include "providers/http/stream_decoders.h"
 
@@ -72,21 +73,21 @@ E2bFake::E2bFake(std::string api_key) : api_key_(std::move(api_key)) {
 }
 
 std::vector<E2bSandbox> E2bFake::sandboxes() const {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   std::vector<E2bSandbox> out;
   for (const auto& [id, s] : sandboxes_) out.push_back(s);
   return out;
 }
 
 std::optional<E2bSandbox> E2bFake::sandbox(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   auto it = sandboxes_.find(id);
   if (it == sandboxes_.end()) return std::nullopt;
   return it->second;
 }
 
 std::string E2bFake::Add(E2bSandbox s) {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   char buf[32];
   std::snprintf(buf, sizeof buf, "i%05dx", next_id_++);
   s.id = buf;
@@ -98,7 +99,7 @@ std::string E2bFake::Add(E2bSandbox s) {
 }
 
 void E2bFake::SetFile(const std::string& id, const std::string& path, const std::string& content) {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   sandboxes_[id].files[path] = content;
 }
 
@@ -183,7 +184,7 @@ void E2bFake::Routes() {
                 [this, authed](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
     std::string id = req.matches[1], op = req.matches[2];
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto it = sandboxes_.find(id);
     if (it == sandboxes_.end()) return Error(res, 404, "sandbox \"" + id + "\" doesn't exist or you don't have access to it");
     E2bSandbox& s = it->second;
@@ -212,7 +213,7 @@ void E2bFake::Routes() {
   });
   server().Delete(R"(/sandboxes/([^/]+))", [this, authed](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     if (sandboxes_.erase(req.matches[1]) == 0) {
       return Error(res, 404, "sandbox \"" + std::string(req.matches[1]) + "\" doesn't exist or you don't have access to it");
     }
@@ -256,7 +257,7 @@ void E2bFake::Envd() {
     std::vector<std::string> args = msg["process"].value("args", std::vector<std::string>{});
     ExecOutput out;
     {
-      std::lock_guard<std::mutex> lock(state_mu_);
+      MutexLock lock(state_mu_);
       E2bSandbox& s = sandboxes_[id];
       if (!args.empty()) s.scripts.push_back(args.back());
       out = exec(s, args);
@@ -299,7 +300,7 @@ void E2bFake::Envd() {
     std::string id = target(req, res);
     if (id.empty()) return;
     std::string path = req.get_param_value("path");
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto& files = sandboxes_[id].files;
     auto it = files.find(path);
     if (it == files.end()) return Error(res, 404, "path '" + path + "' does not exist");
@@ -313,7 +314,7 @@ void E2bFake::Envd() {
     }
     std::string path = req.get_param_value("path");
     {
-      std::lock_guard<std::mutex> lock(state_mu_);
+      MutexLock lock(state_mu_);
       sandboxes_[id].files[path] = req.body;
     }
     std::string name = path.substr(path.rfind('/') + 1);

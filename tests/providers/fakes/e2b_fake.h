@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "tests/providers/fakes/fake_server.h"
 
 namespace sesame::fakes {
@@ -60,9 +61,9 @@ class E2bFake : public FakeServer {
   void Routes();
   void Envd();
   std::string api_key_;
-  mutable std::mutex state_mu_;
-  std::map<std::string, E2bSandbox> sandboxes_;  // GUARDED_BY(state_mu_)
-  int next_id_ = 1;                              // GUARDED_BY(state_mu_)
+  mutable Mutex state_mu_;
+  std::map<std::string, E2bSandbox> sandboxes_ GUARDED_BY(state_mu_);
+  int next_id_ GUARDED_BY(state_mu_) = 1;
 };
 
 }  // namespace sesame::fakes

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include "common/mutex.h"
+
 namespace sesame::fakes {
 
 std::string RecordedRequest::Param(const std::string& name) const {
@@ -24,7 +26,7 @@ FakeServer::FakeServer() : server_(std::make_unique<httplib::Server>()) {
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     std::chrono::milliseconds latency;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       latency = latency_;
       arrivals_.push_back(req.method + " " + req.path);
     }
@@ -37,7 +39,7 @@ FakeServer::FakeServer() : server_(std::make_unique<httplib::Server>()) {
     RecordedRequest r{req.method, req.path, {}, {}, req.body};
     for (const auto& [k, v] : req.params) r.params.emplace(k, v);
     for (const auto& [k, v] : req.headers) r.headers.emplace(k, v);
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     requests_.push_back(std::move(r));
   });
 }
@@ -52,7 +54,7 @@ void FakeServer::Start() {
 
 void FakeServer::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   stop_cv_.notify_all();
@@ -64,22 +66,25 @@ void FakeServer::Stop() {
 }
 
 void FakeServer::Sleep(std::chrono::milliseconds d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  stop_cv_.wait_for(lock, d, [this] { return stopping_; });
+  MutexLock lock(mu_);
+  lock.WaitFor(stop_cv_, d, [this] {
+    mu_.AssertHeld();
+    return stopping_;
+  });
 }
 
 void FakeServer::InjectFault(const std::string& prefix, Fault fault) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   faults_.emplace_back(prefix, std::move(fault));
 }
 
 void FakeServer::ClearFaults() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   faults_.clear();
 }
 
 void FakeServer::SetLatency(std::chrono::milliseconds latency) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   latency_ = latency;
 }
 
@@ -87,7 +92,7 @@ bool FakeServer::ApplyFault(const httplib::Request& req, httplib::Response& res)
   std::string key = req.method + " " + req.path;
   Fault fault;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = std::find_if(faults_.begin(), faults_.end(),
                            [&](const auto& f) { return key.rfind(f.first, 0) == 0; });
     if (it == faults_.end()) return false;
@@ -137,12 +142,12 @@ void FakeServer::Handle(const std::string& method, const std::string& path,
 }
 
 std::vector<RecordedRequest> FakeServer::requests() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return requests_;
 }
 
 int FakeServer::CountRequests(const std::string& prefix) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   int n = 0;
   for (const auto& a : arrivals_) {
     if (a.rfind(prefix, 0) == 0) ++n;
@@ -151,7 +156,7 @@ int FakeServer::CountRequests(const std::string& prefix) const {
 }
 
 void FakeServer::ClearRequests() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   requests_.clear();
   arrivals_.clear();
 }

@@ -9,10 +9,11 @@
 #include <map>
 #include <memory>
 #include <condition_variable>
-#include <mutex>
 #include <thread>
 #include <string>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace httplib {
 class Server;
@@ -85,7 +86,7 @@ class FakeServer {
   // Sleeps up to `d`, waking early when the server stops.
   void Sleep(std::chrono::milliseconds d);
   bool stopping() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     return stopping_;
   }
 
@@ -95,13 +96,13 @@ class FakeServer {
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
   std::unique_ptr<std::thread> thread_;
-  mutable std::mutex mu_;
-  std::vector<std::pair<std::string, Fault>> faults_;  // GUARDED_BY(mu_)
-  std::vector<RecordedRequest> requests_;              // GUARDED_BY(mu_), once answered
-  std::vector<std::string> arrivals_;                  // GUARDED_BY(mu_), "METHOD /path"
-  std::chrono::milliseconds latency_{0};               // GUARDED_BY(mu_)
-  bool stopping_ = false;                              // GUARDED_BY(mu_)
-  std::condition_variable stop_cv_;
+  mutable Mutex mu_;
+  std::vector<std::pair<std::string, Fault>> faults_ GUARDED_BY(mu_);
+  std::vector<RecordedRequest> requests_ GUARDED_BY(mu_);  // once answered
+  std::vector<std::string> arrivals_ GUARDED_BY(mu_);      // "METHOD /path"
+  std::chrono::milliseconds latency_ GUARDED_BY(mu_){0};
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::condition_variable_any stop_cv_;
 };
 
 }  // namespace sesame::fakes

@@ -8,11 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "providers/http/http_client.h"
 
 namespace sesame::fakes {
@@ -26,32 +26,32 @@ class HttpRecorder {
     o.initial_backoff = Millis(1);
     o.max_backoff = Millis(4);
     o.sleep = [this](Millis d) {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       sleeps_.push_back(d);
     };
     o.log = [this](std::string_view line) {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       logs_.emplace_back(line);
     };
   }
 
   bool Slept(Millis d) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     return std::find(sleeps_.begin(), sleeps_.end(), d) != sleeps_.end();
   }
 
   // A failure for every log line that contains one of `secrets`.
   void ExpectNotLogged(const std::vector<std::string>& secrets) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& line : logs_) {
       for (const auto& s : secrets) EXPECT_EQ(line.find(s), std::string::npos) << line;
     }
   }
 
  private:
-  std::mutex mu_;
-  std::vector<Millis> sleeps_;       // guarded by mu_
-  std::vector<std::string> logs_;    // guarded by mu_
+  Mutex mu_;
+  std::vector<Millis> sleeps_ GUARDED_BY(mu_);
+  std::vector<std::string> logs_ GUARDED_BY(mu_);
 };
 
 }  // namespace sesame::fakes

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/mutex.h"
 #include "common/time.h"
 
 namespace sesame::fakes {
@@ -90,21 +91,21 @@ VercelFake::VercelFake(std::string token, std::string team) : token_(std::move(t
 }
 
 std::vector<VercelSandbox> VercelFake::sandboxes() const {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   std::vector<VercelSandbox> out;
   for (const auto& [id, s] : sandboxes_) out.push_back(s);
   return out;
 }
 
 std::optional<VercelSandbox> VercelFake::sandbox(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   auto it = sandboxes_.find(id);
   if (it == sandboxes_.end()) return std::nullopt;
   return it->second;
 }
 
 std::string VercelFake::Add(VercelSandbox s) {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   s.id = "sbx_" + std::to_string(1000 + next_id_++);
   long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
                       Clock::Real().Now().time_since_epoch()).count();
@@ -115,7 +116,7 @@ std::string VercelFake::Add(VercelSandbox s) {
 }
 
 void VercelFake::SetFile(const std::string& id, const std::string& path, const std::string& content) {
-  std::lock_guard<std::mutex> lock(state_mu_);
+  MutexLock lock(state_mu_);
   sandboxes_[id].files[path] = content;
 }
 
@@ -131,8 +132,9 @@ void VercelFake::Routes() {
     }
     return true;
   };
-  // The sandbox of matches[1], or an error answered.
+  // The sandbox of matches[1], or an error answered. Called with state_mu_ held.
   auto find = [this](const httplib::Request& req, httplib::Response& res) -> VercelSandbox* {
+    state_mu_.AssertHeld();
     auto it = sandboxes_.find(req.matches[1]);
     if (it == sandboxes_.end()) {
       Error(res, 404, "not_found", "Sandbox not found");
@@ -181,14 +183,14 @@ void VercelFake::Routes() {
   });
   server().Get(R"(/v1/sandboxes/([^/]+))", [this, authed, find](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     VercelSandbox* s = find(req, res);
     if (!s) return;
     res.set_content(json{{"sandbox", ToJson(*s)}, {"routes", RouteList(*s)}}.dump(), "application/json");
   });
   server().Post(R"(/v1/sandboxes/([^/]+)/(stop|extend-timeout))", [this, authed, find](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     VercelSandbox* s = find(req, res);
     if (!s) return;
     if (s->status == "stopped") return Error(res, 410, "sandbox_stopped", "Sandbox has been stopped");
@@ -205,7 +207,7 @@ void VercelFake::Routes() {
   });
   server().Post(R"(/v1/sandboxes/([^/]+)/cmd)", [this, authed, find](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     VercelSandbox* s = find(req, res);
     if (!s) return;
     if (s->status == "stopped") return Error(res, 410, "sandbox_stopped", "Sandbox has been stopped");
@@ -227,7 +229,7 @@ void VercelFake::Routes() {
     if (!authed(req, res)) return;
     Command c;
     {
-      std::lock_guard<std::mutex> lock(state_mu_);
+      MutexLock lock(state_mu_);
       auto it = commands_.find(req.matches[2]);
       if (it == commands_.end()) return Error(res, 404, "not_found", "Command not found");
       c = it->second;
@@ -257,7 +259,7 @@ void VercelFake::Routes() {
   });
   server().Get(R"(/v1/sandboxes/([^/]+)/cmd/([^/]+))", [this, authed](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto it = commands_.find(req.matches[2]);
     if (it == commands_.end()) return Error(res, 404, "not_found", "Command not found");
     json exit = req.get_param_value("wait") == "true" ? json(it->second.output.exit_code) : json(nullptr);
@@ -267,14 +269,14 @@ void VercelFake::Routes() {
   });
   server().Post(R"(/v1/sandboxes/([^/]+)/(cmd_[^/]+)/kill)", [this, authed](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     auto it = commands_.find(req.matches[2]);
     if (it == commands_.end()) return Error(res, 404, "not_found", "Command not found");
     res.set_content(json{{"command", {{"id", it->first}, {"exitCode", 143}}}}.dump(), "application/json");
   });
   server().Post(R"(/v1/sandboxes/([^/]+)/fs/read)", [this, authed, find](const httplib::Request& req, httplib::Response& res) {
     if (!authed(req, res)) return;
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     VercelSandbox* s = find(req, res);
     if (!s) return;
     json b = json::parse(req.body, nullptr, false);
@@ -295,7 +297,7 @@ void VercelFake::Routes() {
     if (!entries) return Error(res, 400, "bad_request", "invalid tar.gz");
     std::string cwd = req.has_header("x-cwd") ? req.get_header_value("x-cwd") : "/vercel/sandbox";
     if (cwd.back() != '/') cwd += "/";
-    std::lock_guard<std::mutex> lock(state_mu_);
+    MutexLock lock(state_mu_);
     VercelSandbox* s = find(req, res);
     if (!s) return;
     for (const auto& [name, content] : *entries) s->files[cwd + name] = content;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "tests/providers/fakes/e2b_fake.h"  // ExecOutput
 #include "tests/providers/fakes/fake_server.h"
 
@@ -49,11 +50,11 @@ class VercelFake : public FakeServer {
   };
   void Routes();
   std::string token_, team_;
-  mutable std::mutex state_mu_;
-  std::map<std::string, VercelSandbox> sandboxes_;  // GUARDED_BY(state_mu_)
-  std::map<std::string, Command> commands_;         // GUARDED_BY(state_mu_)
-  int next_id_ = 1;                                  // GUARDED_BY(state_mu_)
-  long long clock_ms_ = 0;                           // GUARDED_BY(state_mu_), strictly increasing
+  mutable Mutex state_mu_;
+  std::map<std::string, VercelSandbox> sandboxes_ GUARDED_BY(state_mu_);
+  std::map<std::string, Command> commands_ GUARDED_BY(state_mu_);
+  int next_id_ GUARDED_BY(state_mu_) = 1;
+  long long clock_ms_ GUARDED_BY(state_mu_) = 0;  // strictly increasing
 };
 
 }  // namespace sesame::fakes

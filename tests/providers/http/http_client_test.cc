@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <mutex>
 
+#include "common/mutex.h"
 #include "providers/http/http_client.h"
 #include "providers/http/http_status.h"
 #include "providers/http/token_bucket.h"
@@ -34,11 +34,11 @@ class HttpClientTest : public ::testing::Test {
     o.max_backoff = milliseconds(5);
     o.secrets = {"sk-very-secret-key"};
     o.sleep = [this](Millis d) {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       sleeps_.push_back(d);
     };
     o.log = [this](std::string_view line) {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       logs_.emplace_back(line);
     };
     return NewCurlHttpClient(std::move(o));
@@ -50,7 +50,7 @@ class HttpClientTest : public ::testing::Test {
   }
 
   FakeServer server_;
-  std::mutex mu_;
+  Mutex mu_;
   std::vector<Millis> sleeps_;
   std::vector<std::string> logs_;
 };

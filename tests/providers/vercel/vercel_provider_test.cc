@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "providers/vercel/vercel_provider.h"
