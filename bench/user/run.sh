@@ -27,6 +27,7 @@ ms() { awk '{printf "%.1f ms", $1/1000}'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+threads() { ls "/proc/$1/task" | wc -l; }
 
 start_controller() {
   "$SESAME" controller --listen 127.0.0.1:0 --resync 1h "$@" >"$WORK/controller.log" 2>&1 &
@@ -134,13 +135,13 @@ bench_list() {
     [ "$(curl -s "$URL/v1/namespaces/default/sandboxes" | grep -o '"phase"' | wc -l)" -ge 1000 ] && break
     sleep 0.2
   done
-  local before=$(rss_kb $CONTROLLER_PID) list="$URL/v1/namespaces/default/sandboxes" round
+  local before=$(rss_kb $CONTROLLER_PID) idle_threads=$(threads $CONTROLLER_PID) list="$URL/v1/namespaces/default/sandboxes" round
   echo "list of 1,000 sandboxes ($(curl -s "$list" | wc -c) bytes), wrk 64 connections, 10 s each, alternated:"
   for round in 1 2; do
     echo "  /healthz:   $(wrk -t2 -c64 -d10s "$URL/healthz" | awk '/Requests\/sec/ {print $2}') requests/s (load $(load))"
     echo "  list:       $(wrk -t2 -c64 -d10s --latency "$list" | awk '/Requests\/sec/ {r=$2} /^ +99%/ {p=$2} END {print r " requests/s, p99 under load " p}') (load $(load))"
   done
-  local after=$(rss_kb $CONTROLLER_PID) singles="" i s
+  local after=$(rss_kb $CONTROLLER_PID) busy_threads=$(threads $CONTROLLER_PID) singles="" i s
   sleep 2
   for i in $(seq 1 200); do
     singles="$singles $(curl -s -o /dev/null -w '%{time_total}' "$list" | awk '{printf "%d", $1*1000000}')"
@@ -148,6 +149,7 @@ bench_list() {
   local settled=$(rss_kb $CONTROLLER_PID)
   echo "  single GET (one at a time, 200): p50 $(echo $singles | pct 50 | ms), p99 $(echo $singles | pct 99 | ms)"
   echo "  controller RSS: $((before / 1024)) MB before the load, $((after / 1024)) MB right after, $((settled / 1024)) MB after the single GETs"
+  echo "  controller threads: $idle_threads before the load, $busy_threads right after"
   delete_all; stop_controller
 }
 

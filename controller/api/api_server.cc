@@ -11,6 +11,7 @@
 #include <regex>
 #include <thread>
 
+#include "common/elastic_thread_pool.h"
 #include "common/logging.h"
 #include "common/number.h"
 #include "controller/api/api_errors.h"
@@ -127,6 +128,18 @@ void LimitCompression(const httplib::Request& req) {
   if (gzip && !IsLoopbackHost(req.remote_addr)) headers.emplace("Accept-Encoding", "gzip");
 }
 
+// cpp-httplib's task queue (a job per accepted connection) on an
+// ElasticThreadPool.
+class ElasticTaskQueue final : public httplib::TaskQueue {
+ public:
+  explicit ElasticTaskQueue(const ElasticThreadPool::Options& options) : pool_(options) {}
+  void enqueue(std::function<void()> fn) override { pool_.Enqueue(std::move(fn)); }
+  void shutdown() override { pool_.Shutdown(); }
+
+ private:
+  ElasticThreadPool pool_;
+};
+
 class HttplibApiServer final : public ApiServer {
  public:
   HttplibApiServer(ApiHandlers& handlers, std::optional<TokenTable> tokens, const ApiServerOptions& o,
@@ -146,8 +159,13 @@ class HttplibApiServer final : public ApiServer {
     server_.set_payload_max_length(options_.max_body_bytes);
     server_.set_read_timeout(std::chrono::seconds(30));
     server_.set_write_timeout(std::chrono::seconds(30));
-    int threads = options_.threads;
-    server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    // Threads as connections come (a fixed pool of `threads` would keep
+    // them all even when idle), back to a few when they are gone.
+    ElasticThreadPool::Options pool;
+    pool.min_threads = 2;
+    pool.max_threads = static_cast<size_t>(options_.threads);
+    pool.idle_timeout = std::chrono::seconds(10);
+    server_.new_task_queue = [pool] { return new ElasticTaskQueue(pool); };
     // A client that asks before sending (Expect: 100-continue, as curl does
     // for large bodies) learns at once that a body past the limit is not
     // wanted, and sends none of it.

@@ -20,8 +20,9 @@ struct ApiServerOptions {
   size_t max_buffered_bytes = 64u << 20;
   // Every open connection holds one of these threads: a keep-alive client
   // between requests, and each stream (watch, logs, exec) for its whole
-  // life; connections beyond them wait to be accepted. Threads are cheap
-  // while idle; the work done at once is bounded by max_in_flight.
+  // life; connections beyond them wait to be accepted. They are started as
+  // connections come and end after 10 s idle (2 stay); the work done at
+  // once is bounded by max_in_flight.
   int threads = 256;
   int max_in_flight = 64;                 // more concurrent handlers get 429
   std::string tls_cert, tls_key;

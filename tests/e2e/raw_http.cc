@@ -54,6 +54,19 @@ std::string RawHttp::ReadResponse() {
   }
 }
 
+std::string RawHttp::ReadUntil(const std::string& needle) {
+  std::string in;
+  char buf[65536];
+  while (in.find(needle) == std::string::npos) {
+    pollfd p{fd_.get(), POLLIN, 0};
+    if (::poll(&p, 1, 60000) <= 0) break;
+    ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    in.append(buf, static_cast<size_t>(n));
+  }
+  return in;
+}
+
 size_t RawHttp::SendChunksUntilAnswered(size_t chunk, size_t max_bytes) {
   char size_line[32];
   std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk);

@@ -21,6 +21,9 @@ class RawHttp {
   // Reads until the response's headers and `Content-Length` bytes of body
   // have arrived, or the connection ends, or 60 s pass; "" when nothing.
   std::string ReadResponse();
+  // Reads (a stream, say) until what came contains `needle`, or the
+  // connection ends, or 60 s pass without a byte; returns what came.
+  std::string ReadUntil(const std::string& needle);
   // Sends a chunked body of `chunk`-sized pieces until the server answers
   // or refuses more, or `max_bytes` are sent; returns the bytes sent.
   size_t SendChunksUntilAnswered(size_t chunk, size_t max_bytes);
