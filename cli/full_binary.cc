@@ -3,18 +3,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <cstring>
+
+#include "common/helper_binary.h"
 
 namespace sesame::cli {
 
-std::string FullBinaryPath() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  std::string self = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
-  size_t slash = self.rfind('/');
-  return (slash == std::string::npos ? std::string() : self.substr(0, slash + 1)) + "sesame-full";
-}
+std::string FullBinaryPath() { return HelperBinaryPath(SelfExecutablePath(), "sesame-full"); }
 
 Status ExecFullBinary(char** argv) {
   std::string path = FullBinaryPath();

@@ -1,6 +1,7 @@
 #pragma once
 // `sesame-full`: the CLI with its HTTP parts (cli/http_parts.h), installed
-// next to `sesame`, which hands it the command lines that need them.
+// in libexec/sesame/ (beside `sesame` in a build tree), which `sesame`
+// hands the command lines that need them.
 
 #include <string>
 
@@ -8,7 +9,7 @@
 
 namespace sesame::cli {
 
-// `sesame-full` in the directory of this process's executable.
+// `sesame-full` for this process's executable (common/helper_binary.h).
 std::string FullBinaryPath();
 
 // Replaces this process with `sesame-full` and the same arguments (argv[0]

@@ -1,7 +1,8 @@
 #pragma once
 // Which command starts a filesystem sandbox's supervisor: the lean
-// `sesame-supervisor` binary installed next to `sesame` (it loads only what
-// a supervisor needs, so a sandbox starts faster), else `sesame __supervise`.
+// `sesame-supervisor` binary, installed in libexec/sesame/ (beside `sesame`
+// in a build tree; common/helper_binary.h), which loads only what a
+// supervisor needs, so a sandbox starts faster; else `sesame __supervise`.
 
 #include <string>
 #include <vector>

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "providers/filesystem/supervisor_command.h"
 #include "tests/testing/run_command.h"
 
 namespace sesame::cli {
@@ -23,11 +24,23 @@ TEST(CmakeInstall, InstallsBinariesAndServiceFiles) {
   std::string prefix = dir.path() + "/prefix";
   auto install = testing::RunCommand({CMAKE_COMMAND, "--install", BUILD_DIR, "--prefix", prefix});
   ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
-  for (const char* bin : {"bin/sesame", "bin/sesame-full", "bin/sesame-supervisor"}) {
+  // Only `sesame` on PATH; its helpers in libexec/sesame/.
+  for (const char* bin : {"bin/sesame", "libexec/sesame/sesame-full", "libexec/sesame/sesame-supervisor"}) {
     auto status = std::filesystem::status(prefix + "/" + bin);
     EXPECT_TRUE(std::filesystem::is_regular_file(status)) << bin;
     EXPECT_NE(status.permissions() & std::filesystem::perms::owner_exec, std::filesystem::perms::none) << bin;
   }
+  std::vector<std::string> on_path;
+  for (const auto& entry : std::filesystem::directory_iterator(prefix + "/bin")) {
+    on_path.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(on_path, std::vector<std::string>{"sesame"});
+  // Filesystem sandboxes of the installed sesame (`gc`, say) and of its
+  // sesame-full (`controller`) start the installed supervisor.
+  EXPECT_EQ(providers::filesystem::SupervisorCommandFor(prefix + "/bin/sesame"),
+            std::vector<std::string>{prefix + "/libexec/sesame/sesame-supervisor"});
+  EXPECT_EQ(providers::filesystem::SupervisorCommandFor(prefix + "/libexec/sesame/sesame-full"),
+            std::vector<std::string>{prefix + "/libexec/sesame/sesame-supervisor"});
   std::string contrib = prefix + "/share/sesame/contrib/";
   std::string controller = Read(contrib + "sesame-controller.service");
   EXPECT_NE(controller.find("ExecStart=/usr/local/bin/sesame controller"), std::string::npos) << controller;

@@ -288,7 +288,8 @@ TEST_F(SesameCliTest, RemoteCommandsRunTheFullBinary) {
   EXPECT_EQ(from_env.err, flag.err);
 }
 
-// Without `sesame-full` beside it, such a command says what is missing.
+// Without `sesame-full` (in libexec/sesame/ or beside it), such a command
+// says what is missing, where an installation has it.
 TEST_F(SesameCliTest, AMissingFullBinaryIsNamed) {
   std::filesystem::create_directories(home_.path() + "/bin");
   std::string bin = std::filesystem::canonical(home_.path() + "/bin").string();
@@ -298,7 +299,9 @@ TEST_F(SesameCliTest, AMissingFullBinaryIsNamed) {
   EXPECT_EQ(local.exit_code, 0) << local.err;
   auto run = testing::RunCommand({alone, "controller"}, {{"SESAME_HOME", home_.path() + "/home"}});
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_EQ(run.err, "error: this command needs " + bin + "/sesame-full (sesame's HTTP client and server), which is missing: install sesame again\n");
+  std::string installed = std::filesystem::path(bin).parent_path().string() + "/libexec/sesame/sesame-full";
+  EXPECT_EQ(run.err, "error: this command needs " + installed +
+                         " (sesame's HTTP client and server), which is missing: install sesame again\n");
 }
 
 // Every example file a command's help names exists.
