@@ -1,15 +1,18 @@
 // Applies 10,000 Sandbox documents from one multi-document file into an
-// empty store, re-applies the same file unchanged, and measures in the same
-// run what SQLite itself needs to insert 10,000 JSON rows in one
-// transaction (the floor). Usage: bench_apply [N] [DIR]
+// empty store, re-applies the same objects unchanged, and measures in the
+// same run, alternated round by round, what SQLite itself needs to insert
+// 10,000 JSON rows in one transaction (the floor).
+// Usage: bench_apply [N] [DIR] [ROUNDS]
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "specs/manifest.h"
 #include "store/store.h"
@@ -58,11 +61,57 @@ double RawInsertMillis(const std::string& path, const std::vector<std::string>& 
   return ms;
 }
 
+// One round of the store part: a fresh store, the apply of `objects`, then
+// the same objects again (which must change nothing).
+struct StoreRound {
+  double apply_ms = 0;
+  double reapply_ms = 0;
+  bool unchanged_ok = false;
+};
+
+StoreRound RunStore(const std::string& dir, const std::vector<sesame::specs::Object>& objects) {
+  StoreRound r;
+  auto store = sesame::store::Store::Open(dir + "/state.db");
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
+    std::exit(1);
+  }
+  auto start = Clock::now();
+  auto first = (*store)->Apply(objects, {});
+  r.apply_ms = MillisSince(start);
+  if (!first.ok()) {
+    std::fprintf(stderr, "%s\n", first.status().ToString().c_str());
+    std::exit(1);
+  }
+  int64_t version_after_first = *(*store)->CurrentResourceVersion();
+  start = Clock::now();
+  auto second = (*store)->Apply(objects, {});
+  r.reapply_ms = MillisSince(start);
+  if (!second.ok()) {
+    std::fprintf(stderr, "%s\n", second.status().ToString().c_str());
+    std::exit(1);
+  }
+  size_t unchanged = 0;
+  for (const auto& o : *second) unchanged += o.action == sesame::store::ApplyAction::kUnchanged;
+  r.unchanged_ok = unchanged == objects.size() &&
+                   *(*store)->CurrentResourceVersion() == version_after_first;
+  return r;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 }  // namespace
 
+// Usage: bench_apply [N] [DIR] [ROUNDS]. Each round applies into a fresh
+// store and inserts into a fresh floor database, the order alternating
+// between rounds, so that both see the same machine load.
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 10000;
   std::string dir = argc > 2 ? argv[2] : (std::filesystem::temp_directory_path() / "sesame-bench").string();
+  int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 5;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::string file = dir + "/sandboxes.yaml";
@@ -78,40 +127,43 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s", parsed.ErrorText().c_str());
     return 1;
   }
-  auto store = sesame::store::Store::Open(dir + "/state.db");
-  if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
-
-  start = Clock::now();
-  auto first = (*store)->Apply(parsed.objects, {});
-  double apply_ms = MillisSince(start);
-  if (!first.ok()) return std::fprintf(stderr, "%s\n", first.status().ToString().c_str()), 1;
-  int64_t version_after_first = *(*store)->CurrentResourceVersion();
-
-  start = Clock::now();
-  auto reparsed = sesame::specs::LoadManifests({file}, false);
-  double reparse_ms = MillisSince(start);
-  start = Clock::now();
-  auto second = (*store)->Apply(reparsed.objects, {});
-  double reapply_ms = MillisSince(start);
-  if (!second.ok()) return std::fprintf(stderr, "%s\n", second.status().ToString().c_str()), 1;
-  size_t unchanged = 0;
-  for (const auto& o : *second) unchanged += o.action == sesame::store::ApplyAction::kUnchanged;
-  bool wrote_nothing = *(*store)->CurrentResourceVersion() == version_after_first;
-
   std::vector<std::string> rows;
   for (const auto& o : parsed.objects) rows.push_back(o.spec);
-  double floor_ms = RawInsertMillis(dir + "/floor.db", rows);
 
   std::printf("documents:                 %d (%.1f MiB)\n", n,
               static_cast<double>(std::filesystem::file_size(file)) / (1 << 20));
   std::printf("parse + validate:          %8.1f ms\n", parse_ms);
-  std::printf("store apply (empty store): %8.1f ms  (%.2fx the floor)\n", apply_ms, apply_ms / floor_ms);
-  std::printf("apply total (parse+store): %8.1f ms\n", parse_ms + apply_ms);
-  std::printf("re-parse + validate:       %8.1f ms\n", reparse_ms);
-  std::printf("store re-apply unchanged:  %8.1f ms  (%zu/%d unchanged, %s)\n", reapply_ms, unchanged, n,
-              wrote_nothing ? "nothing written" : "WROTE");
-  std::printf("re-apply total:            %8.1f ms\n", reparse_ms + reapply_ms);
-  std::printf("floor (raw SQLite insert): %8.1f ms\n", floor_ms);
+  std::vector<double> applies, reapplies, floors, ratios;
+  bool all_unchanged = true;
+  for (int round = 0; round < rounds; ++round) {
+    std::string round_dir = dir + "/round-" + std::to_string(round);
+    std::filesystem::create_directories(round_dir);
+    StoreRound store;
+    double floor_ms = 0;
+    if (round % 2 == 0) {
+      store = RunStore(round_dir, parsed.objects);
+      floor_ms = RawInsertMillis(round_dir + "/floor.db", rows);
+    } else {
+      floor_ms = RawInsertMillis(round_dir + "/floor.db", rows);
+      store = RunStore(round_dir, parsed.objects);
+    }
+    std::filesystem::remove_all(round_dir);
+    all_unchanged &= store.unchanged_ok;
+    applies.push_back(store.apply_ms);
+    reapplies.push_back(store.reapply_ms);
+    floors.push_back(floor_ms);
+    ratios.push_back(store.apply_ms / floor_ms);
+    std::printf("round %d: store apply (empty store) %7.1f ms, floor %6.1f ms (%.2fx); "
+                "re-apply unchanged %6.1f ms (%s)\n",
+                round + 1, store.apply_ms, floor_ms, store.apply_ms / floor_ms, store.reapply_ms,
+                store.unchanged_ok ? "nothing written" : "WROTE");
+  }
+  std::printf("median store apply (empty store): %7.1f ms\n", Median(applies));
+  std::printf("median floor (raw SQLite insert): %7.1f ms\n", Median(floors));
+  std::printf("median ratio store / floor:       %7.2fx (range %.2f-%.2fx)\n", Median(ratios),
+              *std::min_element(ratios.begin(), ratios.end()),
+              *std::max_element(ratios.begin(), ratios.end()));
+  std::printf("median store re-apply unchanged:  %7.1f ms\n", Median(reapplies));
   std::filesystem::remove_all(dir);
-  return unchanged == static_cast<size_t>(n) && wrote_nothing ? 0 : 1;
+  return all_unchanged ? 0 : 1;
 }

@@ -1,5 +1,10 @@
 // The change log that watches resume from: one row per object write, keyed
-// by the resourceVersion it produced, trimmed to the newest entries.
+// by the resourceVersion it produced, trimmed to the newest entries. An
+// entry holds the object as written, except a creation's, which holds an
+// empty object and stands for the object's row while the row is at that
+// version: a bulk apply then writes each new object once, not twice. The
+// row is copied into the entry before it is next overwritten or removed
+// (KeepLoggedState), in the same transaction.
 
 #include "store/object_blob.h"
 #include "store/sqlite_store.h"
@@ -15,6 +20,16 @@ Result<WatchType> ParseWatchType(std::string_view s) {
 }
 
 }  // namespace
+
+Result<Object> SqliteStore::LoggedRow(const ObjectKey& key, int64_t version) {
+  Result<std::optional<Object>> row = ReadObject(key);
+  if (!row.ok()) return row.status();
+  if (!*row || (*row)->metadata.resource_version != version) {
+    return InternalError("change log entry " + std::to_string(version) + " of " + DisplayName(key) +
+                         " lost its object");
+  }
+  return std::move(**row);
+}
 
 Status SqliteStore::PruneChangeLog(int64_t newest) {
   int64_t keep_from = newest - options_.change_retention + 1;
@@ -46,7 +61,8 @@ Result<std::vector<WatchEvent>> SqliteStore::ChangesSince(int64_t after, size_t 
                          "; list again and watch from the list's resourceVersion");
   }
   Result<StatementRef> stmt = db_->Prepare(
-      "SELECT resource_version, type, object FROM changes WHERE resource_version > ?1 "
+      "SELECT resource_version, type, object, kind, namespace, name FROM changes "
+      "WHERE resource_version > ?1 "
       "ORDER BY resource_version LIMIT ?2");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->Bind(1, after);
@@ -58,9 +74,14 @@ Result<std::vector<WatchEvent>> SqliteStore::ChangesSince(int64_t after, size_t 
     if (!*row) break;
     Result<WatchType> type = ParseWatchType((*stmt)->TextView(1));
     if (!type.ok()) return type.status();
-    Result<Object> object = DecodeObjectBlob((*stmt)->TextView(2));
+    int64_t version = (*stmt)->Int(0);
+    std::string_view blob = (*stmt)->TextView(2);
+    Result<Object> object = blob.empty()
+                                ? LoggedRow(ObjectKey{(*stmt)->Text(3), (*stmt)->Text(4), (*stmt)->Text(5)},
+                                            version)
+                                : DecodeObjectBlob(blob);
     if (!object.ok()) return object.status();
-    out.push_back(WatchEvent{(*stmt)->Int(0), *type, std::move(*object)});
+    out.push_back(WatchEvent{version, *type, std::move(*object)});
   }
   return out;
 }

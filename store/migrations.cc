@@ -94,6 +94,13 @@ CREATE TABLE violation_totals (
 );
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql",
+    // 2 -> 3: no table changes. A change log entry of a creation may now
+    // hold an empty object, standing for the object's row
+    // (store/change_log.cc); the version keeps an older sesame, which would
+    // fail to read such entries, from opening the store.
+    R"sql(
+UPDATE meta SET value = value WHERE key = 'oldest_change';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");

@@ -133,6 +133,7 @@ Status SqliteStore::FinishVersions(const Versions& v) {
 }
 
 Status SqliteStore::WriteObject(const Object& o, WatchType type) {
+  if (type != WatchType::kAdded) SESAME_RETURN_IF_ERROR(KeepLoggedState(specs::KeyOf(o)));
   // A plain INSERT for a new row skips the upsert's conflict handling.
   Result<StatementRef> upsert =
       db_->Prepare(type == WatchType::kAdded ? kInsertObjectSql : kUpsertObjectSql);
@@ -144,7 +145,7 @@ Status SqliteStore::WriteObject(const Object& o, WatchType type) {
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!change.ok()) return change.status();
   scratch_blob_.clear();
-  EncodeObjectBlob(o, scratch_blob_);
+  if (type != WatchType::kAdded) EncodeObjectBlob(o, scratch_blob_);
   (*change)->Bind(1, o.metadata.resource_version);
   (*change)->BindStatic(2, ToString(type));
   (*change)->BindStatic(3, o.kind);
@@ -154,7 +155,36 @@ Status SqliteStore::WriteObject(const Object& o, WatchType type) {
   return (*change)->Run();
 }
 
+Status SqliteStore::KeepLoggedState(const ObjectKey& key) {
+  int64_t logged = 0;
+  {
+    Result<StatementRef> find = db_->Prepare(
+        "SELECT c.resource_version FROM objects o JOIN changes c "
+        "ON c.resource_version = o.resource_version "
+        "WHERE o.kind = ?1 AND o.namespace = ?2 AND o.name = ?3 AND length(c.object) = 0");
+    if (!find.ok()) return find.status();
+    (*find)->Bind(1, key.kind);
+    (*find)->Bind(2, key.namespace_);
+    (*find)->Bind(3, key.name);
+    Result<bool> row = (*find)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    logged = (*find)->Int(0);
+  }
+  Result<std::optional<Object>> current = ReadObject(key);
+  if (!current.ok()) return current.status();
+  if (!*current) return InternalError(DisplayName(key) + " vanished while being written");
+  Result<StatementRef> fill =
+      db_->Prepare("UPDATE changes SET object = ?1 WHERE resource_version = ?2");
+  if (!fill.ok()) return fill.status();
+  std::string blob = EncodeObjectBlob(**current);
+  (*fill)->BindBlobStatic(1, blob);
+  (*fill)->Bind(2, logged);
+  return (*fill)->Run();
+}
+
 Status SqliteStore::RemoveObject(const Object& last) {
+  SESAME_RETURN_IF_ERROR(KeepLoggedState(specs::KeyOf(last)));
   Result<StatementRef> stmt =
       db_->Prepare("DELETE FROM objects WHERE kind = ?1 AND namespace = ?2 AND name = ?3");
   if (!stmt.ok()) return stmt.status();

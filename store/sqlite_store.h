@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,19 +83,30 @@ class SqliteStore final : public Store {
   Result<Versions> BeginVersions() REQUIRES(mutex_);
   Status FinishVersions(const Versions& v) REQUIRES(mutex_);
   // Upserts the row and logs the change; `o.metadata.resource_version`
-  // must already be the new version.
+  // must already be the new version. A creation logs an empty object: the
+  // entry stands for the row itself (change_log.cc), so that a bulk apply
+  // writes each object once.
   Status WriteObject(const Object& o, WatchType type) REQUIRES(mutex_);
   // Removes the row and logs DELETED with `last` (carrying the new version).
   Status RemoveObject(const Object& last) REQUIRES(mutex_);
+  // Before the row of `key` is overwritten or removed: when its current
+  // version is logged as an empty object (a creation), copies the row into
+  // that log entry, so the entry keeps the object as it was.
+  Status KeepLoggedState(const ObjectKey& key) REQUIRES(mutex_);
   // Delete semantics shared by Delete and prune: with finalizers, sets the
   // deletionTimestamp (once); without, removes the row. Returns the object
   // as it is afterwards; `*changed` tells whether anything was written.
   Result<Object> MarkDeleted(Object existing, Versions& v, bool* changed) REQUIRES(mutex_);
+  // The object of a change log entry that stands for the row (a creation's).
+  Result<Object> LoggedRow(const ObjectKey& key, int64_t version) REQUIRES(mutex_);
   Status PruneChangeLog(int64_t newest) REQUIRES(mutex_);
   Status PruneEvents(int64_t now_ms) REQUIRES(mutex_);
 
-  // Apply's steps (apply.cc).
-  Result<ApplyOutcome> ApplyOne(const Object& input, const ApplyOptions& options,
+  // Apply's steps (apply.cc). A group is a kind and a namespace;
+  // `known_new` says the object's group held no object when the apply began.
+  using Group = std::pair<std::string, std::string>;
+  Result<std::set<Group>> EmptyGroups(const std::vector<Object>& objects) REQUIRES(mutex_);
+  Result<ApplyOutcome> ApplyOne(const Object& input, const ApplyOptions& options, bool known_new,
                                 Versions& v) REQUIRES(mutex_);
   Status PruneApplyset(const std::vector<Object>& objects, const ApplyOptions& options,
                        Versions& v, std::vector<ApplyOutcome>& outcomes) REQUIRES(mutex_);

@@ -25,7 +25,7 @@ using specs::Object;
 using specs::ObjectKey;
 
 // Schema version this binary writes; a database with a newer one is refused.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Violations kept per sandbox; older ones are dropped (and counted).
 inline constexpr int64_t kMaxViolationsPerSandbox = 1000;

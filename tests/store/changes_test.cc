@@ -43,6 +43,58 @@ TEST(ChangesTest, OrderedWithFullObjects) {
   EXPECT_TRUE(store->ChangesSince(4, 10)->empty());
 }
 
+// A creation is logged as a reference to the object's row; every later
+// write of the row (spec, status, deletion, removal) must leave the
+// creation's entry showing the object as it was created.
+TEST(ChangesTest, CreationEntriesKeepTheCreatedObjectAfterLaterWrites) {
+  TempDir dir;
+  FakeClock clock;
+  std::unique_ptr<Store> store = Store::Open(dir.File("state.db"), clock).value();
+  std::vector<Object> batch;
+  for (int i = 0; i < 50; ++i) batch.push_back(Sandbox("s" + std::to_string(i), R"({"x":1})"));
+  batch.push_back(Template("t", R"({"y":1})"));
+  Result<std::vector<ApplyOutcome>> created = store->Apply(batch, {});
+  ASSERT_TRUE(created.ok()) << created.status().message();
+
+  Object spec_changed = (*created)[0].object;
+  spec_changed.spec = R"({"x":2})";
+  ASSERT_TRUE(store->Apply({spec_changed}, {}).ok());
+  Object status_changed = (*created)[1].object;
+  status_changed.status = R"({"phase":"Running"})";
+  ASSERT_TRUE(store->UpdateStatus(status_changed).ok());
+  ASSERT_TRUE(store->Delete(SandboxKey("s2")).ok());  // has a finalizer: marked
+  ASSERT_TRUE(store->Delete({specs::kKindSandboxTemplate, "default", "t"}).ok());  // removed
+
+  Result<std::vector<WatchEvent>> changes = store->ChangesSince(0, 0);
+  ASSERT_TRUE(changes.ok()) << changes.status().message();
+  ASSERT_EQ(changes->size(), batch.size() + 4);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ((*changes)[i].type, WatchType::kAdded);
+    EXPECT_EQ((*changes)[i].resource_version, static_cast<int64_t>(i + 1));
+    EXPECT_EQ((*changes)[i].object, (*created)[i].object) << i;
+  }
+  EXPECT_EQ((*changes)[batch.size()].object.spec, R"({"x":2})");
+  EXPECT_EQ((*changes)[batch.size() + 1].object.status, R"({"phase":"Running"})");
+  EXPECT_TRUE((*changes)[batch.size() + 2].object.metadata.deletion_timestamp.has_value());
+  EXPECT_EQ((*changes)[batch.size() + 3].type, WatchType::kDeleted);
+  EXPECT_EQ((*changes)[batch.size() + 3].object.metadata.name, "t");
+  // The unchanged creations are still read from their rows.
+  EXPECT_EQ((*changes)[10].object, *store->Get(SandboxKey("s10")));
+}
+
+// A dry run writes its creations and rolls them back: the log must not keep
+// a reference to a row that never was.
+TEST(ChangesTest, DryRunCreationsLeaveNoEntries) {
+  TempDir dir;
+  std::unique_ptr<Store> store = Store::Open(dir.File("state.db")).value();
+  ASSERT_TRUE(store->Apply({Sandbox("a")}, testing::DryRun()).ok());
+  ASSERT_TRUE(store->Apply({Sandbox("b")}, {}).ok());
+  Result<std::vector<WatchEvent>> changes = store->ChangesSince(0, 0);
+  ASSERT_TRUE(changes.ok()) << changes.status().message();
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ(changes->front().object.metadata.name, "b");
+}
+
 TEST(ChangesTest, TooOldAfterTrim) {
   TempDir dir;
   StoreOptions options;

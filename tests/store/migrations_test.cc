@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/object_blob.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 #include "tests/store/test_util.h"
@@ -107,6 +108,55 @@ TEST(MigrationsTest, AVersionOneDatabaseIsMigrated) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ(RawQuery(path, "SELECT version FROM schema_version"), std::to_string(kSchemaVersion));
   EXPECT_TRUE((*store)->PutSetting("x", "1").ok());
+}
+
+// A version-2 store, as an older sesame left it: every change log entry
+// holds its object, creations included. The new binary migrates it and
+// reads those entries, and its own writes keep them intact.
+TEST(MigrationsTest, AVersionTwoChangeLogIsReadAfterMigration) {
+  TempDir dir;
+  std::string path = dir.File("state.db");
+  Object created;
+  {
+    std::unique_ptr<Store> store = Store::Open(path).value();
+    Result<std::vector<ApplyOutcome>> applied = store->Apply({Sandbox("a", R"({"x":1})")}, {});
+    ASSERT_TRUE(applied.ok()) << applied.status().message();
+    created = applied->front().object;
+  }
+  {
+    // Rewrite the creation's entry in the old format and go back to version 2.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE changes SET object = ?1 WHERE resource_version = 1",
+                                 -1, &stmt, nullptr), SQLITE_OK);
+    std::string blob = EncodeObjectBlob(created);
+    sqlite3_bind_blob(stmt, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    // Make the row differ from the entry, as a later write by the old binary
+    // (which logged it in full) would have.
+    RawExec(path, "UPDATE objects SET spec = '{\"x\":2}', resource_version = 2;"
+                  "INSERT INTO changes SELECT 2, 'MODIFIED', kind, namespace, name, object "
+                  "FROM changes WHERE resource_version = 1;"
+                  "UPDATE counter SET resource_version = 2;"
+                  "UPDATE schema_version SET version = 2");
+  }
+  Result<std::unique_ptr<Store>> store = Store::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(RawQuery(path, "SELECT version FROM schema_version"), std::to_string(kSchemaVersion));
+  ASSERT_TRUE((*store)->Apply({Sandbox("b")}, {}).ok());
+  Object a = *(*store)->Get(SandboxKey("a"));
+  a.status = R"({"phase":"Running"})";
+  ASSERT_TRUE((*store)->UpdateStatus(a).ok());
+  Result<std::vector<WatchEvent>> changes = (*store)->ChangesSince(0, 0);
+  ASSERT_TRUE(changes.ok()) << changes.status().message();
+  ASSERT_EQ(changes->size(), 4u);
+  EXPECT_EQ((*changes)[0].object, created);
+  EXPECT_EQ((*changes)[2].type, WatchType::kAdded);
+  EXPECT_EQ((*changes)[2].object.metadata.name, "b");
+  EXPECT_EQ((*changes)[3].object.status, R"({"phase":"Running"})");
 }
 
 TEST(MigrationsTest, UnwritableLocationIsAnError) {
