@@ -71,28 +71,28 @@ if [ -n "$perf_out" ]; then
 fi
 claim_times=() cold_times=() cli_times=() docker_times=() claim_server=() cold_server=()
 for i in $(seq 0 "$runs"); do
-  t0=$(now)
+  now_into t0
   "$sesame" apply --wait --timeout 60s -f - >/dev/null <<YAML
 apiVersion: sesame.dev/v1alpha1
 kind: Sandbox
 metadata: {name: claim-$i, namespace: $ns}
 spec: {poolRef: bench, command: [sleep, "3600"]}
 YAML
-  claimed_at=$(now)
+  now_into claimed_at
   settle
-  t1=$(now)
+  now_into t1
   "$sesame" apply --wait --timeout 60s -f - >/dev/null <<YAML
 apiVersion: sesame.dev/v1alpha1
 kind: Sandbox
 metadata: {name: cold-$i, namespace: $ns}
 spec: {$template, command: [sleep, "3600"]}
 YAML
-  t2=$(now)
+  now_into t2
   "$sesame" version >/dev/null 2>&1 || true
-  t3=$(now)
+  now_into t3
   if [ "$provider" = docker ]; then
     docker run -d --init --name "sesame-$ns-run-$i" "$image" sleep 3600 >/dev/null
-    t4=$(now)
+    now_into t4
     docker_times+=("$((t4 - t3))")
   fi
   cond='[c["status"] + "/" + c.get("reason","") for c in o.get("status",{}).get("conditions",[]) if c["type"]=="TYPE"]'

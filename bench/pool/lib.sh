@@ -49,8 +49,11 @@ cleanup() {
   rm -rf "$home"
 }
 
-# Microseconds since the epoch.
-now() { echo $(( $(date +%s%N) / 1000 )); }
+# Microseconds since the epoch, from bash's own clock: no `date` process,
+# whose fork and exec would be timed with what is measured. `$(now)` still
+# forks a subshell (no exec); timed spans use `now_into VAR`, which does not.
+now() { local t=${EPOCHREALTIME/[.,]/}; echo $((10#$t)); }
+now_into() { local _now=${EPOCHREALTIME/[.,]/}; printf -v "$1" %d $((10#$_now)); }
 
 # report NAME MICROSECONDS...: p50, p90, min and max in milliseconds.
 report() {
