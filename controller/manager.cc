@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "controller/memory_metrics.h"
 #include "controller/pool_metrics.h"
 #include "specs/codec.h"
 
@@ -37,6 +38,7 @@ Manager::Manager(store::Store& store, reconcilers::SandboxReconciler& reconciler
                                                Histogram::LatencyBuckets())) {
   if (options_.lease_holder.empty()) options_.lease_holder = DefaultHolder();
   RegisterPoolMetrics(metrics_, pools_);
+  RegisterMemoryMetrics(metrics_);
   metrics_.AddGauge("sesame_workqueue_depth", "Keys waiting in the work queue.", {}, [this] {
     MutexLock lock(mutex_);
     double depth = queue_ ? static_cast<double>(queue_->Len()) : 0;

@@ -65,12 +65,12 @@ struct FieldChanges {
 
 FieldChanges ChangedFields(const PlanInput& in) {
   FieldChanges out;
-  for (const auto& [field, hash] : in.desired_hashes) {
+  in.desired_hashes.ForEach([&](const std::string& field, const FieldHashSet::Entry& desired) {
     auto it = in.observed->field_hashes.find(field);
-    if (it != in.observed->field_hashes.end() && it->second == hash) continue;
+    if (it != in.observed->field_hashes.end() && desired.Matches(it->second)) return;
     bool in_place = in.capabilities->in_place_fields.count(field) > 0;
     (in_place ? out.in_place : out.recreate).push_back(field);
-  }
+  });
   return out;
 }
 
@@ -215,7 +215,7 @@ Action Plan(const PlanInput& in) {
   }
   Action action;
   if (in.observed != nullptr && in.observed->field_hashes.count(kWarmHash) &&
-      !in.desired_hashes.count(kWarmHash)) {
+      !in.desired_hashes.has_warm()) {
     action = Make(ActionType::kStartSession, Reason::kClaimed,
                   "starting the session in the warm sandbox of pool " +
                       in.observed->field_hashes.at(kWarmHash));

@@ -11,6 +11,7 @@
 #include "common/time.h"
 #include "providers/provider.h"
 #include "providers/warm.h"
+#include "reconcilers/field_hash_set.h"
 #include "specs/sandbox.h"
 #include "specs/status_vocabulary.h"
 
@@ -49,8 +50,8 @@ struct PlanInput {
   const specs::Sandbox* desired = nullptr;
   const providers::Observed* observed = nullptr;  // nullptr: no resource
   const providers::Capabilities* capabilities = nullptr;
-  // FieldHashes(desired->spec), computed by the caller.
-  std::map<std::string, std::string> desired_hashes;
+  // FieldHashes(desired->spec) (and the warm marker), computed by the caller.
+  FieldHashSet desired_hashes;
   Time now{};
 };
 

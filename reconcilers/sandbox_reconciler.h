@@ -10,7 +10,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <optional>
 #include <string>
 
@@ -18,6 +17,8 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "providers/provider.h"
+#include "reconcilers/field_hash_set.h"
+#include "reconcilers/lru_cache.h"
 #include "reconcilers/workspace_registry.h"
 #include "security/admin_settings.h"
 #include "specs/object.h"
@@ -96,16 +97,27 @@ class SandboxReconciler {
   void RecordRuntimeEvent(const specs::Object& object, const Context& ctx);
 
   // The effective sandbox and its field fingerprints, decoded once per
-  // version of the object (and of its template): an idle resync then costs
-  // a store read and an Observe per key, not JSON decoding.
+  // version of the object (and of its template): reconciling an unchanged
+  // object again soon after costs a store read and an Observe, not JSON
+  // decoding.
   struct Decoded {
     int64_t object_version = 0;
     int64_t template_version = 0;  // 0: no template
     specs::Sandbox sandbox;
-    std::map<std::string, std::string> hashes;
+    FieldHashSet hashes;
+  };
+  // A spec of its own (no template, no pool) decoded, by its stored text:
+  // sandboxes applied together share one, and a miss of the cache above
+  // decodes only the status.
+  struct DecodedSpec {
+    specs::SandboxSpec spec;
+    FieldHashSet hashes;  // without the warm marker (a label's, per object)
   };
   // Shared, so that a cache hit copies nothing.
   Result<std::shared_ptr<const Decoded>> Decode(const specs::Object& object);
+  // The sandbox of an object with a spec of its own, through decoded_specs_;
+  // nullptr when it names a template or pool (ResolveSandbox's business).
+  Result<std::shared_ptr<const Decoded>> DecodeOwnSpec(const specs::Object& object);
   // The template's resourceVersion (0 when it has none or it is missing).
   int64_t TemplateVersion(const specs::Object& object, const std::string& template_ref);
 
@@ -114,9 +126,15 @@ class SandboxReconciler {
   const Clock& clock_;
   ReconcilerOptions options_;
   mutable WorkspaceRegistry workspaces_;  // a cache, synchronized inside
-  static constexpr size_t kMaxDecoded = 1024;
+  // Small and least-recently-used first out: the objects being worked on
+  // stay decoded; memory does not grow with the number stored (each entry
+  // is a few KB).
+  static constexpr size_t kDecodedCapacity = 64;
+  static constexpr size_t kDecodedSpecCapacity = 64;
   // By ObjectKey::ToString.
-  Guarded<std::unordered_map<std::string, std::shared_ptr<const Decoded>>> decoded_;
+  Guarded<LruCache<std::shared_ptr<const Decoded>>> decoded_{kDecodedCapacity};
+  // By the stored spec's text.
+  Guarded<LruCache<std::shared_ptr<const DecodedSpec>>> decoded_specs_{kDecodedSpecCapacity};
 };
 
 }  // namespace sesame::reconcilers
