@@ -5,7 +5,8 @@
 # figure (value, anchor, ratio) and the load average.
 #
 # Usage: bench/user/run.sh [BUILD_DIR] [WHAT...]
-#   WHAT: apply-wait docker-wait list watch many rest opens (default: all)
+#   WHAT: apply-wait docker-wait list watch many rest opens memory
+#   (default: all but memory)
 # Needs: curl; wrk (list); bwrap and npm's @anthropic-ai/sandbox-runtime
 # (apply-wait anchors; installed into $SRT_DIR when npm can); docker with
 # the image sesame-test-busybox:latest (docker-wait).
@@ -212,6 +213,26 @@ bench_rest() {
   stop_controller
 }
 
+# Memory per stored object: an empty controller (the anchor), then 1,000
+# unsecured filesystem sandboxes from one apply, all Running; RSS against
+# the empty figure, with the controller's own breakdown (sesame_memory_bytes).
+bench_memory() {
+  local n=${MANY:-1000} empty full
+  SANDBOX_SECURITY_ENABLED=false start_controller
+  sleep 3
+  empty=$(rss_kb $CONTROLLER_PID)
+  local parts0=$(curl -s "$URL/metrics" | awk '/^sesame_memory_bytes/ {printf "%s %d KB  ", $1, $2/1024}')
+  sandboxes mem "$n" '{provider: filesystem, command: [sleep, "3600"]}' >"$WORK/many.yaml"
+  "$SESAME" apply -f "$WORK/many.yaml" --wait --timeout 10m >/dev/null || echo "apply --wait failed"
+  sleep 15
+  full=$(rss_kb $CONTROLLER_PID)
+  echo "$n running (unsecured): controller RSS $((empty / 1024)) MB empty -> $((full / 1024)) MB:" \
+       "$(( (full - empty) * 1024 / n )) bytes per object (load $(load))"
+  echo "  empty:   $parts0"
+  echo "  running: $(curl -s "$URL/metrics" | awk '/^sesame_memory_bytes/ {printf "%s %d KB  ", $1, $2/1024}')"
+  delete_all; stop_controller
+}
+
 # 10,000 stored objects (e2b without credentials: one status
 # each, no retries): memory per object and failed opens at rest.
 bench_opens() {
@@ -249,6 +270,7 @@ for w in $WHAT; do
     many) bench_many ;;
     rest) bench_rest ;;
     opens) bench_opens ;;
+    memory) bench_memory ;;
     *) echo "unknown: $w" ;;
   esac
 done
