@@ -74,13 +74,16 @@ bool WriteProcFile(const std::string& path, const std::string& text) {
 }
 
 // A user namespace whose mapping sends on-disk `owner` to `uid` (and the
-// group likewise), for id-mapped mounts. Returns its fd or -1.
-int IdmapUserns(uid_t owner, gid_t group, uid_t uid, gid_t gid) {
+// group likewise), for id-mapped mounts. Returns its fd or -1; the helper
+// process that held it is killed and added to `helpers`, to be reaped
+// (ReapMountHelpers) once it has had the time to exit.
+int IdmapUserns(uid_t owner, gid_t group, uid_t uid, gid_t gid, std::vector<pid_t>& helpers) {
   // The child is in its new namespace from the clone on: it never needs to
   // run, only to exist while its maps are written and its namespace is
   // opened. (A child that unshared by itself and said so cost two more
   // hand-offs between the processes, each a scheduler wake-up on a busy
-  // host.)
+  // host; so did reaping it here, since a killed process must still be
+  // scheduled to exit.)
   long pid = ::syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
   if (pid < 0) return -1;
   if (pid == 0) {
@@ -92,16 +95,17 @@ int IdmapUserns(uid_t owner, gid_t group, uid_t uid, gid_t gid) {
                 WriteProcFile(base + "/gid_map", std::to_string(group) + " " + std::to_string(gid) + " 1\n");
   int fd = mapped ? ::open((base + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC) : -1;
   ::kill(static_cast<pid_t>(pid), SIGKILL);
-  ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+  helpers.push_back(static_cast<pid_t>(pid));
   return fd;
 }
 
 // A detached copy of `path` whose files owned by its owner appear owned by
 // uid/gid. -1 when the filesystem cannot do it.
-int IdmappedTree(const std::string& path, uid_t uid, gid_t gid, std::string& error) {
+int IdmappedTree(const std::string& path, uid_t uid, gid_t gid, std::vector<pid_t>& helpers,
+                 std::string& error) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return -1;
-  int userns = IdmapUserns(st.st_uid, st.st_gid, uid, gid);
+  int userns = IdmapUserns(st.st_uid, st.st_gid, uid, gid, helpers);
   if (userns < 0) {
     error = "cannot create an id-mapping user namespace";
     return -1;
@@ -261,8 +265,11 @@ Result<MountPlan> CompileMountPlan(const SandboxPolicy& policy, const MountPlanO
       }
     }
     if (opt.idmap && !r.ours) {
-      int tree = IdmappedTree(r.source, opt.uid, opt.gid, b.error);
-      if (tree < 0) return Status(Code::kUnsupported, b.error);
+      int tree = IdmappedTree(r.source, opt.uid, opt.gid, plan.helpers, b.error);
+      if (tree < 0) {
+        ReapMountHelpers(plan);
+        return Status(Code::kUnsupported, b.error);
+      }
       b.Add(MountOp::kIdmappedBind, r.source, r.path, false, "", tree);
     } else {
       b.Add(MountOp::kBind, r.source, r.path, false);
@@ -329,6 +336,14 @@ Result<MountPlan> CompileMountPlan(const SandboxPolicy& policy, const MountPlanO
   plan.writable.push_back("/tmp");
   plan.writable.push_back("/dev/shm");
   return std::move(b.plan);
+}
+
+void ReapMountHelpers(MountPlan& plan) {
+  for (pid_t pid : plan.helpers) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  plan.helpers.clear();
 }
 
 void RemoveStubs(const std::string& state_dir) {

@@ -61,6 +61,9 @@ struct MountPlan {
   // allowWrite, the private /tmp and /dev/shm.
   std::vector<std::string> writable;
   std::vector<std::string> stubs;     // host paths created as stubs
+  // Killed children of the caller that held the id-mapping namespaces,
+  // not reaped yet (ReapMountHelpers).
+  std::vector<pid_t> helpers;
 };
 
 struct MountPlanOptions {
@@ -76,6 +79,11 @@ struct MountPlanOptions {
 // home/ in the state directory, stubs, id-mapped trees (their fds are in the
 // ops and must stay open until the init has used them).
 Result<MountPlan> CompileMountPlan(const SandboxPolicy& policy, const MountPlanOptions& options);
+
+// Reaps plan.helpers: once the sandbox is started, or when the plan is
+// dropped unused. (Not at once: a killed process exits only once it is
+// scheduled, a wait the sandbox's start does not need.)
+void ReapMountHelpers(MountPlan& plan);
 
 // Removes the stubs listed in <state_dir>/stubs that are still empty.
 void RemoveStubs(const std::string& state_dir);

@@ -148,6 +148,7 @@ SecureSession::~SecureSession() {
   for (const security::MountOp& op : plan_.ops) {
     if (op.fd >= 0) ::close(op.fd);
   }
+  security::ReapMountHelpers(plan_);
   ::unlink((state_dir_ + "/" + security::kNotifySocket).c_str());
   security::RemoveStubs(state_dir_);
 }
@@ -193,6 +194,7 @@ Status SecureSession::Started(pid_t spawned) {
     if (op.fd >= 0) ::close(op.fd);
     op.fd = -1;  // not again in the destructor
   }
+  security::ReapMountHelpers(plan_);
   std::vector<int> listeners, notify;
   // Both messages were sent before the command was exec'd (or, idle,
   // before the init reported success), so they are queued already.
@@ -225,6 +227,7 @@ Status SecureSession::StartedBwrap() {
     if (op.fd >= 0) ::close(op.fd);
     op.fd = -1;
   }
+  security::ReapMountHelpers(plan_);
   Result<pid_t> pid = security::ReadBwrapChildPid(info_read_.get(), kBwrapStartTimeout);
   if (!pid.ok()) return pid.status();
   sandbox_pid_ = *pid;
